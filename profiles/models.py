@@ -1,0 +1,629 @@
+"""People and every section of their academic profile.
+
+Each section item has a `position` (ordering within its profile) and a `visibility`
+(public / members only / private). Who may see what is decided in
+profiles/permissions.py, never here.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .dates import PartialDateField, check_date_range, end_not_before_start
+
+orcid_validator = RegexValidator(
+    r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$",
+    "An ORCID iD looks like 0000-0002-1825-0097.",
+)
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    MEMBERS = "members", "Lab members only"
+    PRIVATE = "private", "Private"
+
+
+class Lab(models.Model):
+    """The organisation this deployment serves (one row; edited in the admin)."""
+
+    name = models.CharField(max_length=200, default="Our Lab")
+    short_name = models.CharField(max_length=40, blank=True)
+    tagline = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    institution = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "lab settings"
+        verbose_name_plural = "lab settings"
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def load(cls):
+        lab = cls.objects.order_by("pk").first()
+        return lab or cls(name="Our Lab")
+
+
+class ProfileQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def current(self):
+        return self.filter(status=Profile.Status.CURRENT)
+
+    def alumni(self):
+        return self.filter(status=Profile.Status.ALUMNI)
+
+
+class Profile(models.Model):
+    class Role(models.TextChoices):
+        PI = "pi", "Principal investigator"
+        FACULTY = "faculty", "Faculty"
+        POSTDOC = "postdoc", "Postdoctoral researcher"
+        PHD = "phd", "PhD student"
+        MASTERS = "masters", "Master's student"
+        UNDERGRAD = "undergrad", "Undergraduate student"
+        ENGINEER = "engineer", "Research engineer"
+        STAFF = "staff", "Staff"
+        VISITOR = "visitor", "Visitor"
+        COLLABORATOR = "collaborator", "Collaborator"
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current member"
+        ALUMNI = "alumni", "Alumni"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profile",
+    )
+    slug = models.SlugField(max_length=80, unique=True, help_text="The page address: /people/<slug>/.")
+    full_name = models.CharField(max_length=200)
+    native_name = models.CharField(max_length=200, blank=True, help_text="e.g. 司马池骏")
+    pronouns = models.CharField(max_length=40, blank=True)
+    headline = models.CharField(
+        max_length=250, blank=True, help_text="Position, e.g. “Senior Software Engineer – ML Systems”."
+    )
+    tagline = models.CharField(
+        max_length=250, blank=True, help_text="One sentence under the name, e.g. what you build."
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PHD, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CURRENT, db_index=True
+    )
+    joined_on = PartialDateField()
+    left_on = PartialDateField(help_text="For alumni: when they left the lab.")
+    alumni_destination = models.CharField(
+        max_length=250, blank=True, help_text="For alumni: where they went (e.g. “Assistant Professor, ETH Zürich”)."
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    team = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True, help_text="Shown on the public page when set.")
+    orcid = models.CharField(max_length=19, blank=True, validators=[orcid_validator])
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    short_bio = models.TextField(blank=True, help_text="Markdown; a paragraph or two.")
+    long_bio = models.TextField(blank=True, help_text="Markdown; the full story.")
+    research_interests = models.TextField(blank=True, help_text="Markdown; one paragraph.")
+    interest_tags = models.CharField(
+        max_length=400, blank=True, help_text="Comma-separated topics, e.g. “ML systems, Compilers”."
+    )
+    projects_intro = models.CharField(max_length=300, blank=True)
+    press_intro = models.CharField(max_length=300, blank=True)
+    recognition_intro = models.CharField(max_length=300, blank=True)
+    published = models.BooleanField(default=True, help_text="Unpublished pages return 404 to visitors.")
+    display_order = models.PositiveIntegerField(default=100, help_text="Order within a role group.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~Q(orcid=""), name="profiles_profile_unique_orcid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("profiles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.CURRENT and (self.left_on or self.alumni_destination):
+            errors["status"] = "A current member has no leaving date or destination; mark them alumni."
+        if self.left_on and self.joined_on and self.left_on < self.joined_on[: len(self.left_on)]:
+            errors["left_on"] = "The leaving date is before the joining date."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.full_name)[:80] or "member"
+        super().save(*args, **kwargs)
+
+    @property
+    def interest_list(self):
+        return [tag.strip() for tag in self.interest_tags.split(",") if tag.strip()]
+
+
+class ProfileLink(models.Model):
+    class Kind(models.TextChoices):
+        HOMEPAGE = "homepage", "Homepage"
+        EMAIL = "email", "Email"
+        SCHOLAR = "scholar", "Google Scholar"
+        ORCID = "orcid", "ORCID"
+        GITHUB = "github", "GitHub"
+        LINKEDIN = "linkedin", "LinkedIn"
+        DBLP = "dblp", "DBLP"
+        SEMANTIC_SCHOLAR = "semanticscholar", "Semantic Scholar"
+        SOCIAL = "social", "X / Mastodon"
+        OTHER = "other", "Other"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    label = models.CharField(max_length=100, blank=True, help_text="Shown text, e.g. “chijun-sima”.")
+    url = models.CharField(max_length=500, help_text="https://… (or an address for Email).")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.url}"
+
+    def clean(self):
+        from django.core.validators import EmailValidator, URLValidator
+
+        url = self.url.strip()
+        if self.kind == self.Kind.EMAIL:
+            address = url.removeprefix("mailto:")
+            try:
+                EmailValidator()(address)
+            except ValidationError:
+                raise ValidationError({"url": "Enter a valid email address."}) from None
+            self.url = f"mailto:{address}"
+        else:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                raise ValidationError(
+                    {"url": "Enter a full web address starting with https:// (or http://)."}
+                ) from None
+            self.url = url
+
+    @property
+    def display_label(self):
+        return self.label or self.get_kind_display()
+
+
+class SectionItem(models.Model):
+    """Common fields of every ordered, per-item-visible section of a profile."""
+
+    position = models.PositiveIntegerField(default=0)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class DatedRange(models.Model):
+    start_date = PartialDateField()
+    end_date = PartialDateField()
+    is_current = models.BooleanField(default=False, help_text="Ongoing (“– Present”).")
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        check_date_range(self.start_date, self.end_date, self.is_current)
+
+
+class FocusTheme(SectionItem):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="focus_themes")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown; a paragraph.")
+
+    class Meta(SectionItem.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+
+class NewsItem(SectionItem):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="news")
+    date = PartialDateField(help_text="Optional.")
+    body = models.TextField(help_text="Markdown; one or two sentences.")
+
+    class Meta(SectionItem.Meta):
+        verbose_name = "news item"
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class Education(SectionItem, DatedRange):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="education")
+    institution = models.CharField(max_length=200)
+    degree = models.CharField(max_length=120, blank=True, help_text="e.g. B.Eng., Ph.D.")
+    programme = models.CharField(max_length=200, blank=True, help_text="Field or programme.")
+    location = models.CharField(max_length=120, blank=True)
+    gpa = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    gpa_scale = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    rank_of = models.PositiveIntegerField(null=True, blank=True, help_text="Cohort size.")
+    advisor = models.CharField(max_length=200, blank=True)
+    advisor_url = models.URLField(blank=True)
+    thesis_title = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta(SectionItem.Meta):
+        verbose_name_plural = "education"
+        constraints = [end_not_before_start()]
+
+    def __str__(self):
+        return " – ".join(filter(None, [self.degree, self.institution]))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.gpa is not None and self.gpa_scale is not None and self.gpa > self.gpa_scale:
+            errors["gpa"] = "The GPA is higher than its scale."
+        if self.rank and self.rank_of and self.rank > self.rank_of:
+            errors["rank"] = "The rank is larger than the cohort size."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Experience(SectionItem, DatedRange):
+    class Kind(models.TextChoices):
+        INDUSTRY = "industry", "Industry"
+        RESEARCH = "research", "Research"
+        ACADEMIC = "academic", "Academic appointment"
+        INTERNSHIP = "internship", "Internship"
+        TEACHING = "teaching", "Teaching"
+        VOLUNTEER = "volunteer", "Volunteer"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="experience")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INDUSTRY)
+    organisation = models.CharField(max_length=200)
+    unit = models.CharField(max_length=200, blank=True, help_text="Team or department, e.g. WeChat.")
+    title = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    url = models.URLField(blank=True)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta(SectionItem.Meta):
+        verbose_name_plural = "experience"
+        constraints = [end_not_before_start()]
+
+    def __str__(self):
+        return " – ".join(filter(None, [self.title, self.organisation]))
+
+
+class Project(SectionItem, DatedRange):
+    """A project: stand-alone (“Systems I've built”) or inside a position."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="projects")
+    experience = models.ForeignKey(
+        Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="projects"
+    )
+    title = models.CharField(max_length=250)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line.")
+    narrative = models.TextField(blank=True, help_text="Markdown; the long story.")
+    outcomes = models.TextField(blank=True, help_text="Markdown.")
+    url = models.URLField(blank=True)
+    related_publications = models.ManyToManyField(
+        "publications.Publication", blank=True, related_name="projects"
+    )
+
+    class Meta(SectionItem.Meta):
+        constraints = [end_not_before_start()]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.experience_id and self.profile_id and self.experience.profile_id != self.profile_id:
+            raise ValidationError({"experience": "That position belongs to another profile."})
+
+
+class OpenSourceContribution(SectionItem, DatedRange):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="open_source")
+    project = models.CharField(max_length=200)
+    url = models.URLField(blank=True)
+    role = models.CharField(max_length=250, blank=True)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta(SectionItem.Meta):
+        verbose_name = "open-source contribution"
+        constraints = [end_not_before_start()]
+
+    def __str__(self):
+        return self.project
+
+
+class Highlight(models.Model):
+    """A bullet with an optional bold label (“Problem.”), nesting one level deep.
+
+    Belongs to exactly one of a project, a position or an open-source entry.
+    """
+
+    class Label(models.TextChoices):
+        # Suggestions: the field is free text, these are what the seeds use.
+        PROBLEM = "Problem", "Problem"
+        KEY_IDEA = "Key idea", "Key idea"
+        APPROACH = "Approach", "Approach"
+        CONTRIBUTIONS = "Technical contributions", "Technical contributions"
+        OUTCOMES = "Outcomes", "Outcomes"
+
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights"
+    )
+    experience = models.ForeignKey(
+        Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights"
+    )
+    open_source = models.ForeignKey(
+        OpenSourceContribution,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="highlights",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    label = models.CharField(
+        max_length=80, blank=True, help_text="Bold lead-in such as Problem, Key idea, Outcomes."
+    )
+    text = models.TextField(blank=True, help_text="Markdown; **bold** the figures.")
+    position = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(project__isnull=False, experience__isnull=True, open_source__isnull=True)
+                    | Q(project__isnull=True, experience__isnull=False, open_source__isnull=True)
+                    | Q(project__isnull=True, experience__isnull=True, open_source__isnull=False)
+                ),
+                name="profiles_highlight_exactly_one_owner",
+                violation_error_message="A highlight belongs to exactly one project, position or open-source entry.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.text[:50]}" if self.label else self.text[:60]
+
+    @property
+    def owner(self):
+        return self.project or self.experience or self.open_source
+
+    def clean(self):
+        owners = [self.project_id, self.experience_id, self.open_source_id]
+        if sum(1 for owner in owners if owner) != 1:
+            raise ValidationError("A highlight belongs to exactly one project, position or open-source entry.")
+        if self.parent_id:
+            parent = self.parent
+            if parent.parent_id:
+                raise ValidationError({"parent": "Highlights nest one level only."})
+            if [parent.project_id, parent.experience_id, parent.open_source_id] != owners:
+                raise ValidationError({"parent": "A sub-bullet must belong to the same entry as its parent."})
+        if not self.label and not self.text:
+            raise ValidationError({"text": "Write the highlight (a label alone is not enough)."})
+
+
+class Talk(SectionItem):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="talks")
+    title = models.CharField(max_length=300)
+    abstract = models.TextField(blank=True, help_text="Markdown.")
+    publication = models.ForeignKey(
+        "publications.Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="talks"
+    )
+
+    class Meta(SectionItem.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+
+class TalkDelivery(models.Model):
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=250)
+    location = models.CharField(max_length=120, blank=True, help_text="City, or “Virtual”.")
+    is_virtual = models.BooleanField(default=False)
+    date = PartialDateField()
+    url = models.URLField(blank=True, help_text="Slides or recording.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "date", "id"]
+        verbose_name_plural = "talk deliveries"
+
+    def __str__(self):
+        return f"{self.event} ({self.date})" if self.date else self.event
+
+    @property
+    def place(self):
+        return "Virtual" if self.is_virtual and not self.location else self.location
+
+
+class Service(SectionItem):
+    class Role(models.TextChoices):
+        REVIEWER = "reviewer", "Reviewer"
+        PC_MEMBER = "pc_member", "Program committee member"
+        CHAIR = "chair", "Chair"
+        ORGANISER = "organiser", "Organiser"
+        EDITOR = "editor", "Editor"
+        ARTIFACT = "artifact", "Artifact evaluation committee"
+        OTHER = "other", "Other"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="service")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
+    role_detail = models.CharField(max_length=120, blank=True, help_text="e.g. “Publicity chair”.")
+    venue = models.CharField(max_length=250)
+    year = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    note = models.CharField(max_length=250, blank=True)
+
+    class Meta(SectionItem.Meta):
+        verbose_name_plural = "academic service"
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.venue}"
+
+
+class Award(SectionItem):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="awards")
+    title = models.CharField(max_length=300)
+    awarding_body = models.CharField(max_length=250, blank=True)
+    year = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    period = models.CharField(
+        max_length=20, blank=True, help_text="As written when it is not a plain year, e.g. 2022H2."
+    )
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. “Project Lead, Ekko”.")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta(SectionItem.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def when(self):
+        return self.period or (str(self.year) if self.year else "")
+
+    def clean(self):
+        if self.period and self.year and not self.period.startswith(str(self.year)):
+            raise ValidationError({"period": "The period does not match the year."})
+
+
+class PressItem(SectionItem):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="press")
+    outlet = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    url = models.URLField(blank=True)
+    date = PartialDateField()
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="press"
+    )
+    publication = models.ForeignKey(
+        "publications.Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="press"
+    )
+
+    class Meta(SectionItem.Meta):
+        verbose_name = "press item"
+
+    def __str__(self):
+        return f"{self.outlet}: {self.title}"
+
+
+class Skill(SectionItem):
+    class Category(models.TextChoices):
+        SKILL = "skill", "Skill"
+        LANGUAGE = "language", "Language"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="skills")
+    category = models.CharField(max_length=10, choices=Category.choices, default=Category.SKILL)
+    name = models.CharField(max_length=120)
+    level = models.CharField(max_length=60, blank=True)
+    keywords = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+
+    class Meta(SectionItem.Meta):
+        pass
+
+    def __str__(self):
+        return self.name
+
+
+def new_share_token():
+    return secrets.token_urlsafe(24)
+
+
+class Statement(models.Model):
+    class Kind(models.TextChoices):
+        PURPOSE = "purpose", "Statement of purpose"
+        RESEARCH = "research", "Research statement"
+        TEACHING = "teaching", "Teaching statement"
+        DIVERSITY = "diversity", "Diversity statement"
+        OTHER = "other", "Other"
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private"
+        MEMBERS = "members", "Lab members only"
+        LINK = "link", "Anyone with the link"
+        PUBLIC = "public", "Public"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="statements")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.RESEARCH)
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=80)
+    body = models.TextField(help_text="Markdown.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE, db_index=True
+    )
+    share_token = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False,
+        help_text="Set when a share link exists; clearing it revokes the link.",
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "slug"], name="profiles_statement_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:80] or "statement"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "profiles:statement", kwargs={"slug": self.profile.slug, "statement_slug": self.slug}
+        )
+
+    def get_share_url(self):
+        return reverse("profiles:shared_statement", kwargs={"token": self.share_token}) if self.share_token else ""
+
+    def create_share_token(self):
+        self.share_token = new_share_token()
+
+    def revoke_share_token(self):
+        self.share_token = None

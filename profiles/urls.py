@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "profiles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.directory, name="directory"),
+    path("people/<slug:slug>/", views.profile_detail, name="detail"),
+    path("people/<slug:slug>/statements/<slug:statement_slug>/", views.statement_detail, name="statement"),
+    path("s/<str:token>/", views.shared_statement, name="shared_statement"),
+]

@@ -1,0 +1,201 @@
+"""Publications shared by the whole lab, with ordered authorship."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+doi_validator = RegexValidator(
+    r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1145/3477132.3483574 (without https://doi.org/)."
+)
+arxiv_validator = RegexValidator(
+    r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$",
+    "An arXiv identifier looks like 2203.01234 (without the version or the arXiv: prefix).",
+)
+key_validator = RegexValidator(
+    r"^[A-Za-z0-9_:\-.]+$", "Use letters, digits and - _ : . only (e.g. sima2022ekko)."
+)
+
+STOPWORDS = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward"}
+
+
+def normalise_title(title):
+    """Fold a title for duplicate detection: no accents, case, punctuation or braces."""
+    text = unicodedata.normalize("NFKD", title or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def ascii_word(text):
+    text = unicodedata.normalize("NFKD", text or "")
+    return re.sub(r"[^a-z0-9]", "", text.encode("ascii", "ignore").decode().lower())
+
+
+class PublicationQuerySet(models.QuerySet):
+    def with_authors(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("profile").order_by("position"),
+            )
+        )
+
+    def for_profile(self, profile):
+        return self.filter(authorships__profile=profile).distinct()
+
+
+class Publication(models.Model):
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "Conference paper"
+        JOURNAL = "journal", "Journal article"
+        WORKSHOP = "workshop", "Workshop paper"
+        PREPRINT = "preprint", "Preprint"
+        THESIS = "thesis", "Thesis"
+        CHAPTER = "chapter", "Book chapter"
+        BOOK = "book", "Book"
+        PATENT = "patent", "Patent"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CONFERENCE, db_index=True)
+    title = models.CharField(max_length=500)
+    venue = models.CharField(max_length=300, blank=True, help_text="Full name of the conference or journal.")
+    venue_short = models.CharField(max_length=60, blank=True, help_text="Badge, e.g. “OSDI '22”.")
+    year = models.PositiveIntegerField(
+        null=True, blank=True, db_index=True, validators=[MinValueValidator(1800), MaxValueValidator(2200)]
+    )
+    month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    volume = models.CharField(max_length=40, blank=True)
+    number = models.CharField(max_length=40, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    doi = models.CharField(max_length=200, blank=True, validators=[doi_validator], verbose_name="DOI")
+    arxiv_id = models.CharField(max_length=40, blank=True, validators=[arxiv_validator], verbose_name="arXiv id")
+    abstract = models.TextField(blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text="e.g. “Supervised by Luo Mai”.")
+    keywords = models.CharField(max_length=400, blank=True)
+    url = models.URLField(max_length=500, blank=True, verbose_name="paper URL")
+    url_pdf = models.URLField(max_length=500, blank=True, verbose_name="PDF")
+    url_code = models.URLField(max_length=500, blank=True, verbose_name="code")
+    url_slides = models.URLField(max_length=500, blank=True, verbose_name="slides")
+    url_video = models.URLField(max_length=500, blank=True, verbose_name="video")
+    url_project = models.URLField(max_length=500, blank=True, verbose_name="project page")
+    citation_key = models.CharField(
+        max_length=100, unique=True, blank=True, validators=[key_validator],
+        help_text="Stable key for the page address and BibTeX, e.g. sima2022ekko (made up when blank).",
+    )
+    title_normalised = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-month", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publications_unique_doi"),
+            models.UniqueConstraint(
+                fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="publications_unique_arxiv"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", kwargs={"key": self.citation_key})
+
+    def save(self, *args, **kwargs):
+        self.title_normalised = normalise_title(self.title)[:500]
+        if not self.citation_key:
+            self.citation_key = self.unique_citation_key()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.doi:
+            self.doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.doi.strip(), flags=re.I)
+        if self.arxiv_id:
+            self.arxiv_id = re.sub(r"(^arxiv:)|(v\d+$)", "", self.arxiv_id.strip(), flags=re.I)
+        if self.month and not self.year:
+            raise ValidationError({"month": "A month needs a year."})
+
+    def suggested_citation_key(self, first_family=None):
+        """“sima2022ekko”: first author's family name, year, first significant title word."""
+        if first_family is None:
+            first = self.authorships.order_by("position").first() if self.pk else None
+            first_family = first.family_name if first else ""
+        words = [ascii_word(w) for w in normalise_title(self.title).split()]
+        word = next((w for w in words if w and w not in STOPWORDS), "")
+        return f"{ascii_word(first_family) or 'anon'}{self.year or ''}{word}"[:90]
+
+    def unique_citation_key(self, first_family=None):
+        base = self.suggested_citation_key(first_family)
+        key, n = base, 1
+        taken = Publication.objects.exclude(pk=self.pk)
+        while taken.filter(citation_key=key).exists():
+            n += 1
+            key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}-{n}"
+        return key
+
+    @property
+    def links(self):
+        """(label, url) pairs for the small buttons under an entry, in display order."""
+        pairs = [
+            ("Paper", self.url),
+            ("PDF", self.url_pdf),
+            ("arXiv", f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""),
+            ("DOI", f"https://doi.org/{self.doi}" if self.doi else ""),
+            ("Code", self.url_code),
+            ("Slides", self.url_slides),
+            ("Video", self.url_video),
+            ("Project", self.url_project),
+        ]
+        return [(label, url) for label, url in pairs if url]
+
+
+class Authorship(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveIntegerField(help_text="1 for the first author.")
+    name = models.CharField(max_length=200, help_text="As printed on the paper.")
+    profile = models.ForeignKey(
+        "profiles.Profile", null=True, blank=True, on_delete=models.SET_NULL, related_name="authorships"
+    )
+    equal_contribution = models.BooleanField(default=False, help_text="Co-first author (*).")
+    corresponding = models.BooleanField(default=False, help_text="Corresponding author (†).")
+    selected = models.BooleanField(
+        default=False, help_text="Featured on the linked member's profile page."
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "position"], name="publications_authorship_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "profile"],
+                condition=Q(profile__isnull=False),
+                name="publications_authorship_unique_profile",
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="publications_authorship_position_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.name}"
+
+    @property
+    def family_name(self):
+        name = self.name.strip()
+        if "," in name:
+            return name.split(",", 1)[0].strip()
+        return name.split()[-1] if name else ""
+
+    def clean(self):
+        if self.selected and not self.profile_id:
+            raise ValidationError({"selected": "Only an author linked to a member can select the paper."})
