@@ -1,0 +1,672 @@
+"""BibTeX / BibLaTeX import and export.
+
+``parse_bibtex`` uses bibtexparser 2's splitter to cut the file into blocks (it is
+robust and reports the line of every block), then evaluates field values itself
+(``@string`` macros, month macros and ``#`` concatenation, which bibtexparser 2's
+middlewares only handle for whole-value references), splits names with bibtexparser's
+BibTeX-compliant name parser and decodes LaTeX with pylatexenc.
+
+``write_bibtex`` emits UTF-8 BibTeX that ``parse_bibtex`` reads back to the same records.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import quote
+
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ImplicitComment,
+    ParsingFailedBlock,
+    String,
+)
+from bibtexparser.splitter import Splitter
+from pylatexenc.latex2text import LatexNodes2Text
+
+from . import (
+    ParseError,
+    ParseResult,
+    arxiv_from_text,
+    doi_from_text,
+    empty_record,
+    is_suffix,
+    looks_like_arxiv_id,
+    make_author,
+    normalise_arxiv,
+    normalise_doi,
+    parse_month,
+    parse_partial_date,
+    parse_year,
+    strip_accents,
+)
+
+__all__ = ["parse_bibtex", "write_bibtex"]
+
+logger = logging.getLogger(__name__)
+
+# BibTeX's standard month macros (plain.bst and friends).
+MONTH_MACROS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April",
+    "may": "May", "jun": "June", "jul": "July", "aug": "August",
+    "sep": "September", "oct": "October", "nov": "November", "dec": "December",
+}  # fmt: skip
+_MONTH_ABBREV = list(MONTH_MACROS)
+
+EQUAL_CONTRIBUTION_FIELDS = {
+    "equalcontribution",
+    "equalcontrib",
+    "cofirst",
+    "cofirstauthor",
+    "cofirstauthors",
+}
+CORRESPONDING_FIELDS = {"corresponding", "correspondingauthor", "correspondingauthors"}
+
+PREPRINT_SERVERS = re.compile(
+    r"arxiv|\bcorr\b|biorxiv|medrxiv|chemrxiv|ssrn|research square|preprints?\b|techrxiv",
+    re.IGNORECASE,
+)
+
+# Fields whose value is a URL/identifier: no LaTeX decoding, only unescaping.
+_VERBATIM_FIELDS = {
+    "url", "doi", "eprint", "arxivid", "arxiv", "file", "pdf", "code", "slides",
+    "video", "project", "archiveprefix", "eprinttype", "isbn", "issn",
+}  # fmt: skip
+
+_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+_CARET = "\ue000"
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    """Split ``a # "b" # {c}`` on top-level ``#``."""
+    parts, depth, in_quotes, current = [], 0, False, []
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            current.append(raw[i : i + 2])
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == '"' and depth == 0:
+            in_quotes = not in_quotes
+        elif c == "#" and depth == 0 and not in_quotes:
+            parts.append("".join(current).strip())
+            current = []
+            i += 1
+            continue
+        current.append(c)
+        i += 1
+    parts.append("".join(current).strip())
+    return parts
+
+
+def _evaluate(raw: str, macros: dict[str, str]) -> str:
+    """Turn a raw field value into its TeX string (outer delimiters removed)."""
+    out = []
+    for part in _split_concatenation(raw.strip()):
+        if not part:
+            continue
+        if (part[0] == "{" and part[-1] == "}") or (part[0] == '"' and part[-1] == '"'):
+            out.append(part[1:-1])
+        elif part.isdigit():
+            out.append(part)
+        else:
+            # Unknown macros are kept by name (BibTeX warns and uses an empty string;
+            # keeping the name loses less information).
+            out.append(macros.get(part.lower(), part))
+    return "".join(out)
+
+
+def latex_to_text(value: str) -> str:
+    """Decode LaTeX (accents, escapes, ``--``, protective braces) to plain Unicode."""
+    if not value:
+        return ""
+    s = value
+    s = re.sub(r"\\url\s*\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\textasciicircum(?:\{\})?", _CARET, s)
+    # A bare % would start a TeX comment and swallow the rest of the line.
+    s = re.sub(r"(?<!\\)%", r"\\%", s)
+    try:
+        text = _LATEX.latex_to_text(s)
+    except Exception:  # pylatexenc is tolerant, but never let a bad macro crash an import
+        logger.debug("pylatexenc failed on %r", value, exc_info=True)
+        text = re.sub(r"\\([&%#_$])", r"\1", s).replace("{", "").replace("}", "")
+    text = text.replace(_CARET, "^").replace("\u00a0", " ")
+    return text
+
+
+def _clean_text(value: str, keep_paragraphs: bool = False) -> str:
+    text = latex_to_text(value)
+    if keep_paragraphs:
+        paragraphs = re.split(r"\n\s*\n", text.strip())
+        return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+    return " ".join(text.split())
+
+
+def _clean_verbatim(value: str) -> str:
+    s = value.strip()
+    s = re.sub(r"\\url\s*\{([^{}]*)\}", r"\1", s)
+    s = s.replace("{", "").replace("}", "")
+    s = re.sub(r"\\([_%&#~:$;])", r"\1", s)
+    return s.strip()
+
+
+def _http_url(value: str) -> str:
+    s = value.strip()
+    return s if re.match(r"^https?://\S+$", s, re.IGNORECASE) else ""
+
+
+def _url_from_file_field(value: str) -> str:
+    """First http(s) URL in a Zotero/JabRef/Mendeley ``file`` field, else ``""``.
+
+    Formats: ``Description:path:type`` items separated by ``;`` (JabRef escapes ``:``
+    and ``;`` with a backslash, Mendeley writes ``C$\\backslash$:``); local paths are
+    useless on a website and are dropped.
+    """
+    items = re.split(r"(?<!\\);", value)
+    for item in items:
+        item = re.sub(r"\\([:;\\])", r"\1", item.strip())
+        m = re.search(r"(https?://\S+?)(?::[A-Za-z]+(?:/[\w.+-]+)?)?$", item, flags=re.IGNORECASE)
+        if m:
+            return m.group(1)
+    return ""
+
+
+# --------------------------------------------------------------------------- names
+
+_STAR_MARKERS = re.compile(
+    r"\$\s*\^\s*\{?\s*\\?\*\s*\}?\s*\$"  # $^*$ / $^{*}$
+    r"|\\textsuperscript\s*\{\s*\*\s*\}"  # \textsuperscript{*}
+    r"|\^\s*\{?\s*\*\s*\}?"  # ^* outside math
+    r"|\*"
+)
+
+
+def _parse_author(raw_name: str) -> dict:
+    equal = False
+    if _STAR_MARKERS.search(raw_name):
+        equal = True
+        raw_name = _STAR_MARKERS.sub("", raw_name)
+    raw_name = re.sub(r"\s+,", ",", raw_name).strip().strip(",").strip()
+    parts = parse_single_name_into_parts(raw_name, strict=False)
+    given = _clean_text(" ".join(parts.first))
+    family = _clean_text(" ".join(parts.von + parts.last + parts.jr))
+    if not family and given:
+        given, family = "", given
+    return make_author(given, family, equal_contribution=equal)
+
+
+def _parse_authors(raw: str) -> tuple[list[dict], bool]:
+    names = split_multiple_persons_names(" ".join(raw.split()))
+    truncated = False
+    authors = []
+    for name in names:
+        if name.strip().lower() in {"others", "et al.", "et al", "{others}"}:
+            truncated = True
+            continue
+        if name.strip():
+            authors.append(_parse_author(name))
+    return authors, truncated
+
+
+def _match_author(piece: str, authors: list[dict]) -> int | None:
+    key = " ".join(piece.lower().replace(".", " ").split())
+    if not key:
+        return None
+    for i, a in enumerate(authors):
+        family = a["family"].lower()
+        forms = {
+            " ".join(a["name"].lower().replace(".", " ").split()),
+            family,
+            " ".join(f"{family}, {a['given'].lower()}".replace(".", " ").split()),
+        }
+        if key in forms:
+            return i
+    return None
+
+
+def _flag_positions(value: str, authors: list[dict]) -> list[int]:
+    """Author indexes (0-based) listed in an ``equal-contribution``-like field.
+
+    Accepts 1-based positions (``1,2``, ``1-3``) or names (``Sima and Fu``,
+    ``Sima, Chijun and Fu, Yao``, ``Chijun Sima; Yao Fu``).
+    """
+    text = value.strip()
+    if not text:
+        return []
+    if re.fullmatch(r"[\d\s,;&\-\u2013]+|[\d\s,;]+and[\d\s,;]+", text):
+        positions: list[int] = []
+        for token in re.split(r"[,;&\s]+|and", text):
+            token = token.strip()
+            if not token:
+                continue
+            m = re.fullmatch(r"(\d+)\s*[-\u2013]\s*(\d+)", token)
+            if m:
+                positions.extend(range(int(m.group(1)), int(m.group(2)) + 1))
+            elif token.isdigit():
+                positions.append(int(token))
+        return [p - 1 for p in positions if 1 <= p <= len(authors)]
+    found: list[int] = []
+    for piece in re.split(r"\s+and\s+|;", text):
+        idx = _match_author(piece, authors)
+        if idx is not None:
+            found.append(idx)
+        elif "," in piece:
+            for sub in piece.split(","):
+                idx = _match_author(sub, authors)
+                if idx is not None:
+                    found.append(idx)
+    return found
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def _kind(entry_type: str, fields: dict[str, str], arxiv_id: str) -> str:
+    t = entry_type.lower()
+    booktitle = fields.get("booktitle", "")
+    journal = fields.get("journal") or fields.get("journaltitle", "")
+    pubstate = fields.get("pubstate", "").lower()
+    if t in {"inproceedings", "conference"}:
+        return "workshop" if re.search(r"workshop", booktitle, re.IGNORECASE) else "conference"
+    if t == "article":
+        if PREPRINT_SERVERS.search(journal) or (not journal and arxiv_id):
+            return "preprint"
+        return "journal"
+    if t in {"phdthesis", "mastersthesis", "thesis"}:
+        return "thesis"
+    if t in {"incollection", "inbook", "bookinbook", "suppbook"}:
+        return "chapter"
+    if t in {"book", "mvbook"}:
+        return "book"
+    if t == "patent":
+        return "patent"
+    if t in {"misc", "unpublished", "online", "electronic", "www", "preprint"}:
+        howpublished = fields.get("howpublished", "") + " " + fields.get("publisher", "")
+        if (
+            arxiv_id
+            or fields.get("eprint")
+            or pubstate in {"prepublished", "preprint"}
+            or t == "preprint"
+            or PREPRINT_SERVERS.search(howpublished)
+        ):
+            return "preprint"
+    return "other"
+
+
+# --------------------------------------------------------------------------- parsing
+
+_KEY_IN_RAW = re.compile(r"^@\s*\w+\s*[{(]\s*([^,\s{}()=\"]+)")
+
+
+def _key_from_raw(raw: str | None) -> str | None:
+    m = _KEY_IN_RAW.match(raw or "")
+    return m.group(1) if m else None
+
+
+def _entry_to_record(entry: Entry, macros: dict[str, str]) -> dict:
+    raw_fields: dict[str, str] = {}
+    for f in entry.fields:
+        key = f.key.strip().lower()
+        if key and key not in raw_fields:  # first occurrence wins on duplicates
+            raw_fields[key] = _evaluate(str(f.value), macros)
+
+    # Normalised keys for the flexible "equal-contribution" style fields.
+    compact = {re.sub(r"[-_\s]", "", k): v for k, v in raw_fields.items()}
+
+    def text(*names: str, paragraphs: bool = False) -> str:
+        for name in names:
+            if raw_fields.get(name, "").strip():
+                return _clean_text(raw_fields[name], keep_paragraphs=paragraphs)
+        return ""
+
+    def verbatim(*names: str) -> str:
+        for name in names:
+            if raw_fields.get(name, "").strip():
+                return _clean_verbatim(raw_fields[name])
+        return ""
+
+    record = empty_record()
+    record["citation_key"] = entry.key.strip()
+    record["line"] = entry.start_line + 1 if entry.start_line is not None else None
+    record["title"] = text("title")
+
+    authors, truncated = _parse_authors(raw_fields.get("author", ""))
+    for field_names, flag in (
+        (EQUAL_CONTRIBUTION_FIELDS, "equal_contribution"),
+        (CORRESPONDING_FIELDS, "corresponding"),
+    ):
+        for name in field_names:
+            if name in compact:
+                for idx in _flag_positions(_clean_text(compact[name]), authors):
+                    authors[idx][flag] = True
+    record["authors"] = authors
+    record["authors_truncated"] = truncated
+
+    # Identifiers.
+    url = verbatim("url")
+    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if "doi.org" in url else "")
+    record["doi"] = doi
+    eprint = verbatim("eprint")
+    prefix = (verbatim("archiveprefix") or verbatim("eprinttype")).lower()
+    arxiv_id = ""
+    if eprint and (prefix == "arxiv" or (not prefix and looks_like_arxiv_id(eprint))):
+        arxiv_id = normalise_arxiv(eprint)
+    arxiv_id = arxiv_id or normalise_arxiv(verbatim("arxivid", "arxiv"))
+    venue = text("booktitle", "journal", "journaltitle", "school", "institution")
+    if not venue and not re.search(r"\\url|https?://", raw_fields.get("howpublished", "")):
+        venue = text("howpublished")
+    if not arxiv_id and PREPRINT_SERVERS.search(venue):
+        # "arXiv preprint arXiv:2201.12345"; DBLP: journal = {CoRR}, volume = {abs/2201.12345}
+        arxiv_id = arxiv_from_text(f"{venue} {verbatim('volume')}")
+    if not arxiv_id and "arxiv.org" in url:
+        arxiv_id = arxiv_from_text(url)
+    if not arxiv_id and doi.startswith("10.48550/arxiv."):
+        arxiv_id = normalise_arxiv(doi.split("arxiv.", 1)[1])
+    record["arxiv_id"] = arxiv_id
+
+    cleaned_for_kind = {
+        k: _clean_text(raw_fields.get(k, ""))
+        for k in ("booktitle", "journal", "journaltitle", "howpublished", "publisher")
+    }
+    cleaned_for_kind["eprint"] = eprint
+    cleaned_for_kind["pubstate"] = verbatim("pubstate")
+    record["kind"] = _kind(entry.entry_type, cleaned_for_kind, arxiv_id)
+
+    record["venue"] = venue
+    short = text(
+        "shortbooktitle",
+        "booktitleshort",
+        "shortjournal",
+        "journalabbr",
+        "journal-abbreviation",
+        "series",
+        "eventtitle",
+    )
+    record["venue_short"] = short if len(short) <= 40 else ""
+
+    # Dates.
+    year_raw = text("year")
+    year = parse_year(year_raw)
+    month = parse_month(text("month")) if raw_fields.get("month") else None
+    if (year is None or month is None) and raw_fields.get("date"):
+        d_year, d_month, _ = parse_partial_date(text("date"))
+        year = year if year is not None else d_year
+        month = month if month is not None else (d_month if d_year == year else None)
+    record["year"] = year
+    record["month"] = month
+
+    record["volume"] = text("volume")
+    record["number"] = text("number", "issue")
+    record["pages"] = text("pages").replace("--", "\u2013").replace("\u2014", "\u2013")
+    record["publisher"] = text("publisher")
+    record["abstract"] = text("abstract", paragraphs=True)
+    record["note"] = text("note", paragraphs=True)
+    keywords = text("keywords", "keyword")
+    record["keywords"] = ", ".join(k.strip() for k in re.split(r"[,;]", keywords) if k.strip())
+
+    record["url"] = url
+    pdf = _http_url(verbatim("pdf", "url_pdf", "urlpdf"))
+    if not pdf and raw_fields.get("file"):
+        pdf = _url_from_file_field(raw_fields["file"])
+    record["url_pdf"] = pdf
+    record["url_code"] = _http_url(verbatim("code", "url_code", "github"))
+    record["url_slides"] = _http_url(verbatim("slides", "url_slides"))
+    record["url_video"] = _http_url(verbatim("video", "url_video"))
+    record["url_project"] = _http_url(verbatim("project", "url_project", "website"))
+    return record
+
+
+def parse_bibtex(text: str) -> ParseResult:
+    """Parse BibTeX/BibLaTeX text into publication records.
+
+    Good entries are returned even if others fail; each failure becomes a
+    ``ParseError`` carrying the entry's 1-based line and its key.
+    """
+    result = ParseResult(records=[], errors=[])
+    if text is None:
+        return result
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return result
+
+    library = Splitter(text).split()
+
+    macros: dict[str, str] = dict(MONTH_MACROS)
+    has_blocks = False
+    for block in library.blocks:
+        if isinstance(block, String):
+            has_blocks = True
+            # Later @string definitions may use earlier ones.
+            macros[block.key.strip().lower()] = _evaluate(str(block.value), macros)
+
+    for block in library.blocks:
+        line = block.start_line + 1 if block.start_line is not None else None
+        if isinstance(block, ImplicitComment):
+            continue
+        if not isinstance(block, ImplicitComment):
+            has_blocks = True
+        entry: Entry | None = None
+        if isinstance(block, Entry):
+            entry = block
+        elif isinstance(block, (DuplicateFieldKeyBlock, DuplicateBlockKeyBlock)):
+            # Duplicate fields: first value wins. Duplicate keys: both entries are
+            # kept, the caller de-duplicates records by DOI/title anyway.
+            candidate = block.ignore_error_block
+            entry = candidate if isinstance(candidate, Entry) else None
+        elif isinstance(block, ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)
+            reason = " ".join(str(reason).replace("`", "'").split())
+            result.errors.append(
+                ParseError(
+                    f"could not parse entry (unbalanced braces or quotes?): {reason}",
+                    line=line,
+                    key=_key_from_raw(block.raw),
+                )
+            )
+            continue
+        if entry is None:
+            continue  # @comment, @preamble, @string
+        try:
+            record = _entry_to_record(entry, macros)
+        except Exception as exc:  # defensive: one odd entry must not sink the file
+            logger.exception("failed to convert BibTeX entry %s", entry.key)
+            result.errors.append(ParseError(f"could not read entry: {exc}", line, entry.key))
+            continue
+        if not record["title"]:
+            result.errors.append(ParseError("entry has no title", line, entry.key or None))
+            continue
+        result.records.append(record)
+
+    if not has_blocks:
+        first = next((b for b in library.blocks if isinstance(b, ImplicitComment)), None)
+        result.errors.append(
+            ParseError(
+                "no BibTeX entries found (is this a .bib file?)",
+                line=(first.start_line + 1) if first and first.start_line is not None else 1,
+            )
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- writing
+
+_TEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_TEX_ESCAPE_RE = re.compile(r"[\\{}&%#_$~^]")
+
+
+def tex_escape(value: str) -> str:
+    """Escape BibTeX/LaTeX special characters; Unicode is kept as is (UTF-8 BibTeX)."""
+    s = _TEX_ESCAPE_RE.sub(lambda m: _TEX_ESCAPES[m.group(0)], value)
+    # Keep a literal "--" from becoming an en dash when read back.
+    return s.replace("--", "-{}-")
+
+
+def _protect_title(title: str) -> str:
+    """Escape and brace words whose capitals must survive bibliography styles."""
+    out = []
+    for i, word in enumerate(title.split(" ")):
+        escaped = tex_escape(word)
+        needs = any(c.isupper() for c in word[1:]) or (i > 0 and word[:1].isupper())
+        out.append("{" + escaped + "}" if needs else escaped)
+    return " ".join(out)
+
+
+def _verbatim_value(value: str) -> str:
+    # URLs and identifiers are written raw (biblatex/hyperref read them verbatim);
+    # only braces, which would unbalance the field, are percent-encoded.
+    return value.replace("{", quote("{")).replace("}", quote("}"))
+
+
+def _bib_name(author: dict) -> str:
+    given = (author.get("given") or "").strip()
+    family = (author.get("family") or "").strip()
+    if not family and not given:
+        return ""
+    if not family:
+        given, family = "", given
+    words = family.split(" ")
+    suffix = ""
+    if len(words) > 1 and is_suffix(words[-1]):
+        suffix = words.pop()
+        family = " ".join(words)
+    family_tex = tex_escape(family)
+    if " " in family and not family.split(" ")[0].islower():
+        # "Brinch Hansen" is one family name; protect it from the von/last split.
+        family_tex = "{" + family_tex + "}"
+    parts = [family_tex]
+    if suffix:
+        parts.append(tex_escape(suffix))
+    if given:
+        parts.append(tex_escape(given))
+    elif suffix:
+        parts.append("")
+    if len(parts) == 1 and " " in family:
+        return "{" + tex_escape(family) + "}"
+    return ", ".join(parts)
+
+
+_ENTRY_TYPES = {
+    "conference": ("inproceedings", "booktitle", "shortbooktitle"),
+    "workshop": ("inproceedings", "booktitle", "shortbooktitle"),
+    "journal": ("article", "journal", "shortjournal"),
+    "preprint": ("misc", "howpublished", "shortjournal"),
+    "thesis": ("phdthesis", "school", "shortbooktitle"),
+    "chapter": ("incollection", "booktitle", "shortbooktitle"),
+    "book": ("book", "howpublished", "shortbooktitle"),
+    "patent": ("patent", "howpublished", "shortbooktitle"),
+    "other": ("misc", "howpublished", "shortbooktitle"),
+}
+
+
+def _make_key(record: dict, used: set[str]) -> str:
+    key = re.sub(r"[^A-Za-z0-9_:.+/-]", "", str(record.get("citation_key") or ""))
+    if not key:
+        family = record["authors"][0]["family"] if record.get("authors") else "anon"
+        first_word = next(
+            (w for w in re.findall(r"[A-Za-z0-9]+", record.get("title") or "") if len(w) > 3),
+            "untitled",
+        )
+        key = re.sub(
+            r"[^A-Za-z0-9]",
+            "",
+            strip_accents(f"{family}{record.get('year') or ''}{first_word}").lower(),
+        )
+    base, n = key, 0
+    while key in used:
+        n += 1
+        key = f"{base}{chr(ord('a') + (n - 1) % 26)}{'' if n <= 26 else n}"
+    used.add(key)
+    return key
+
+
+def _write_entry(record: dict, key: str) -> str:
+    kind = record.get("kind") or "other"
+    entry_type, venue_field, short_field = _ENTRY_TYPES.get(kind, _ENTRY_TYPES["other"])
+    fields: list[tuple[str, str, bool]] = []  # (name, value, raw-without-braces)
+
+    def add(name: str, value, *, verbatim: bool = False, escaped: bool = False) -> None:
+        if value is None or value == "" or value == []:
+            return
+        value = str(value)
+        if not escaped:
+            value = _verbatim_value(value) if verbatim else tex_escape(value)
+        fields.append((name, value, False))
+
+    authors = record.get("authors") or []
+    names = [n for n in (_bib_name(a) for a in authors) if n]
+    if record.get("authors_truncated"):
+        names.append("others")
+    add("author", " and ".join(names), escaped=True)
+    add("title", _protect_title(record.get("title") or ""), escaped=True)
+    add(venue_field, record.get("venue"))
+    add(short_field, record.get("venue_short"))
+    if record.get("year"):
+        add("year", str(record["year"]), escaped=True)
+    month = parse_month(record.get("month"))
+    if month:
+        fields.append(("month", _MONTH_ABBREV[month - 1], True))
+    add("volume", record.get("volume"))
+    add("number", record.get("number"))
+    pages = (record.get("pages") or "").replace("\u2013", "--").replace("\u2014", "--")
+    add("pages", tex_escape(pages).replace("-{}-", "--"), escaped=True)
+    add("publisher", record.get("publisher"))
+    add("doi", record.get("doi"), verbatim=True)
+    if record.get("arxiv_id"):
+        add("eprint", record["arxiv_id"], verbatim=True)
+        add("archiveprefix", "arXiv", verbatim=True)
+    elif kind == "preprint":
+        add("pubstate", "prepublished")
+    add("url", record.get("url"), verbatim=True)
+    add("pdf", record.get("url_pdf"), verbatim=True)
+    add("code", record.get("url_code"), verbatim=True)
+    add("slides", record.get("url_slides"), verbatim=True)
+    add("video", record.get("url_video"), verbatim=True)
+    add("project", record.get("url_project"), verbatim=True)
+    add("keywords", record.get("keywords"))
+    add("abstract", record.get("abstract"))
+    add("note", record.get("note"))
+    equal = [str(i + 1) for i, a in enumerate(authors) if a.get("equal_contribution")]
+    add("equal-contribution", ", ".join(equal), escaped=True)
+    corresponding = [str(i + 1) for i, a in enumerate(authors) if a.get("corresponding")]
+    add("corresponding", ", ".join(corresponding), escaped=True)
+
+    width = max((len(name) for name, _, _ in fields), default=0)
+    lines = [f"@{entry_type}{{{key},"]
+    for name, value, bare in fields:
+        rendered = value if bare else "{" + value + "}"
+        lines.append(f"  {name.ljust(width)} = {rendered},")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def write_bibtex(records: list[dict]) -> str:
+    """Serialise publication records to UTF-8 BibTeX (one entry per record)."""
+    used: set[str] = set()
+    chunks = [_write_entry(r, _make_key(r, used)) for r in records]
+    return "\n\n".join(chunks) + ("\n" if chunks else "")
