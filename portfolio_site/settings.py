@@ -6,6 +6,7 @@ a local-memory cache and media in ./media. See README.md ("Configuration").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "import_export",
+    "axes",
+    "simple_history",
     "profiles",
     "publications",
 ]
@@ -65,6 +68,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Login throttling; keep it last (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portfolio_site.urls"
@@ -151,6 +158,28 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts: django-axes throttles logins; its backend goes first. (A subclass of
+# AxesStandaloneBackend that skips throttling when there is no request, e.g. Client.login
+# in tests and management commands; every HTTP login is throttled.)
+AUTHENTICATION_BACKENDS = [
+    "profiles.accounts.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After AXES_FAILURE_LIMIT failures within AXES_COOLOFF_TIME, that username from that
+# address is locked out for AXES_COOLOFF_TIME (HTTP 429 with registration/lockout.html).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+# Invitations and avatars (see profiles/services.py and profiles/uploads.py).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
+AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 25_000_000)
+AVATAR_SIZES = (96, 192, 400)
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/me/"

@@ -5,6 +5,7 @@ Each section item has a `position` (ordering within its profile) and a `visibili
 profiles/permissions.py, never here.
 """
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -13,7 +14,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from .dates import PartialDateField, check_date_range, end_not_before_start
 
@@ -91,7 +94,7 @@ class Profile(models.Model):
     )
     slug = models.SlugField(max_length=80, unique=True, help_text="The page address: /people/<slug>/.")
     full_name = models.CharField(max_length=200)
-    native_name = models.CharField(max_length=200, blank=True, help_text="e.g. 司马池骏")
+    native_name = models.CharField(max_length=200, blank=True, help_text="Name in its own script, e.g. 中村 愛子.")
     pronouns = models.CharField(max_length=40, blank=True)
     headline = models.CharField(
         max_length=250, blank=True, help_text="Position, e.g. “Senior Software Engineer – ML Systems”."
@@ -129,6 +132,7 @@ class Profile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProfileQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order", "full_name"]
@@ -162,6 +166,20 @@ class Profile(models.Model):
     def interest_list(self):
         return [tag.strip() for tag in self.interest_tags.split(",") if tag.strip()]
 
+    def avatar_url(self, size=192):
+        """URL of the square avatar thumbnail nearest above `size` px ("" without an avatar).
+
+        Avatars uploaded through the editing pages have 96/192/400 px thumbnails with
+        names derived from the original's (see profiles/uploads.py); anything else
+        (e.g. a file set in the Django admin) falls back to the original.
+        """
+        if not self.avatar:
+            return ""
+        from .uploads import thumbnail_name
+
+        name = thumbnail_name(self.avatar.name, size)
+        return self.avatar.storage.url(name) if name else self.avatar.url
+
 
 class ProfileLink(models.Model):
     class Kind(models.TextChoices):
@@ -181,6 +199,7 @@ class ProfileLink(models.Model):
     label = models.CharField(max_length=100, blank=True, help_text="Shown text, e.g. “chijun-sima”.")
     url = models.CharField(max_length=500, help_text="https://… (or an address for Email).")
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -221,6 +240,8 @@ class SectionItem(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Every concrete section gets its own Historical<Model> table.
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -402,6 +423,7 @@ class Highlight(models.Model):
     text = models.TextField(blank=True, help_text="Markdown; **bold** the figures.")
     position = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -461,6 +483,7 @@ class TalkDelivery(models.Model):
     date = PartialDateField()
     url = models.URLField(blank=True, help_text="Slides or recording.")
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "date", "id"]
@@ -599,6 +622,7 @@ class Statement(models.Model):
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -627,3 +651,74 @@ class Statement(models.Model):
 
     def revoke_share_token(self):
         self.share_token = None
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that creates the account of one profile.
+
+    Only a hash of the token is stored: the link itself exists only in the email.
+    """
+
+    email = models.EmailField()
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email} ({self.profile})"
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    @property
+    def is_pending(self):
+        return self.status == "pending"
+
+    def set_new_token(self):
+        """Give the invitation a fresh token; returns it (the caller puts it in the email)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        return token
+
+
+class ProfileRedirect(models.Model):
+    """An old page address that now lives at another profile (after a merge or a rename)."""
+
+    old_slug = models.SlugField(max_length=80, unique=True)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.profile.slug}"
+

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 doi_validator = RegexValidator(
     r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1145/3477132.3483574 (without https://doi.org/)."
@@ -95,6 +96,7 @@ class Publication(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublicationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "-month", "title"]
@@ -171,6 +173,7 @@ class Authorship(models.Model):
     selected = models.BooleanField(
         default=False, help_text="Featured on the linked member's profile page."
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
