@@ -113,17 +113,25 @@ class Publication(models.Model):
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"key": self.citation_key})
 
+    def _normalise_identifiers(self):
+        # People paste DOIs as URLs and arXiv ids with prefixes and versions.
+        if self.doi:
+            self.doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.doi.strip(), flags=re.I)
+        if self.arxiv_id:
+            self.arxiv_id = re.sub(r"(^arxiv:)|(v\d+$)", "", self.arxiv_id.strip(), flags=re.I)
+
+    def clean_fields(self, exclude=None):
+        self._normalise_identifiers()
+        super().clean_fields(exclude=exclude)
+
     def save(self, *args, **kwargs):
+        self._normalise_identifiers()
         self.title_normalised = normalise_title(self.title)[:500]
         if not self.citation_key:
             self.citation_key = self.unique_citation_key()
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.doi:
-            self.doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.doi.strip(), flags=re.I)
-        if self.arxiv_id:
-            self.arxiv_id = re.sub(r"(^arxiv:)|(v\d+$)", "", self.arxiv_id.strip(), flags=re.I)
         if self.month and not self.year:
             raise ValidationError({"month": "A month needs a year."})
 
