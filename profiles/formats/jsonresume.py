@@ -1,0 +1,417 @@
+"""JSON Resume (schema v1.0.0) import/export for profile documents.
+
+https://jsonresume.org/schema — ``parse_json_resume`` returns a ``ParseResult`` with a
+single profile document; ``write_json_resume`` is its inverse for the fields JSON
+Resume can carry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from publications.formats import empty_record, parse_partial_date
+
+from . import (
+    ParseError,
+    ParseResult,
+    empty_award,
+    empty_document,
+    empty_education,
+    empty_experience,
+    empty_link,
+    empty_project,
+    empty_skill,
+    guess_experience_kind,
+    highlight,
+    is_present,
+    link_kind_for_url,
+    orcid_from_text,
+    partial_date,
+    text,
+)
+
+__all__ = ["parse_json_resume", "write_json_resume"]
+
+_KNOWN_SECTIONS = {
+    "basics", "work", "volunteer", "education", "awards", "certificates", "publications",
+    "skills", "languages", "interests", "references", "projects", "meta",
+}  # fmt: skip
+
+_NETWORK_KINDS = {
+    "github": "github",
+    "linkedin": "linkedin",
+    "googlescholar": "scholar",
+    "scholar": "scholar",
+    "orcid": "orcid",
+    "twitter": "social",
+    "x": "social",
+    "mastodon": "social",
+    "bluesky": "social",
+    "threads": "social",
+    "dblp": "dblp",
+    "semanticscholar": "semanticscholar",
+}
+
+_KIND_NETWORKS = {
+    "github": "GitHub",
+    "linkedin": "LinkedIn",
+    "scholar": "Google Scholar",
+    "orcid": "ORCID",
+    "dblp": "DBLP",
+    "semanticscholar": "Semantic Scholar",
+}
+
+_PROFILE_URLS = {
+    "github": "https://github.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "twitter": "https://twitter.com/{}",
+    "x": "https://x.com/{}",
+    "orcid": "https://orcid.org/{}",
+}
+
+RESEARCH_INTERESTS_NAME = "Research interests"
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value) -> list[str]:
+    return [text(v) for v in _list(value) if text(v)]
+
+
+def network_kind(network: str, url: str = "") -> str:
+    key = re.sub(r"[^a-z]", "", network.lower())
+    if key in _NETWORK_KINDS:
+        return _NETWORK_KINDS[key]
+    return link_kind_for_url(url) if url else "other"
+
+
+def _dates(item: dict, target: dict) -> None:
+    target["start"] = partial_date(item.get("startDate"))
+    end_raw = item.get("endDate")
+    target["end"] = partial_date(end_raw)
+    target["is_current"] = bool(target["start"]) and (not text(end_raw) or is_present(end_raw))
+
+
+def _parse_score(score: str) -> tuple[str, str] | None:
+    s = re.sub(r"^\s*(gpa|cgpa|score)\s*[:=]?\s*", "", score, flags=re.IGNORECASE)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:(?:/|out of)\s*(\d+(?:\.\d+)?))?", s.strip())
+    if not m:
+        return None
+    return m.group(1), m.group(2) or ""
+
+
+def _basics(basics: dict, doc: dict) -> None:
+    doc["full_name"] = text(basics.get("name"))
+    doc["headline"] = text(basics.get("label"))
+    doc["email"] = text(basics.get("email"))
+    doc["short_bio"] = text(basics.get("summary"))
+    url = text(basics.get("url") or basics.get("website"))
+    if url:
+        doc["links"].append(empty_link("homepage", url))
+    for profile in _list(basics.get("profiles")):
+        profile = _dict(profile)
+        network = text(profile.get("network"))
+        url = text(profile.get("url"))
+        username = text(profile.get("username"))
+        key = re.sub(r"[^a-z]", "", network.lower())
+        if not url and username and key in _PROFILE_URLS:
+            url = _PROFILE_URLS[key].format(username.lstrip("@"))
+        if not url:
+            continue
+        kind = network_kind(network, url)
+        doc["links"].append(empty_link(kind, url, network))
+        if kind == "orcid" and not doc["orcid"]:
+            doc["orcid"] = orcid_from_text(url)
+
+
+def _work(item: dict, kind: str | None = None) -> dict:
+    exp = empty_experience()
+    exp["organisation"] = text(item.get("name") or item.get("company") or item.get("organization"))
+    exp["title"] = text(item.get("position"))
+    exp["location"] = text(item.get("location"))
+    exp["summary"] = text(item.get("summary"))
+    exp["highlights"] = [highlight(h) for h in _strings(item.get("highlights"))]
+    exp["kind"] = kind or guess_experience_kind(exp["organisation"], exp["title"])
+    _dates(item, exp)
+    return exp
+
+
+def _education(item: dict) -> dict:
+    edu = empty_education()
+    edu["institution"] = text(item.get("institution"))
+    edu["degree"] = text(item.get("studyType"))
+    edu["programme"] = text(item.get("area"))
+    edu["location"] = text(item.get("location"))
+    score = text(item.get("score") or item.get("gpa"))
+    parsed = _parse_score(score) if score else None
+    if parsed:
+        edu["gpa"], edu["gpa_scale"] = parsed
+    elif score:
+        edu["note"] = score
+    _dates(item, edu)
+    return edu
+
+
+def _publication(item: dict) -> dict:
+    record = empty_record()
+    record["title"] = text(item.get("name"))
+    record["venue"] = text(item.get("publisher"))
+    record["url"] = text(item.get("url"))
+    record["abstract"] = text(item.get("summary"))
+    year, month, _ = parse_partial_date(text(item.get("releaseDate")))
+    record["year"], record["month"] = year, month
+    return record
+
+
+def _project(item: dict) -> dict:
+    project = empty_project()
+    project["title"] = text(item.get("name"))
+    project["summary"] = text(item.get("description") or item.get("summary"))
+    project["url"] = text(item.get("url"))
+    project["highlights"] = [highlight(h) for h in _strings(item.get("highlights"))]
+    _dates(item, project)
+    project.pop("is_current", None)  # projects carry start/end only
+    return project
+
+
+def _document_from_resume(data: dict) -> dict:
+    doc = empty_document()
+    _basics(_dict(data.get("basics")), doc)
+    doc["experience"] = [_work(_dict(w)) for w in _list(data.get("work")) if _dict(w)]
+    doc["experience"] += [_work(_dict(v), kind="volunteer") for v in _list(data.get("volunteer")) if _dict(v)]
+    doc["education"] = [_education(_dict(e)) for e in _list(data.get("education")) if _dict(e)]
+    for item in _list(data.get("awards")):
+        item = _dict(item)
+        if not text(item.get("title")):
+            continue
+        award = empty_award()
+        award["title"] = text(item.get("title"))
+        award["awarding_body"] = text(item.get("awarder"))
+        award["year"] = parse_partial_date(text(item.get("date")))[0]
+        award["note"] = text(item.get("summary"))
+        doc["awards"].append(award)
+    doc["publications"] = [
+        p for p in (_publication(_dict(i)) for i in _list(data.get("publications"))) if p["title"]
+    ]
+    doc["projects"] = [p for p in (_project(_dict(i)) for i in _list(data.get("projects"))) if p["title"]]
+    tags, keywords = [], []
+    for item in _list(data.get("interests")):
+        item = _dict(item)
+        name = text(item.get("name"))
+        if name and name.lower() != RESEARCH_INTERESTS_NAME.lower():
+            tags.append(name)
+        keywords += _strings(item.get("keywords"))
+    doc["interest_tags"] = ", ".join(tags)
+    doc["research_interests"] = ", ".join(keywords)
+    for item in _list(data.get("skills")):
+        item = _dict(item)
+        if not text(item.get("name")):
+            continue
+        skill = empty_skill("skill")
+        skill["name"] = text(item.get("name"))
+        skill["level"] = text(item.get("level"))
+        skill["keywords"] = _strings(item.get("keywords"))
+        doc["skills"].append(skill)
+    for item in _list(data.get("languages")):
+        item = _dict(item)
+        if not text(item.get("language")):
+            continue
+        skill = empty_skill("language")
+        skill["name"] = text(item.get("language"))
+        skill["level"] = text(item.get("fluency"))
+        doc["skills"].append(skill)
+    return doc
+
+
+def parse_json_resume(text_in: str) -> ParseResult:
+    """Parse a JSON Resume into a ``ParseResult`` holding one profile document."""
+    result = ParseResult(records=[], errors=[])
+    if text_in is None:
+        return result
+    text_in = text_in.lstrip("\ufeff")
+    if not text_in.strip():
+        return result
+    try:
+        data = json.loads(text_in)
+    except json.JSONDecodeError as exc:
+        result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
+        return result
+    if not isinstance(data, dict) or not (_KNOWN_SECTIONS & set(data)):
+        result.errors.append(ParseError("not a JSON Resume document (no basics/work/... keys)"))
+        return result
+    try:
+        result.records.append(_document_from_resume(data))
+    except Exception as exc:  # defensive: report, never crash an upload
+        result.errors.append(ParseError(f"could not read JSON Resume: {exc}"))
+    return result
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _highlight_strings(highlights) -> list[str]:
+    out = []
+    for h in highlights or []:
+        if isinstance(h, str):
+            out.append(h)
+            continue
+        body = text(h.get("text"))
+        if h.get("label"):
+            body = f"{text(h['label'])}: {body}"
+        children = [text(c.get("text")) for c in h.get("children") or [] if text(c.get("text"))]
+        if children:
+            body = f"{body} ({'; '.join(children)})" if body else "; ".join(children)
+        if body:
+            out.append(body)
+    return out
+
+
+def _put_dates(item: dict, out: dict) -> None:
+    if item.get("start"):
+        out["startDate"] = item["start"]
+    if item.get("end") and not item.get("is_current"):
+        out["endDate"] = item["end"]
+
+
+def _compact(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v not in ("", None, [], {})}
+
+
+def _split_tags(value: str) -> list[str]:
+    return [t.strip() for t in re.split(r"[,;]", value or "") if t.strip()]
+
+
+def write_json_resume(document: dict) -> str:
+    """Serialise a profile document as JSON Resume v1.0.0 (pretty-printed)."""
+    doc = empty_document()
+    doc.update(document or {})
+    links = doc.get("links") or []
+    homepage = next((lk for lk in links if lk.get("kind") == "homepage"), None)
+    profiles = []
+    for link in links:
+        kind = link.get("kind") or "other"
+        if link is homepage or kind == "email" or not link.get("url"):
+            continue
+        network = link.get("label") or _KIND_NETWORKS.get(kind)
+        if not network:
+            host = link_kind_for_url(link["url"])
+            network = "Twitter" if kind == "social" and host == "social" else "Website"
+        profiles.append({"network": network, "url": link["url"]})
+    if doc.get("orcid") and not any(lk.get("kind") == "orcid" for lk in links):
+        profiles.append({"network": "ORCID", "url": f"https://orcid.org/{doc['orcid']}"})
+
+    email = doc.get("email") or next(
+        (lk["url"].removeprefix("mailto:") for lk in links if lk.get("kind") == "email"), ""
+    )
+    resume: dict = {
+        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+        "basics": _compact(
+            {
+                "name": doc.get("full_name"),
+                "label": doc.get("headline"),
+                "email": email,
+                "url": homepage.get("url") if homepage else "",
+                "summary": doc.get("short_bio") or doc.get("long_bio"),
+                "profiles": profiles,
+            }
+        ),
+    }
+    work, volunteer = [], []
+    for exp in doc.get("experience") or []:
+        out = {
+            "position": exp.get("title"),
+            "summary": exp.get("summary"),
+            "highlights": _highlight_strings(exp.get("highlights")),
+        }
+        if exp.get("kind") == "volunteer":
+            out = {"organization": exp.get("organisation"), **out}
+            target = volunteer
+        else:
+            out = {"name": exp.get("organisation"), "location": exp.get("location"), **out}
+            target = work
+        _put_dates(exp, out)
+        target.append(_compact(out))
+    education = []
+    for edu in doc.get("education") or []:
+        score = edu.get("gpa") or ""
+        if score and edu.get("gpa_scale"):
+            score = f"{score}/{edu['gpa_scale']}"
+        out = {
+            "institution": edu.get("institution"),
+            "area": edu.get("programme"),
+            "studyType": edu.get("degree"),
+            "score": str(score) if score else edu.get("note"),
+        }
+        _put_dates(edu, out)
+        education.append(_compact(out))
+    awards = [
+        _compact(
+            {
+                "title": a.get("title"),
+                "date": str(a["year"]) if a.get("year") else "",
+                "awarder": a.get("awarding_body"),
+                "summary": a.get("note"),
+            }
+        )
+        for a in doc.get("awards") or []
+    ]
+    publications = []
+    for p in doc.get("publications") or []:
+        release = ""
+        if p.get("year"):
+            release = f"{int(p['year']):04d}" + (f"-{int(p['month']):02d}" if p.get("month") else "")
+        publications.append(
+            _compact(
+                {
+                    "name": p.get("title"),
+                    "publisher": p.get("venue"),
+                    "releaseDate": release,
+                    "url": p.get("url"),
+                    "summary": p.get("abstract"),
+                }
+            )
+        )
+    projects = []
+    for p in doc.get("projects") or []:
+        out = {
+            "name": p.get("title"),
+            "description": p.get("summary"),
+            "highlights": _highlight_strings(p.get("highlights")),
+            "url": p.get("url"),
+        }
+        _put_dates({**p, "is_current": False}, out)
+        projects.append(_compact(out))
+    skills, languages = [], []
+    for s in doc.get("skills") or []:
+        if s.get("category") == "language":
+            languages.append(_compact({"language": s.get("name"), "fluency": s.get("level")}))
+        else:
+            keywords = s.get("keywords") or []
+            if isinstance(keywords, str):
+                keywords = _split_tags(keywords)
+            skills.append(_compact({"name": s.get("name"), "level": s.get("level"), "keywords": keywords}))
+    interests = [{"name": tag} for tag in _split_tags(doc.get("interest_tags") or "")]
+    research = _split_tags(doc.get("research_interests") or "")
+    if research:
+        interests.append({"name": RESEARCH_INTERESTS_NAME, "keywords": research})
+
+    sections = {
+        "work": work,
+        "volunteer": volunteer,
+        "education": education,
+        "awards": awards,
+        "publications": publications,
+        "skills": skills,
+        "languages": languages,
+        "interests": interests,
+        "projects": projects,
+    }
+    resume.update({k: v for k, v in sections.items() if v})
+    return json.dumps(resume, ensure_ascii=False, indent=2) + "\n"
