@@ -231,3 +231,17 @@ def test_write_native_document_drops_what_json_resume_cannot_carry():
     back = parse_json_resume(json.dumps(data)).records[0]
     assert back["orcid"] == "0000-0001-2345-6789"
     assert back["experience"][0]["end"] == "2020"
+
+
+def test_present_end_date_and_gpa_variants():
+    text = json.dumps(
+        {
+            "work": [{"name": "A", "position": "Lecturer", "startDate": "2020", "endDate": "Present"}],
+            "education": [{"institution": "U", "score": "GPA: 3.9 out of 4"}],
+        }
+    )
+    doc = parse_json_resume(text).records[0]
+    exp = doc["experience"][0]
+    assert (exp["end"], exp["is_current"], exp["kind"]) == ("", True, "teaching")
+    edu = doc["education"][0]
+    assert (edu["gpa"], edu["gpa_scale"], edu["is_current"]) == ("3.9", "4", False)

@@ -463,3 +463,11 @@ def test_write_preprint_without_arxiv_keeps_kind():
 
 def test_write_empty_list():
     assert write_bibtex([]) == ""
+
+
+def test_parenthesised_entry_uppercase_fields_and_crlf():
+    text = '@ARTICLE(x,\r\n  TITLE = "Paren (style)",\r\n  YEAR = 2020,\r\n  Journal = {J}\r\n)\r\n'
+    result = parse_bibtex(text)
+    assert result.errors == []
+    (rec,) = result.records
+    assert (rec["title"], rec["year"], rec["venue"], rec["kind"]) == ("Paren (style)", 2020, "J", "journal")
