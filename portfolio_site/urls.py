@@ -4,6 +4,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Accounts (login, logout, password change/reset, invitations) and self-editing.
+    path("accounts/", include("profiles.accounts")),
+    path("me/", include("profiles.editing.urls")),
     path("publications/", include("publications.urls")),
     path("", include("profiles.urls")),
 ]

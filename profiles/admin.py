@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.db.models import Count
 
 from . import models
+from .admin_permissions import PermissionsModuleMixin
 
 
-class OrderedInline(admin.TabularInline):
+class OrderedInline(PermissionsModuleMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
@@ -91,7 +92,7 @@ class StatementInline(OrderedInline):
 
 
 @admin.register(models.Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["full_name", "slug", "role", "status", "organisation", "published", "publication_count", "updated_at"]
     list_filter = ["role", "status", "published"]
     search_fields = ["full_name", "native_name", "slug", "email", "interest_tags", "orcid"]
@@ -121,7 +122,7 @@ class ProfileAdmin(admin.ModelAdmin):
         return obj._publications
 
 
-class HighlightInline(admin.TabularInline):
+class HighlightInline(PermissionsModuleMixin, admin.TabularInline):
     model = models.Highlight
     fields = ["position", "label", "text", "parent"]
     extra = 0
@@ -138,7 +139,7 @@ class HighlightInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_select_related = ["profile"]
     list_filter = ["visibility"]
     raw_id_fields = ["profile"]
@@ -170,7 +171,7 @@ class OpenSourceAdmin(SectionAdmin):
     inlines = [HighlightInline]
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(PermissionsModuleMixin, admin.TabularInline):
     model = models.TalkDelivery
     fields = ["position", "event", "location", "is_virtual", "date", "url"]
     extra = 0
@@ -192,7 +193,7 @@ class TalkAdmin(SectionAdmin):
 
 
 @admin.register(models.Highlight)
-class HighlightAdmin(admin.ModelAdmin):
+class HighlightAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["__str__", "label", "project", "experience", "open_source", "parent", "position"]
     list_select_related = ["project", "experience", "open_source", "parent"]
     search_fields = ["label", "text"]
@@ -245,7 +246,7 @@ class SkillAdmin(SectionAdmin):
 
 
 @admin.register(models.ProfileLink)
-class ProfileLinkAdmin(admin.ModelAdmin):
+class ProfileLinkAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["url", "kind", "profile"]
     list_select_related = ["profile"]
     list_filter = ["kind"]
@@ -254,7 +255,7 @@ class ProfileLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "profile", "visibility", "has_share_link", "updated_at"]
     list_select_related = ["profile"]
     list_filter = ["kind", "visibility"]
@@ -268,9 +269,54 @@ class StatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Lab)
-class LabAdmin(admin.ModelAdmin):
+class LabAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["name", "institution", "updated_at"]
 
     def has_add_permission(self, request):
         # One lab per deployment.
         return not models.Lab.objects.exists() and super().has_add_permission(request)
+
+
+class LabAdminOnlyAdmin(admin.ModelAdmin):
+    """Lab-level records: only lab admins (and superusers) see or change them."""
+
+    def has_module_permission(self, request):
+        from .permissions import is_lab_admin
+
+        return is_lab_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+@admin.register(models.TalkDelivery)
+class TalkDeliveryAdmin(PermissionsModuleMixin, admin.ModelAdmin):
+    list_display = ["event", "location", "date", "talk"]
+    list_select_related = ["talk", "talk__profile"]
+    search_fields = ["event", "talk__title"]
+    raw_id_fields = ["talk"]
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(LabAdminOnlyAdmin):
+    list_display = ["email", "profile", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_select_related = ["profile"]
+    search_fields = ["email", "profile__full_name"]
+    raw_id_fields = ["profile"]
+
+
+@admin.register(models.ProfileRedirect)
+class ProfileRedirectAdmin(LabAdminOnlyAdmin):
+    list_display = ["old_slug", "profile"]
+    list_select_related = ["profile"]
+    search_fields = ["old_slug", "profile__full_name"]
+    raw_id_fields = ["profile"]

@@ -110,3 +110,102 @@ def can_edit_publication(user, publication):
         return True
     pid = own_profile_id(user)
     return pid is not None and publication.authorships.filter(profile_id=pid).exists()
+
+
+# --- Editing: which profile an object belongs to, and who may change it ----------------
+#
+# Every editable object hangs off exactly one profile. PROFILE_PATHS gives the ORM path(s)
+# from a model to that profile, so that views can fetch "this id, but only if it belongs
+# to a profile the user may edit" in one query (a forged id then simply is not found).
+
+PROFILE_PATHS = {
+    "profile": ("pk",),
+    "highlight": ("experience__profile", "project__profile", "open_source__profile"),
+    "talkdelivery": ("talk__profile",),
+    "authorship": ("profile",),
+}
+
+
+def profile_paths(model):
+    return PROFILE_PATHS.get(model._meta.model_name, ("profile",))
+
+
+def belongs_to(model, profile):
+    """Q() keeping rows of `model` that belong to `profile`."""
+    q = Q(pk__in=[])
+    for path in profile_paths(model):
+        q |= Q(**{path: profile}) if path != "pk" else Q(pk=profile.pk)
+    return q
+
+
+def owning_profile(obj):
+    """The profile an editable object belongs to (None for a lab-wide object)."""
+    from .models import Highlight, Profile, TalkDelivery
+
+    if isinstance(obj, Profile):
+        return obj
+    if isinstance(obj, Highlight):
+        return obj.owner.profile if obj.owner else None
+    if isinstance(obj, TalkDelivery):
+        return obj.talk.profile
+    return getattr(obj, "profile", None)
+
+
+def can_edit_object(user, obj):
+    """Edit rights on a profile or any of its items (publications: see can_edit_publication)."""
+    profile = owning_profile(obj)
+    return profile is not None and can_edit_profile(user, profile)
+
+
+def can_use_editing(user):
+    """Whether /me/ is open to this user: members and lab admins."""
+    return is_member(user)
+
+
+def editable_profiles(user):
+    from .models import Profile
+
+    if is_lab_admin(user):
+        return Profile.objects.all()
+    pid = own_profile_id(user)
+    return Profile.objects.filter(pk=pid) if pid else Profile.objects.none()
+
+
+def can_manage_lab(user):
+    """Invite, set roles/status/published flags, merge, bulk import: lab admins only."""
+    return is_lab_admin(user)
+
+
+def can_view_history(user, obj):
+    return can_edit_object(user, obj)
+
+
+def can_claim_authorship(user, authorship, profile):
+    """Link an unlinked author row of a lab publication to `profile`."""
+    return authorship.profile_id is None and can_edit_profile(user, profile)
+
+
+def can_edit_authorship(user, authorship):
+    """Unlink, or select for the page: the linked member (or a lab admin)."""
+    return authorship.profile_id is not None and (
+        is_lab_admin(user) or own_profile_id(user) == authorship.profile_id
+    )
+
+
+# --- The Django admin -----------------------------------------------------------------
+# Only lab admins get the Django admin (they are is_staff); there they may do anything,
+# like on the site. Members and visitors get nothing, whatever model permissions say.
+
+
+def can_use_admin(user):
+    return is_lab_admin(user) and getattr(user, "is_staff", False)
+
+
+def admin_permission(user, action, model, obj=None):
+    """`action` is view, add, change or delete; the admin's has_*_permission call this."""
+    if not can_use_admin(user):
+        return False
+    if obj is not None and action in {"change", "delete"} and model._meta.model_name == "user":
+        # A lab admin who is not a superuser may not edit or delete a superuser.
+        return user.is_superuser or not obj.is_superuser
+    return True

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from profiles.admin_permissions import PermissionsModuleMixin
+
 from .models import Authorship, Publication
 
 
-class AuthorshipInline(admin.TabularInline):
+class AuthorshipInline(PermissionsModuleMixin, admin.TabularInline):
     model = Authorship
     fields = ["position", "name", "profile", "equal_contribution", "corresponding", "selected"]
     raw_id_fields = ["profile"]
@@ -13,7 +15,7 @@ class AuthorshipInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["title", "venue_short", "year", "kind", "author_count", "citation_key"]
     list_filter = ["kind", "year"]
     search_fields = ["title", "venue", "venue_short", "doi", "arxiv_id", "citation_key", "authorships__name"]
@@ -37,7 +39,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Authorship)
-class AuthorshipAdmin(admin.ModelAdmin):
+class AuthorshipAdmin(PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["name", "position", "publication", "profile", "equal_contribution", "corresponding", "selected"]
     list_select_related = ["publication", "profile"]
     list_filter = ["equal_contribution", "corresponding", "selected"]

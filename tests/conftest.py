@@ -5,3 +5,43 @@ import pytest
 def _plain_http(settings):
     # The suite talks plain HTTP through the test client.
     settings.SECURE_SSL_REDIRECT = False
+
+
+# --- The cast: alice and bob (members), admin (a lab admin), anon (a visitor) ----------
+
+
+def _member(username, full_name, slug):
+    from tests.factories import ProfileFactory, UserFactory
+
+    user = UserFactory(username=username, email=f"{username}@example.org")
+    ProfileFactory(user=user, full_name=full_name, slug=slug)
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    return _member("alice", "Alice Liddell", "alice-liddell")
+
+
+@pytest.fixture
+def bob(db):
+    return _member("bob", "Bob Builder", "bob-builder")
+
+
+@pytest.fixture
+def admin(db):
+    from django.contrib.auth.models import Group
+
+    from profiles.permissions import LAB_ADMIN_GROUP
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="labadmin", email="labadmin@example.org", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=LAB_ADMIN_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def anon():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
