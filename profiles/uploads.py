@@ -67,7 +67,7 @@ def decode_avatar(upload):
             width, height = image.size
             if width * height > max_pixels or width < 1 or height < 1:
                 raise ValidationError(
-                    f"The image is {width}×{height} pixels; at most {max_pixels // 1_000_000} megapixels.",
+                    f"The image is {width} x {height} pixels; at most {max_pixels // 1_000_000} megapixels.",
                     code="too_many_pixels",
                 )
             image.load()
