@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from profiles import feeds as profile_feeds
+from profiles import views as profile_views
+from profiles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -8,6 +13,11 @@ urlpatterns = [
     path("accounts/", include("profiles.accounts")),
     path("me/", include("profiles.editing.urls")),
     path("publications/", include("publications.urls")),
+    # Public site: discovery (see profiles/sitemaps.py, profiles/feeds.py).
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", profile_views.robots_txt, name="robots_txt"),
+    path("feeds/news.atom", profile_feeds.NewsFeed(), name="feed_news"),
+    path("feeds/publications.atom", profile_feeds.PublicationFeed(), name="feed_publications"),
     path("", include("profiles.urls")),
 ]
 

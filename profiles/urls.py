@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "profiles"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views.directory, name="directory"),
     path("people/<slug:slug>/", views.profile_detail, name="detail"),
+    path("people/<slug:slug>/cv/", views.profile_cv, name="cv"),
+    path("people/<slug:slug>/publications/", views.member_publications, name="publications"),
+    path("people/<slug:slug>/feed.atom", feeds.MemberFeed(), name="feed"),
     path("people/<slug:slug>/statements/<slug:statement_slug>/", views.statement_detail, name="statement"),
     path("s/<str:token>/", views.shared_statement, name="shared_statement"),
 ]

@@ -1,15 +1,46 @@
-"""Public publication pages."""
+"""Public publication pages: the lab's list, one publication, its BibTeX."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
+from profiles import selectors
+from profiles.cache import cache_public_page
+
+from .bibtex_export import publication_bibtex
 from .models import Publication
 
 
+@require_safe
+@cache_public_page
 def publication_list(request):
-    publications = Publication.objects.with_authors().order_by("-year", "-month", "title")
-    return render(request, "publications/list.html", {"publications": publications})
+    filters = selectors.PublicationFilters.from_query(request.GET)
+    years, members = selectors.publication_filter_choices()
+    context = {
+        "publications": selectors.publication_list(filters),
+        "filters": filters,
+        "years": years,
+        "members": members,
+        "kinds": Publication.Kind.choices,
+        "nav": "publications",
+    }
+    return render(request, "publications/list.html", context)
 
 
+@require_safe
+@cache_public_page
 def publication_detail(request, key):
-    publication = get_object_or_404(Publication.objects.with_authors(), citation_key=key)
-    return render(request, "publications/detail.html", {"publication": publication})
+    publication = selectors.publication_detail(key)
+    context = {"publication": publication, "bibtex": publication_bibtex(publication), "nav": "publications"}
+    return render(request, "publications/detail.html", context)
+
+
+@require_safe
+@cache_public_page
+def publication_bibtex_file(request, key):
+    publication = selectors.publication_detail(key)
+    response = HttpResponse(
+        publication_bibtex(publication), content_type="application/x-bibtex; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{publication.citation_key}.bib"'
+    return response

@@ -1,20 +1,45 @@
+import calendar
+import json
+
 from django import template
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import get_template
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from profiles.dates import format_partial_date
 from profiles.markdown import render_markdown
+from profiles.uploads import thumbnail_name
 
 register = template.Library()
+
+# Author lists longer than this collapse their middle into "and N more".
+AUTHORS_COLLAPSE_OVER = 12
+AUTHORS_HEAD, AUTHORS_TAIL = 8, 2
+
+LINK_ICONS = {
+    "homepage": "globe", "email": "mail", "scholar": "scholar", "orcid": "orcid", "github": "github",
+    "linkedin": "linkedin", "dblp": "dblp", "semanticscholar": "semanticscholar", "social": "social",
+    "other": "link",
+}  # fmt: skip
 
 
 @register.filter
 def markdown(text):
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
+    return mark_safe(render_markdown(text))
 
 
 @register.filter
 def markdown_inline(text):
-    return mark_safe(render_markdown(text, inline=True))  # noqa: S308 - sanitised by nh3
+    return mark_safe(render_markdown(text, inline=True))
+
+
+@register.filter
+def plain_text(text, length=160):
+    """Markdown as plain text, cut to `length` characters (meta descriptions, cards)."""
+    return Truncator(" ".join(strip_tags(render_markdown(text)).split())).chars(int(length))
 
 
 @register.filter
@@ -24,9 +49,199 @@ def partial_date(value, style="short"):
 
 @register.simple_tag
 def date_range(start, end, is_current=False, style="short"):
-    """“Sep 2016 – Jun 2020”, “2018 – Present”, or a single date."""
+    """“Sep 2016 - Jun 2020”, “2018 - Present” (with an en dash), or a single date."""
     start_text = format_partial_date(start, style)
     end_text = "Present" if is_current else format_partial_date(end, style)
     if start_text and end_text and start_text != end_text:
-        return f"{start_text} – {end_text}"
+        return f"{start_text} \u2013 {end_text}"
     return start_text or end_text
+
+
+@register.filter
+def month_name(month):
+    return calendar.month_abbr[int(month)] if month and 1 <= int(month) <= 12 else ""
+
+
+@register.filter
+def lead_in(label):
+    """A highlight label as a lead-in: “Problem” → “Problem.”; “Approach:” stays."""
+    label = label.strip()
+    return label if label[-1:] in ".:?!" else f"{label}."
+
+
+@register.filter
+def initials(name):
+    parts = [p for p in name.replace("-", " ").split() if p[:1].isalpha()]
+    if not parts:
+        return "?"
+    letters = parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")
+    return letters.upper()
+
+
+@register.simple_tag
+def avatar_url(profile, size=192):
+    """URL of the avatar thumbnail closest to `size` px (the original when none), or ""."""
+    if not profile.avatar:
+        return ""
+    name = thumbnail_name(profile.avatar.name, size) or profile.avatar.name
+    return default_storage.url(name)
+
+
+@register.simple_tag
+def icon(name, label=""):
+    """An inline SVG from templates/_partials/icons/; decorative unless `label` is given."""
+    svg = get_template(f"_partials/icons/{name}.svg").render({})
+    if label:
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    else:
+        svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    return mark_safe(svg)
+
+
+@register.filter
+def link_icon(kind):
+    return LINK_ICONS.get(kind, "link")
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, path):
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --------------------------------------------------------------------------- authors
+
+
+@register.inclusion_tag("_partials/authors.html")
+def authors(publication, owner=None):
+    """The author line of a publication: stored order, owner emphasised, * and † marks,
+    members linked, long lists collapsed in the middle (a <details>, no JavaScript)."""
+    owner_id = getattr(owner, "pk", None)
+    entries = []
+    for authorship in publication.authorships.all():
+        profile = authorship.profile if authorship.profile_id else None
+        entries.append(
+            {
+                "name": authorship.name,
+                "url": profile.get_absolute_url() if profile is not None and profile.published else "",
+                "is_owner": owner_id is not None and authorship.profile_id == owner_id,
+                "equal": authorship.equal_contribution,
+                "corresponding": authorship.corresponding,
+            }
+        )
+    head, hidden, tail = entries, [], []
+    if len(entries) > AUTHORS_COLLAPSE_OVER:
+        head, hidden, tail = (
+            entries[:AUTHORS_HEAD],
+            entries[AUTHORS_HEAD:-AUTHORS_TAIL],
+            entries[-AUTHORS_TAIL:],
+        )
+    return {
+        "head": head,
+        "hidden": hidden,
+        "tail": tail,
+        "has_equal": any(e["equal"] for e in entries),
+        "has_corresponding": any(e["corresponding"] for e in entries),
+    }
+
+
+@register.filter
+def venue_badge(publication):
+    """The short badge of a venue: “OSDI '22”, or the year."""
+    return publication.venue_short or (str(publication.year) if publication.year else "")
+
+
+@register.simple_tag
+def bibtex(publication):
+    from publications.bibtex_export import publication_bibtex
+
+    return publication_bibtex(publication)
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> that no string inside can break out of."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+def _drop_empty(data):
+    return {key: value for key, value in data.items() if value not in ("", None, [], {})}
+
+
+@register.simple_tag(takes_context=True)
+def person_json_ld(context, page):
+    request = context["request"]
+    profile = page.profile
+    lab = context.get("lab")
+    affiliation = []
+    if profile.organisation:
+        affiliation.append({"@type": "Organization", "name": profile.organisation})
+    if lab is not None and lab.name and lab.name != profile.organisation:
+        affiliation.append(_drop_empty({"@type": "Organization", "name": lab.name, "url": lab.url}))
+    avatar = avatar_url(profile, 400)
+    data = _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "Person",
+            "name": profile.full_name,
+            "alternateName": profile.native_name,
+            "jobTitle": profile.headline,
+            "description": profile.tagline
+            or plain_text(profile.short_bio or profile.research_interests, 300),
+            "url": request.build_absolute_uri(profile.get_absolute_url()),
+            "image": request.build_absolute_uri(avatar) if avatar else "",
+            "email": f"mailto:{profile.email}" if profile.email else "",
+            "sameAs": [link.url for link in page.web_links],
+            "affiliation": affiliation,
+            "alumniOf": [
+                _drop_empty({"@type": "EducationalOrganization", "name": e.institution, "url": ""})
+                for e in page.education
+            ],
+            "knowsAbout": profile.interest_list,
+        }
+    )
+    return json_ld_script(data)
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, publication):
+    request = context["request"]
+    authors_data = []
+    for a in publication.authorships.all():
+        person = {"@type": "Person", "name": a.name}
+        if a.profile_id and a.profile.published:
+            person["url"] = request.build_absolute_uri(a.profile.get_absolute_url())
+        authors_data.append(person)
+    date = ""
+    if publication.year:
+        date = f"{publication.year}-{publication.month:02d}" if publication.month else str(publication.year)
+    data = _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "ScholarlyArticle",
+            "headline": publication.title[:110],
+            "name": publication.title,
+            "author": authors_data,
+            "datePublished": date,
+            "isPartOf": _drop_empty(
+                {
+                    "@type": "PublicationIssue" if publication.kind == "journal" else "Event",
+                    "name": publication.venue,
+                }
+            )
+            if publication.venue
+            else {},
+            "publisher": publication.publisher,
+            "abstract": plain_text(publication.abstract, 5000),
+            "url": request.build_absolute_uri(publication.get_absolute_url()),
+            "sameAs": [url for label, url in publication.links if label in {"DOI", "arXiv"}],
+            "identifier": f"doi:{publication.doi}" if publication.doi else "",
+            "keywords": publication.keywords,
+        }
+    )
+    return json_ld_script(data)
