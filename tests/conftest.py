@@ -2,9 +2,14 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # The suite talks plain HTTP through the test client.
+def _test_environment(settings):
+    # The suite talks plain HTTP through the test client, and pages are rendered
+    # without a collectstatic manifest (DEBUG is off under pytest-django).
     settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 # --- The cast: alice and bob (members), admin (a lab admin), anon (a visitor) ----------
