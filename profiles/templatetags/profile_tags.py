@@ -98,6 +98,18 @@ def icon(name, label=""):
     return mark_safe(svg)
 
 
+SAFE_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@register.filter
+def safe_url(url):
+    """`url` when its scheme is http(s) or mailto, else "#": a javascript: or data: address
+    saved around the form validation (an import, the shell) never becomes a live link."""
+    url = (url or "").strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    return url if scheme in SAFE_URL_SCHEMES or url.startswith("/") else "#"
+
+
 @register.filter
 def link_icon(kind):
     return LINK_ICONS.get(kind, "link")

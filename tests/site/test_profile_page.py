@@ -8,17 +8,46 @@ pytestmark = pytest.mark.django_db
 
 
 def test_profile_shows_every_section(client, lab):
-    profile = build_profile(n_publications=2, n_items=2, native_name="司马池骏", headline="Engineer",
-                            organisation="Tencent", team="WeChat", email="me@example.org",
-                            projects_intro="Systems I made.")  # fmt: skip
+    profile = build_profile(
+        n_publications=2,
+        n_items=2,
+        native_name="司马池骏",
+        headline="Engineer",
+        organisation="Tencent",
+        team="WeChat",
+        email="me@example.org",
+        projects_intro="Systems I made.",
+    )
     html = client.get(profile.get_absolute_url()).content.decode()
     for text in [
-        "司马池骏", "Engineer", "Tencent", "WeChat", "mailto:me@example.org", "https://github.com/u1",
-        "Research interests", "Current focus", "News", "Selected publications", "Experience", "Org 1",
-        "Systems I've built", "Systems I made.", "Education", "GPA <strong>3.85</strong> / 4.00",
-        "Rank <strong>1</strong> / 28", "Advisor: Prof. A", "Open source", "Talks", "Event 0", "Event 1",
-        "Academic service", "Awards", "2022H2", "Press", "Write-up",
-    ]:  # fmt: skip
+        "司马池骏",
+        "Engineer",
+        "Tencent",
+        "WeChat",
+        "mailto:me@example.org",
+        "https://github.com/u1",
+        "Research interests",
+        "Current focus",
+        "News",
+        "Selected publications",
+        "Experience",
+        "Org 1",
+        "Systems I've built",
+        "Systems I made.",
+        "Education",
+        "GPA <strong>3.85</strong> / 4.00",
+        "Rank <strong>1</strong> / 28",
+        "Advisor: Prof. A",
+        "Open source",
+        "Talks",
+        "Event 0",
+        "Event 1",
+        "Academic service",
+        "Awards",
+        "2022H2",
+        "Press",
+        "Write-up",
+    ]:
         assert text in html, text
     assert html.count("<h1") == 1
     # Labelled, nested highlights with bold figures.
@@ -29,8 +58,22 @@ def test_profile_shows_every_section(client, lab):
 def test_empty_sections_do_not_render(client, lab):
     profile = f.ProfileFactory(research_interests="", interest_tags="")
     html = client.get(profile.get_absolute_url()).content.decode()
-    for section in ["interests", "focus", "news", "publications", "experience", "projects", "education",
-                    "open-source", "talks", "service", "awards", "press", "skills", "statements"]:  # fmt: skip
+    for section in [
+        "interests",
+        "focus",
+        "news",
+        "publications",
+        "experience",
+        "projects",
+        "education",
+        "open-source",
+        "talks",
+        "service",
+        "awards",
+        "press",
+        "skills",
+        "statements",
+    ]:
         assert f'<section id="{section}"' not in html
 
 
@@ -67,15 +110,22 @@ def test_owner_is_emphasised_and_co_first_authors_marked(client, lab):
     profile = f.ProfileFactory(full_name="Chijun Sima")
     other = f.ProfileFactory(full_name="Luo Mai")
     pub = f.PublicationFactory(title="Ekko")
-    f.AuthorshipFactory(publication=pub, position=1, name="Chijun Sima", profile=profile, equal_contribution=True,
-                        selected=True)  # fmt: skip
+    f.AuthorshipFactory(
+        publication=pub,
+        position=1,
+        name="Chijun Sima",
+        profile=profile,
+        equal_contribution=True,
+        selected=True,
+    )
     f.AuthorshipFactory(publication=pub, position=2, name="Yao Fu", equal_contribution=True)
     f.AuthorshipFactory(publication=pub, position=3, name="Luo Mai", profile=other, corresponding=True)
     html = client.get(profile.get_absolute_url()).content.decode()
     assert "<strong>Chijun Sima</strong>" in html
     assert "Yao Fu<sup" in html
     assert f'href="{other.get_absolute_url()}"' in html
-    assert "* equal contribution" in html and "† corresponding author" in html
+    assert "* equal contribution" in html
+    assert "† corresponding author" in html
 
 
 def test_cv_page_has_every_publication_and_the_print_layout(client, lab):

@@ -1,0 +1,66 @@
+"""Each page runs a fixed number of queries, whatever the amount of content."""
+
+import pytest
+
+from tests.site.conftest import build_profile
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [(1, 1), (300, 50)]  # (publications, items per section)
+
+
+@pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
+def test_profile_page(client, lab, django_assert_max_num_queries, n_pubs, n_items):
+    profile = build_profile(n_publications=n_pubs, n_items=n_items)
+    # 1 lab (context processor), 2 profile, 3 links+focus+news+education+service+awards+press+skills
+    # (one UNION ALL), 4 experience, 5 open source, 6 projects with related publications,
+    # 7 highlights, 8 talks with deliveries, 9 the member's publications, 10 their authors,
+    # 11 statements.
+    with django_assert_max_num_queries(11):
+        response = client.get(profile.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
+def test_cv_page(client, lab, django_assert_max_num_queries, n_pubs, n_items):
+    profile = build_profile(n_publications=n_pubs, n_items=n_items)
+    # The profile page's 11 (all publications instead of the selected ones).
+    with django_assert_max_num_queries(11):
+        response = client.get(f"/people/{profile.slug}/cv/")
+    assert response.content.decode().count('class="cv-row cv-pub"') == n_pubs
+
+
+@pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
+def test_member_publications_page(client, lab, django_assert_max_num_queries, n_pubs, n_items):
+    profile = build_profile(n_publications=n_pubs, n_items=0)
+    # 1 lab, 2 profile, 3 publications, 4 their authors.
+    with django_assert_max_num_queries(4):
+        assert client.get(f"/people/{profile.slug}/publications/").status_code == 200
+
+
+@pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
+def test_publication_list(client, lab, django_assert_max_num_queries, n_pubs, n_items):
+    build_profile(n_publications=n_pubs, n_items=0)
+    # 1 lab, 2 years for the filter, 3 members for the filter, 4 publications, 5 their authors.
+    with django_assert_max_num_queries(5):
+        assert client.get("/publications/?q=paper&type=conference").status_code == 200
+
+
+@pytest.mark.parametrize("n_people", [1, 40])
+def test_directory_and_home(client, lab, django_assert_max_num_queries, n_people):
+    for _ in range(n_people):
+        build_profile(n_publications=1, n_items=1)
+    # Directory: 1 lab, 2 people.
+    with django_assert_max_num_queries(2):
+        assert client.get("/people/?q=member").status_code == 200
+    # Home: 1 lab, 2 people, 3 news, 4 publications, 5 their authors.
+    with django_assert_max_num_queries(5):
+        assert client.get("/").status_code == 200
+
+
+def test_publication_detail(client, lab, django_assert_max_num_queries):
+    profile = build_profile(n_publications=3, n_items=0)
+    pub = profile.authorships.first().publication
+    # 1 lab, 2 publication, 3 authors.
+    with django_assert_max_num_queries(3):
+        assert client.get(pub.get_absolute_url()).status_code == 200
