@@ -28,9 +28,7 @@ def lab_admin_client(client):
 
 def our_admins():
     return [
-        (model, model_admin)
-        for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in OUR_APPS
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label in OUR_APPS
     ]
 
 
@@ -67,22 +65,50 @@ def test_profile_change_page_shows_every_section_inline(lab_admin_client):
 
     profile = Profile.objects.get(slug="chijun-sima")
     page = lab_admin_client.get(url(Profile, "change", profile.pk)).content.decode()
-    for text in ["Model freshness at scale", "South China University of Technology",
-                 "LLM serving systems", "CVPR 2025", "2022H2", "Synced Review"]:
+    for text in [
+        "Model freshness at scale",
+        "South China University of Technology",
+        "LLM serving systems",
+        "CVPR 2025",
+        "2022H2",
+        "Synced Review",
+    ]:
         assert text in page
 
 
 def test_publication_admin_edits_ordered_authors(lab_admin_client):
     paper = f.PublicationFactory(title="Ordered")
     data = {
-        "kind": "conference", "title": "Ordered", "citation_key": paper.citation_key, "year": "2024",
-        "venue": "", "venue_short": "", "month": "", "volume": "", "number": "", "pages": "",
-        "publisher": "", "doi": "", "arxiv_id": "", "abstract": "", "note": "", "keywords": "",
-        "url": "", "url_pdf": "", "url_code": "", "url_slides": "", "url_video": "", "url_project": "",
-        "authorships-TOTAL_FORMS": "2", "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0", "authorships-MAX_NUM_FORMS": "1000",
-        "authorships-0-position": "2", "authorships-0-name": "Second Author",
-        "authorships-1-position": "1", "authorships-1-name": "First Author",
+        "kind": "conference",
+        "title": "Ordered",
+        "citation_key": paper.citation_key,
+        "year": "2024",
+        "venue": "",
+        "venue_short": "",
+        "month": "",
+        "volume": "",
+        "number": "",
+        "pages": "",
+        "publisher": "",
+        "doi": "",
+        "arxiv_id": "",
+        "abstract": "",
+        "note": "",
+        "keywords": "",
+        "url": "",
+        "url_pdf": "",
+        "url_code": "",
+        "url_slides": "",
+        "url_video": "",
+        "url_project": "",
+        "authorships-TOTAL_FORMS": "2",
+        "authorships-INITIAL_FORMS": "0",
+        "authorships-MIN_NUM_FORMS": "0",
+        "authorships-MAX_NUM_FORMS": "1000",
+        "authorships-0-position": "2",
+        "authorships-0-name": "Second Author",
+        "authorships-1-position": "1",
+        "authorships-1-name": "First Author",
         "authorships-1-equal_contribution": "on",
     }
     response = lab_admin_client.post(url(type(paper), "change", paper.pk), data)
@@ -122,7 +148,8 @@ def test_changelist_queries_do_not_grow_with_rows(lab_admin_client, model_name):
     from django.apps import apps
 
     model = next(
-        apps.get_model(app, model_name) for app in OUR_APPS
+        apps.get_model(app, model_name)
+        for app in OUR_APPS
         if model_name in {m._meta.model_name for m in apps.get_app_config(app).get_models()}
     )
     owner = f.ProfileFactory()

@@ -18,14 +18,22 @@ def run_manage(*args, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_deploy_check_is_clean_with_production_variables(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="lab.example.org",
@@ -37,7 +45,10 @@ def test_deploy_check_is_clean_with_production_variables(tmp_path):
 
 def test_deploy_check_flags_the_development_secret_key(tmp_path):
     result = run_manage(
-        "check", "--deploy", DEBUG="0", ALLOWED_HOSTS="lab.example.org",
+        "check",
+        "--deploy",
+        DEBUG="0",
+        ALLOWED_HOSTS="lab.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
     )
     assert "SECRET_KEY" in result.stdout + result.stderr
@@ -46,7 +57,8 @@ def test_deploy_check_flags_the_development_secret_key(tmp_path):
 def test_cache_url_selects_the_backend():
     assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
     redis = cache_from_url("redis://127.0.0.1:6379/1")
-    assert redis["BACKEND"].endswith("RedisCache") and redis["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert redis["BACKEND"].endswith("RedisCache")
+    assert redis["LOCATION"] == "redis://127.0.0.1:6379/1"
     assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
     with pytest.raises(ImproperlyConfigured):
         cache_from_url("memcached://x")

@@ -172,7 +172,7 @@ def lab_publications(members_by_slug):
             row = {"name": member["full_name"] if member else author}
             if member:
                 row["profile"] = author
-                row["selected"] = index == 1 or author == "elena-marchetti" and year >= 2024
+                row["selected"] = index == 1 or (author == "elena-marchetti" and year >= 2024)
             if index in extra.get("equal", []):
                 row["equal_contribution"] = True
             if author == "elena-marchetti" and index == len(authors) and len(authors) > 1:

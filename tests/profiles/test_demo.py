@@ -10,9 +10,25 @@ from publications.models import Authorship, Publication
 pytestmark = pytest.mark.django_db
 
 ALL_MODELS = [
-    pm.Lab, pm.Profile, pm.ProfileLink, pm.FocusTheme, pm.NewsItem, pm.Education, pm.Experience,
-    pm.Project, pm.OpenSourceContribution, pm.Highlight, pm.Talk, pm.TalkDelivery, pm.Service,
-    pm.Award, pm.PressItem, pm.Skill, pm.Statement, Publication, Authorship,
+    pm.Lab,
+    pm.Profile,
+    pm.ProfileLink,
+    pm.FocusTheme,
+    pm.NewsItem,
+    pm.Education,
+    pm.Experience,
+    pm.Project,
+    pm.OpenSourceContribution,
+    pm.Highlight,
+    pm.Talk,
+    pm.TalkDelivery,
+    pm.Service,
+    pm.Award,
+    pm.PressItem,
+    pm.Skill,
+    pm.Statement,
+    Publication,
+    Authorship,
 ]
 
 
@@ -37,7 +53,7 @@ def test_seed_identity_and_about(demo):
     assert demo.short_bio.startswith("Hi, I am Chijun.")
     assert "LLVM compiler backend" in demo.short_bio
     assert "KV-cache management" in demo.research_interests
-    assert [t.title for t in demo.focus_themes.all()][0] == "Model freshness at scale"
+    assert next(t.title for t in demo.focus_themes.all()) == "Model freshness at scale"
     assert {link.kind for link in demo.links.all()} >= {"email", "linkedin", "scholar"}
 
 
@@ -52,7 +68,9 @@ def test_seed_education_keeps_gpa_rank_and_dates(demo):
 
 def test_seed_experience_holds_projects_with_nested_labelled_highlights(demo):
     tencent = demo.experience.get(organisation="Tencent")
-    assert tencent.unit == "WeChat" and tencent.is_current and tencent.start_date == "2020-07"
+    assert tencent.unit == "WeChat"
+    assert tencent.is_current
+    assert tencent.start_date == "2020-07"
     assert tencent.highlights.filter(parent=None).count() == 4  # the About page's bullets
     ekko = tencent.projects.get(title__startswith="Ekko:")
     labels = list(ekko.highlights.filter(parent=None).values_list("label", flat=True))
@@ -60,12 +78,16 @@ def test_seed_experience_holds_projects_with_nested_labelled_highlights(demo):
     contributions = ekko.highlights.get(label="Technical contributions")
     children = list(contributions.children.order_by("position"))
     assert [c.label for c in children] == [
-        "Update dissemination + scheduling", "SLO-aware placement", "Safe rollout",
+        "Update dissemination + scheduling",
+        "SLO-aware placement",
+        "Safe rollout",
     ]
-    assert "**92%**" in children[0].text and "**49%**" in children[1].text
+    assert "**92%**" in children[0].text
+    assert "**49%**" in children[1].text
     assert "**10,000×**" in ekko.highlights.get(label="Outcomes").text
     assert list(tencent.projects.values_list("title", flat=True))[1:] == [
-        "Data engineering / feature platform: safe, scalable pipelines", "LLM serving systems",
+        "Data engineering / feature platform: safe, scalable pipelines",
+        "LLM serving systems",
     ]
     assert ekko.related_publications.get().citation_key == "sima2022ekko"
 
@@ -77,7 +99,8 @@ def test_seed_standalone_projects_open_source_talks_service_awards_press(demo):
         "Compiler infrastructure contributions",
     ]
     llvm = demo.open_source.get()
-    assert llvm.role.startswith("Developer (commit access)") and llvm.start_date == "2018-05"
+    assert llvm.role.startswith("Developer (commit access)")
+    assert llvm.start_date == "2018-05"
     assert llvm.highlights.count() == 2
     talk = demo.talks.get()
     deliveries = [(d.event, d.place, d.date) for d in talk.deliveries.all()]
@@ -87,13 +110,17 @@ def test_seed_standalone_projects_open_source_talks_service_awards_press(demo):
         ("TechBeat", "Virtual", "2022-09"),
     ]
     assert [s.venue for s in demo.service.all()] == [
-        "CVPR 2025", "ICLR 2025 Workshop on FM-Wild", "NeurIPS 2025 Workshop on Efficient Reasoning",
+        "CVPR 2025",
+        "ICLR 2025 Workshop on FM-Wild",
+        "NeurIPS 2025 Workshop on Efficient Reasoning",
     ]
     gold = demo.awards.get(title__startswith="Tencent Technology Breakthrough")
     assert (gold.when, gold.role) == ("2022H2", "Project Lead, Ekko")
     assert demo.awards.get(title="Second Prize").note == "out of 177 teams"
     assert [p.outlet for p in demo.press.all()] == [
-        "WeChat official blog", "Tencent official blog", "Synced Review / JIQIZHIXIN",
+        "WeChat official blog",
+        "Tencent official blog",
+        "Synced Review / JIQIZHIXIN",
     ]
     assert all(p.publication.citation_key == "sima2022ekko" for p in demo.press.all())
 
@@ -104,10 +131,14 @@ def test_seed_publications_keep_order_cofirst_markers_and_note(demo):
     assert len(authors) == 11
     assert [a.name for a in authors[:2]] == ["Chijun Sima", "Yao Fu"]
     assert [a.equal_contribution for a in authors[:3]] == [True, True, False]
-    assert authors[0].profile == demo and authors[0].selected
-    assert ekko.venue_short == "OSDI '22" and ekko.note == "Supervised by Luo Mai"
+    assert authors[0].profile == demo
+    assert authors[0].selected
+    assert ekko.venue_short == "OSDI '22"
+    assert ekko.note == "Supervised by Luo Mai"
     dba = Publication.objects.get(citation_key="shi2019dynamic")
-    assert dba.kind == "journal" and dba.venue == "IEEE Access" and dba.year == 2019
+    assert dba.kind == "journal"
+    assert dba.venue == "IEEE Access"
+    assert dba.year == 2019
     assert dba.authorships.get(position=3).profile == demo
 
 
@@ -139,7 +170,9 @@ def test_loading_twice_changes_nothing(demo):
 def test_command_prints_the_logins(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert "chijun" in out and "labadmin" in out and "demo-password-2026" in out
+    assert "chijun" in out
+    assert "labadmin" in out
+    assert "demo-password-2026" in out
 
 
 def test_demo_brings_back_deleted_content(demo):
@@ -147,4 +180,3 @@ def test_demo_brings_back_deleted_content(demo):
     tally = load_demo()
     assert tally.created == 1
     assert demo.talks.get().deliveries.count() == 3
-

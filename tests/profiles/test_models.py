@@ -26,9 +26,7 @@ def test_duplicate_slug_is_also_refused_by_the_database():
 
 
 def test_end_before_start_is_refused_by_validation_and_database():
-    education = f.EducationFactory.build(
-        profile=f.ProfileFactory(), start_date="2020-09", end_date="2019-06"
-    )
+    education = f.EducationFactory.build(profile=f.ProfileFactory(), start_date="2020-09", end_date="2019-06")
     with pytest.raises(ValidationError) as excinfo:
         education.full_clean()
     assert excinfo.value.message_dict["end_date"] == ["The end date is before the start date."]
@@ -89,9 +87,7 @@ def test_current_member_cannot_have_a_destination():
 
 
 def test_gpa_above_scale_and_rank_above_cohort_are_refused():
-    education = f.EducationFactory.build(
-        profile=f.ProfileFactory(), gpa="4.20", gpa_scale="4.00", rank=30, rank_of=28
-    )
+    education = f.EducationFactory.build(profile=f.ProfileFactory(), gpa="4.20", gpa_scale="4.00", rank=30, rank_of=28)
     with pytest.raises(ValidationError) as excinfo:
         education.full_clean()
     assert set(excinfo.value.message_dict) >= {"gpa", "rank"}
@@ -118,9 +114,7 @@ def test_highlight_needs_exactly_one_owner_in_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         Highlight.objects.create(text="orphan")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Highlight.objects.create(
-            text="two owners", project=f.ProjectFactory(), experience=f.ExperienceFactory()
-        )
+        Highlight.objects.create(text="two owners", project=f.ProjectFactory(), experience=f.ExperienceFactory())
 
 
 def test_project_cannot_sit_in_another_profiles_position():

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         tally = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo lab loaded: {tally}."))
-        self.stdout.write("Logins (password %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for username, (slug, is_admin) in DEMO_USERS.items():
             what = "lab admin (also /admin/)" if is_admin else f"member, edits /people/{slug}/"
             self.stdout.write(f"  {username:<10} {what}")
