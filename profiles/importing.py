@@ -1,0 +1,554 @@
+"""Bulk import: files in any supported format into the lab, all or nothing.
+
+The flow follows pretix's order import. For every file: refuse it when it is too big
+(settings.IMPORT_MAX_BYTES) or has too many entries (IMPORT_MAX_ROWS), before parsing;
+decode it (UTF-8 with or without BOM; cp1252 only when that decodes cleanly, with a
+note in the report); detect its format; parse it with the pure parsers, collecting
+every problem with its line or entry key. Any problem in any file: nothing is written.
+Then write the whole run in one transaction (a dry run writes and rolls back, so its
+counts are exact); an error found while writing rolls everything back too.
+
+Within a run, members CSVs go first (so papers can link to new members), then profile
+documents (native, JSON Resume, ORCID), then publication lists (BibTeX, CSL-JSON, CSV).
+
+Entry points: `import_paths` (the `import_profiles` command and the admin page),
+`import_uploads` (any list of (name, bytes)), `import_for_profile` (a member's
+/me/import/ page: their own profile and the papers they wrote, nothing else).
+"""
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from publications.formats.bibtex import parse_bibtex
+from publications.formats.csl import parse_csl_json
+from publications.importing import (
+    PublicationIndex,
+    import_publication_records,
+    looks_like_publications_csv,
+    parse_publications_csv,
+)
+
+from . import permissions
+from .formats import ParseError, ParseResult
+from .formats.jsonresume import parse_json_resume
+from .formats.native import is_native, parse_native
+from .formats.orcid import parse_orcid_record
+from .matching import member_index_from_db, normalise_orcid
+from .models import (
+    Award,
+    Education,
+    Experience,
+    FocusTheme,
+    Highlight,
+    NewsItem,
+    OpenSourceContribution,
+    PressItem,
+    Profile,
+    ProfileLink,
+    Project,
+    Service,
+    Skill,
+    Talk,
+    TalkDelivery,
+)
+from .native import ImportReport, _apply_native, _messages, find_profile, new_slug, row_values, upsert
+
+FORMATS = ["auto", "bibtex", "csl", "jsonresume", "orcid", "native", "csv"]
+MEMBER_FORMATS = {"bibtex", "csl", "jsonresume", "orcid", "native"}
+EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".json": "json", ".txt": None}
+ORDER = {"members-csv": 0, "native": 1, "jsonresume": 1, "orcid": 1, "bibtex": 2, "csl": 2, "publications-csv": 2}
+
+
+def _is_admin(actor):
+    # actor None: the command line (whoever runs manage.py owns the database).
+    return actor is None or permissions.can_manage_lab(actor)
+
+
+# --- Reading: limits, decoding, format detection ---------------------------------------------
+
+
+def max_bytes():
+    return getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def max_rows():
+    return getattr(settings, "IMPORT_MAX_ROWS", 50_000)
+
+
+def too_big(size):
+    limit = max_bytes()
+    if size > limit:
+        return f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB (settings.IMPORT_MAX_BYTES)"
+    return ""
+
+
+def decode(data):
+    """(text, note) from bytes; text None when it is not text we can read."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "decoded as UTF-16"
+        except UnicodeDecodeError:
+            return None, "not valid UTF-16 text"
+    if b"\x00" in data:
+        return None, "this is not a text file (it contains NUL bytes)"
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        utf8_error = f"not valid UTF-8 (byte {exc.start})"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None, f"{utf8_error}, nor cp1252/latin-1; save it as UTF-8"
+    return text, f"{utf8_error}; read as Windows-1252 (latin-1): check accented names"
+
+
+def sniff(name, text):
+    """The format of a file from its extension and content (None when unknown)."""
+    ext = Path(name).suffix.lower()
+    by_ext = EXTENSIONS.get(ext)
+    stripped = text.lstrip()
+    if by_ext == "bibtex" or (by_ext is None and stripped.startswith("@")):
+        return "bibtex"
+    if by_ext == "json" or stripped[:1] in "[{":
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            return "json" if by_ext == "json" else None
+        if is_native(data):
+            return "native"
+        if isinstance(data, dict) and {"orcid-identifier", "activities-summary"} & set(data):
+            return "orcid"
+        if isinstance(data, dict) and {"basics", "work", "education"} & set(data) and "format" not in data:
+            return "jsonresume"
+        if isinstance(data, list) or (isinstance(data, dict) and ({"items", "message"} & set(data) or "type" in data)):
+            return "csl"
+        return "json"
+    if by_ext == "csv" or "," in stripped.split("\n", 1)[0]:
+        return "csv"
+    if re.search(r"^\s*@\w+\s*[{(]", text, re.M):
+        return "bibtex"
+    return None
+
+
+def count_entries(fmt, text):
+    """Entries in a file, counted without parsing it."""
+    if fmt == "bibtex":
+        return len(re.findall(r"^\s*@(?!(?:comment|string|preamble)\b)\w+\s*[{(]", text, re.M | re.I))
+    if fmt == "csv":
+        return max(sum(1 for _ in csv.reader(io.StringIO(text))) - 1, 0)
+    if fmt in {"csl", "native", "jsonresume", "orcid"}:
+        return text.count('"title"') + (0 if fmt == "csl" else 1)
+    return 0
+
+
+PARSERS = {
+    "bibtex": parse_bibtex,
+    "csl": parse_csl_json,
+    "jsonresume": parse_json_resume,
+    "orcid": parse_orcid_record,
+    "native": parse_native,
+}
+
+
+def _where(error):
+    return str(error) if isinstance(error, ParseError) else error
+
+
+def load_source(name, data, fmt, report, *, allowed=None):
+    """Decode, detect, count and parse one file; problems go to `report`. -> (kind, records)."""
+    problem = too_big(len(data))
+    if problem:
+        report.error(f"{name}: refused: {problem}")
+        return None
+    text, note = decode(data)
+    if text is None:
+        report.error(f"{name}: {note}")
+        return None
+    if note:
+        report.note(f"{name}: {note}")
+    detected = sniff(name, text) if fmt == "auto" else fmt
+    if detected in (None, "json"):
+        report.error(
+            f"{name}: could not tell the format (use --format: bibtex, csl, jsonresume, orcid, native or csv)"
+        )
+        return None
+    if allowed is not None and detected not in allowed:
+        report.error(f"{name}: {detected} files are imported by lab admins only")
+        return None
+    entries = count_entries(detected, text)
+    if entries > max_rows():
+        report.error(f"{name}: refused: {entries} entries; the limit is {max_rows()} (settings.IMPORT_MAX_ROWS)")
+        return None
+    if detected == "csv":
+        headers = next(csv.reader(io.StringIO(text)), [])
+        if looks_like_publications_csv(headers):
+            kind, result = "publications-csv", parse_publications_csv(text)
+        elif looks_like_members_csv(headers):
+            kind, result = "members-csv", parse_members_csv(text)
+        else:
+            report.error(
+                f"{name}: line 1: unrecognised CSV header {', '.join(headers[:8])!r}: a members CSV needs "
+                "a name column (and email, role, orcid …); a publications CSV needs title and authors"
+            )
+            return None
+    else:
+        kind, result = detected, PARSERS[detected](text)
+    for error in result.errors:
+        report.error(f"{name}: {_where(error)}")
+    if kind in {"jsonresume", "orcid", "native"} and not result.errors and not result.records:
+        report.error(f"{name}: no profile found in the file")
+    return kind, result.records
+
+
+# --- The lab's members CSV ----------------------------------------------------------------
+
+MEMBER_COLUMNS = {
+    "full_name": ["name", "full name", "full_name"],
+    "native_name": ["native name", "native_name", "native-script name"],
+    "slug": ["slug"],
+    "email": ["email", "e-mail"],
+    "role": ["role"],
+    "status": ["status"],
+    "orcid": ["orcid", "orcid id"],
+    "headline": ["headline", "position", "title"],
+    "organisation": ["organisation", "organization"],
+    "team": ["team", "group"],
+    "location": ["location"],
+    "pronouns": ["pronouns"],
+    "joined_on": ["joined", "joined_on", "joined on"],
+    "left_on": ["left", "left_on", "left on"],
+    "alumni_destination": ["alumni_destination", "destination", "now at"],
+    "interest_tags": ["interests", "interest_tags", "topics"],
+    "short_bio": ["bio", "short_bio", "short bio"],
+    "homepage": ["homepage", "website", "url"],
+    "github": ["github"],
+    "scholar": ["scholar", "google scholar"],
+    "linkedin": ["linkedin"],
+    "published": ["published"],
+}
+LINK_COLUMNS = ["homepage", "github", "scholar", "linkedin"]
+ROLE_LABELS = {label.lower(): value for value, label in Profile.Role.choices}
+STATUS_LABELS = {label.lower(): value for value, label in Profile.Status.choices}
+
+
+def _member_map(headers):
+    from publications.importing import _header_map
+
+    return _header_map(headers, MEMBER_COLUMNS)
+
+
+def looks_like_members_csv(headers):
+    mapping = _member_map(headers)
+    return "full_name" in mapping and bool({"email", "role", "status", "orcid", "slug", "homepage"} & set(mapping))
+
+
+def parse_members_csv(text):
+    """Members CSV -> ParseResult of {field: value} rows (only the cells that are filled)."""
+    result = ParseResult()
+    rows = csv.reader(io.StringIO(text))
+    headers = next(rows, [])
+    mapping = _member_map(headers)
+    if "full_name" not in mapping:
+        result.errors.append(ParseError("missing column: name", line=1))
+        return result
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {"line": line}
+        for name, index in mapping.items():
+            cell = row[index].strip() if index < len(row) else ""
+            if cell:
+                values[name] = cell
+        if not values.get("full_name"):
+            result.errors.append(ParseError("no name", line=line))
+            continue
+        if "role" in values:
+            role = values["role"].lower()
+            values["role"] = ROLE_LABELS.get(role, role)
+            if values["role"] not in Profile.Role.values:
+                result.errors.append(ParseError(f"unknown role {row[mapping['role']]!r}", line=line))
+        if "status" in values:
+            status = values["status"].lower()
+            values["status"] = STATUS_LABELS.get(status, status)
+            if values["status"] not in Profile.Status.values:
+                result.errors.append(ParseError(f"unknown status {row[mapping['status']]!r}", line=line))
+        if "orcid" in values:
+            orcid = normalise_orcid(values["orcid"])
+            if not orcid:
+                result.errors.append(ParseError(f"not an ORCID iD: {values['orcid']!r}", line=line))
+            values["orcid"] = orcid
+        if "published" in values:
+            values["published"] = values["published"].lower() in {"1", "yes", "true", "y"}
+        result.records.append(values)
+    return result
+
+
+def import_member_rows(rows, report, source):
+    """Create or update one profile per members-CSV row (matched by ORCID, email, slug)."""
+    for row in rows:
+        where = f"{source}: line {row['line']}"
+        values = {k: v for k, v in row.items() if k not in LINK_COLUMNS and k != "line"}
+        target = find_profile(values)
+        try:
+            with transaction.atomic():
+                if target is None:
+                    slug = values.pop("slug", "") or new_slug(values["full_name"])
+                    target = upsert(report, Profile, {"slug": slug}, _profile_values(values))
+                else:
+                    values.pop("slug", None)
+                    target = upsert(report, Profile, {"pk": target.pk}, _profile_values(values))
+                for kind in LINK_COLUMNS:
+                    if row.get(kind):
+                        _add_link(report, target, kind, row[kind])
+        except (ValidationError, IntegrityError) as exc:
+            for message in _messages(exc):
+                report.error(f"{where}: {message}")
+
+
+def _profile_values(values):
+    return row_values(Profile, values)
+
+
+def _add_link(report, profile, kind, url):
+    if profile.links.filter(url=url).exists():
+        report.count("profilelink", "unchanged")
+        return
+    position = (profile.links.aggregate(m=Max("position"))["m"] or 0) + 1
+    link = ProfileLink(profile=profile, kind=kind, url=url, position=position)
+    link.full_clean()
+    link.save()
+    report.count("profilelink", "created")
+
+
+# --- Foreign profile documents (JSON Resume, ORCID): merged, never overwritten ----------------
+
+FILL_FIELDS = [
+    "native_name", "headline", "email", "orcid", "short_bio", "long_bio", "research_interests", "interest_tags",
+    "organisation", "team",
+]  # fmt: skip
+# Section key -> (model, the fields that say "this is the same item").
+MERGE_SECTIONS = [
+    ("links", ProfileLink, ["url"]),
+    ("focus_themes", FocusTheme, ["title"]),
+    ("news", NewsItem, ["body"]),
+    ("education", Education, ["institution", "degree", "start_date"]),
+    ("experience", Experience, ["organisation", "title", "start_date"]),
+    ("projects", Project, ["title"]),
+    ("open_source", OpenSourceContribution, ["project"]),
+    ("talks", Talk, ["title"]),
+    ("service", Service, ["venue", "role"]),
+    ("awards", Award, ["title", "year"]),
+    ("press", PressItem, ["outlet", "title"]),
+    ("skills", Skill, ["category", "name"]),
+]
+
+
+def _natural(values, keys):
+    return tuple(str(values.get(k) or "").strip().casefold() for k in keys)
+
+
+def merge_profile_document(document, *, actor, profile, report, source):
+    """A JSON Resume / ORCID document into `profile` (or a new one): fills blanks, adds what is missing.
+
+    Curated content is never overwritten or removed, so importing the same file
+    again changes nothing.
+    """
+    is_admin = _is_admin(actor)
+    if profile is None:
+        profile = find_profile(document)
+    if profile is None:
+        if not is_admin:
+            raise PermissionDenied("Only lab admins may create profiles by import.")
+        if not (document.get("full_name") or "").strip():
+            report.error(f"{source}: the document has no name; cannot create a profile")
+            return None
+        profile = upsert(report, Profile, {"slug": new_slug(document["full_name"])},
+                         row_values(Profile, {"full_name": document["full_name"]}))
+    changed = []
+    for name in FILL_FIELDS:
+        value = (document.get(name) or "").strip() if isinstance(document.get(name), str) else ""
+        if value and not getattr(profile, name):
+            if name == "orcid" and Profile.objects.filter(orcid=value).exclude(pk=profile.pk).exists():
+                report.warn(f"{source}: ORCID {value} belongs to another member; not set")
+                continue
+            setattr(profile, name, value)
+            changed.append(name)
+    if changed:
+        profile.full_clean()
+        profile.save(update_fields=[*changed, "updated_at"])
+        report.count("profile", "updated")
+    else:
+        report.count("profile", "unchanged")
+
+    for key, model, natural in MERGE_SECTIONS:
+        rows = document.get(key) or []
+        if not rows:
+            continue
+        existing = {_natural(v, natural) for v in model.objects.filter(profile=profile).values(*natural)}
+        position = (model.objects.filter(profile=profile).aggregate(m=Max("position"))["m"] or 0) + 1
+        for index, row in enumerate(rows):
+            values = row_values(model, row)
+            if model is Experience and not values.get("kind"):
+                values.pop("kind", None)
+            if _natural(values, natural) in existing:
+                report.count(model._meta.model_name, "unchanged")
+                continue
+            obj = model(profile=profile, position=position, **values)
+            try:
+                obj.full_clean()
+            except ValidationError as exc:
+                for message in _messages(exc):
+                    report.error(f"{source}: {key}[{index}]: {message}")
+                continue
+            obj.save()
+            report.count(model._meta.model_name, "created")
+            existing.add(_natural(values, natural))
+            position += 1
+            owner = {Experience: "experience", Project: "project", OpenSourceContribution: "open_source"}.get(model)
+            if owner:
+                _add_highlights(report, owner, obj, row.get("highlights") or [])
+            if model is Talk:
+                for p, delivery in enumerate(row.get("deliveries") or []):
+                    TalkDelivery.objects.create(talk=obj, position=p, **row_values(TalkDelivery, delivery))
+                    report.count("talkdelivery", "created")
+    return profile
+
+
+def _add_highlights(report, owner_field, owner, rows):
+    for position, row in enumerate(rows):
+        row = row if isinstance(row, dict) else {"text": str(row)}
+        parent = Highlight.objects.create(
+            **{owner_field: owner}, position=position, label=row.get("label", "")[:80], text=row.get("text", "")
+        )
+        report.count("highlight", "created")
+        for child_position, child in enumerate(row.get("children") or []):
+            Highlight.objects.create(
+                **{owner_field: owner}, parent=parent, position=child_position,
+                label=child.get("label", "")[:80], text=child.get("text", ""),
+            )  # fmt: skip
+            report.count("highlight", "created")
+
+
+# --- Running an import ------------------------------------------------------------------------
+
+
+def expand_paths(paths, report):
+    """Files named, and every file in a directory named (sorted, hidden files skipped)."""
+    files = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if not found:
+                report.warn(f"{path}: the directory is empty")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            report.error(f"{path}: no such file or directory")
+    return files
+
+
+def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False):
+    """Import files and directories from disk (the `import_profiles` command)."""
+    report = ImportReport(dry_run=dry_run)
+    sources = []
+    for path in expand_paths(paths, report):
+        size = path.stat().st_size
+        problem = too_big(size)
+        if problem:  # refused before reading it
+            report.error(f"{path}: refused: {problem}")
+            continue
+        sources.append((str(path), path.read_bytes()))
+    return import_uploads(actor=actor, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run, report=report)
+
+
+def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False):
+    """Import (name, bytes) pairs in one all-or-nothing run; returns the ImportReport."""
+    report = report if report is not None else ImportReport(dry_run=dry_run)
+    if fmt not in FORMATS:
+        report.error(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+        return report
+    if not member and not _is_admin(actor):
+        raise PermissionDenied("Bulk import is for lab admins.")
+    if not sources and not report.errors:
+        report.error("no files to import")
+    loaded = []
+    for name, data in sources:
+        item = load_source(name, data, fmt, report, allowed=MEMBER_FORMATS if member else None)
+        if item is not None:
+            loaded.append((name, *item))
+    if report.errors:
+        return report  # nothing written: every problem of every file is listed
+    loaded.sort(key=lambda item: ORDER[item[1]])
+    try:
+        with transaction.atomic():
+            for name, kind, records in loaded:
+                _apply(kind, records, actor=actor, profile=profile, member=member, report=report, source=name)
+            if dry_run or report.errors:
+                transaction.set_rollback(True)
+    except (ValidationError, IntegrityError) as exc:
+        for message in _messages(exc):
+            report.error(message)
+    if report.errors and not dry_run:
+        report.note("nothing was written (the whole run is rolled back on any error)")
+    return report
+
+
+def _apply(kind, records, *, actor, profile, member, report, source):
+    if kind == "members-csv":
+        import_member_rows(records, report, source)
+        return
+    if kind == "native":
+        for document in records:
+            _apply_native(document, actor=actor, profile=profile, is_admin=not member and _is_admin(actor),
+                          report=report, prefix=f"{source}: ")
+        return
+    if kind in {"jsonresume", "orcid"}:
+        for document in records:
+            target = merge_profile_document(document, actor=actor, profile=profile, report=report, source=source)
+            if target is not None and document.get("publications"):
+                import_publication_records(
+                    actor=actor, records=document["publications"], report=report, source=source,
+                    profile=target, link_others=not member, index=PublicationIndex.load(),
+                    member_index=member_index_from_db(),
+                )  # fmt: skip
+        return
+    import_publication_records(
+        actor=actor, records=records, report=report, source=source, profile=profile, link_others=not member,
+        index=PublicationIndex.load(), member_index=member_index_from_db(),
+    )  # fmt: skip
+
+
+def import_for_profile(*, actor, profile, files, dry_run=False):
+    """A member's own import (/me/import/): into `profile` only, which they must be able to edit.
+
+    `files`: (name, bytes) pairs or uploaded files. Members get their own profile's
+    sections and the papers they are an author of (their own author row linked);
+    membership fields (role, status, published …) and other people's rows are not touched.
+    """
+    if not permissions.can_edit_profile(actor, profile):
+        raise PermissionDenied("You may not import into this profile.")
+    sources = []
+    report = ImportReport(dry_run=dry_run)
+    for item in files:
+        if isinstance(item, tuple):
+            sources.append(item)
+            continue
+        problem = too_big(item.size)
+        if problem:
+            report.error(f"{item.name}: refused: {problem}")
+            continue
+        sources.append((item.name, item.read()))
+    return import_uploads(
+        actor=actor, sources=sources, profile=profile, dry_run=dry_run, report=report,
+        member=not permissions.can_manage_lab(actor),
+    )  # fmt: skip

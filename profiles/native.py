@@ -1,0 +1,620 @@
+"""The native profile document: one whole profile as JSON, and its idempotent sync.
+
+`export_profile_document` reads a profile (only what the reader may see) into the
+document described in docs/native-profile.schema.json; `import_profile_document`
+writes one back. Writing is a natural-key upsert (a slug, a citation key, or a parent
+and position) that touches a row only when its content differs, so importing what was
+exported changes nothing and reports ``0 created``. The demo lab (profiles/demo.py)
+is loaded through the same `sync_profile` / `sync_publication`.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from publications.models import Authorship, Publication
+
+from . import permissions
+from .models import (
+    Award,
+    Education,
+    Experience,
+    FocusTheme,
+    Highlight,
+    NewsItem,
+    OpenSourceContribution,
+    PressItem,
+    Profile,
+    ProfileLink,
+    Project,
+    Service,
+    Skill,
+    Statement,
+    Talk,
+    TalkDelivery,
+)
+
+FORMAT = "academic-profile"
+VERSION = 1
+
+# Fields a member may not set on their own profile (see profiles/services.py).
+MEMBERSHIP_FIELDS = {"role", "status", "left_on", "alumni_destination", "published", "display_order", "slug"}
+PROFILE_FIELDS = [
+    "slug", "full_name", "native_name", "pronouns", "headline", "tagline", "role", "status", "joined_on",
+    "left_on", "alumni_destination", "organisation", "team", "location", "email", "orcid", "short_bio",
+    "long_bio", "research_interests", "interest_tags", "projects_intro", "press_intro", "recognition_intro",
+    "published", "display_order",
+]  # fmt: skip
+
+# Document key -> model field, where they differ.
+RENAMES = {"start": "start_date", "end": "end_date"}
+EXPORT_RENAMES = {v: k for k, v in RENAMES.items()}
+# Never read from or written to a document (relations are handled by name, not id).
+SKIP_FIELDS = {"id", "position", "updated_at", "created_at", "share_token", "title_normalised"}
+
+# Plain sections: (document key, model).
+SIMPLE_SECTIONS = [
+    ("links", ProfileLink),
+    ("focus_themes", FocusTheme),
+    ("news", NewsItem),
+    ("education", Education),
+    ("service", Service),
+    ("awards", Award),
+    ("skills", Skill),
+]
+SECTION_MODELS = [m for _, m in SIMPLE_SECTIONS] + [
+    Experience, Project, OpenSourceContribution, Talk, PressItem, Statement,
+]
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), and every problem it met."""
+
+    counts: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    dry_run: bool = False
+    log: list = field(default_factory=list)
+
+    def count(self, label, action, n=1):
+        if n:
+            per = self.counts.setdefault(label, {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0})
+            per[action] += n
+
+    def _total(self, action):
+        return sum(per[action] for per in self.counts.values())
+
+    created = property(lambda self: self._total("created"))
+    updated = property(lambda self: self._total("updated"))
+    unchanged = property(lambda self: self._total("unchanged"))
+    deleted = property(lambda self: self._total("deleted"))
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def error(self, message):
+        self.errors.append(message)
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def note(self, message):
+        self.notes.append(message)
+
+    def summary(self):
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.deleted} deleted"
+        )
+
+    __str__ = summary
+
+    def lines(self):
+        """The whole report as text lines (the command prints these; the views render them)."""
+        out = [f"{'Dry run: nothing was written. ' if self.dry_run else ''}{self.summary()}"]
+        for label, per in sorted(self.counts.items()):
+            out.append(
+                f"  {label}: {per['created']} created, {per['updated']} updated, "
+                f"{per['unchanged']} unchanged, {per['deleted']} deleted"
+            )
+        out += [f"note: {n}" for n in self.notes]
+        out += [f"warning: {w}" for w in self.warnings]
+        out += [f"error: {e}" for e in self.errors]
+        return out
+
+
+# Demo code and older callers call it a tally.
+Tally = ImportReport
+
+
+# --- Idempotent upserts --------------------------------------------------------------------
+
+
+def _label(model):
+    return model._meta.model_name
+
+
+def _coerce(obj, name, value):
+    field_ = obj._meta.get_field(name)
+    if field_.is_relation:
+        return value
+    return field_.to_python(value)
+
+
+def upsert(report, model, lookup, values):
+    """Create or update one row, writing only when something differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        report.count(_label(model), "created")
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != _coerce(obj, name, value)]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save()
+        report.count(_label(model), "updated")
+    else:
+        report.count(_label(model), "unchanged")
+    return obj
+
+
+def _prune(report, queryset, keep_ids):
+    stale = queryset.exclude(pk__in=keep_ids)
+    count = stale.count()
+    if count:
+        stale.delete()
+        report.count(_label(queryset.model), "deleted", count)
+
+
+def _without(values, *names):
+    return {k: v for k, v in values.items() if k not in names}
+
+
+def row_values(model, row, *, drop=()):
+    """A document row -> model field values: renames, keyword lists, blank numbers."""
+    names = {f.name for f in model._meta.concrete_fields if not f.is_relation}
+    values = {}
+    for key, value in row.items():
+        name = RENAMES.get(key, key)
+        if name not in names or name in drop or name in SKIP_FIELDS:
+            continue
+        if name == "keywords" and isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        if value is None and not model._meta.get_field(name).null:
+            continue
+        if value == "" and model._meta.get_field(name).null:
+            value = None
+        values[name] = value
+    return values
+
+
+def _sync_list(report, model, parent_lookup, rows):
+    """Rows of one section, keyed by (parent, position); extra rows are removed."""
+    kept = []
+    for position, row in enumerate(rows):
+        obj = upsert(report, model, {**parent_lookup, "position": position}, row_values(model, row))
+        kept.append(obj.pk)
+    _prune(report, model.objects.filter(**parent_lookup), kept)
+    return kept
+
+
+def _sync_highlights(report, owner_field, owner, rows):
+    kept = []
+    for position, row in enumerate(rows):
+        parent = upsert(
+            report, Highlight, {owner_field: owner, "parent": None, "position": position},
+            {"label": row.get("label", ""), "text": row.get("text", "")},
+        )
+        kept.append(parent.pk)
+        for child_position, child in enumerate(row.get("children", [])):
+            obj = upsert(
+                report, Highlight, {owner_field: owner, "parent": parent, "position": child_position},
+                {"label": child.get("label", ""), "text": child.get("text", "")},
+            )
+            kept.append(obj.pk)
+    _prune(report, Highlight.objects.filter(**{owner_field: owner}), kept)
+
+
+def _sync_projects(report, profile, experience, rows, publications):
+    kept = []
+    for position, row in enumerate(rows):
+        project = upsert(
+            report, Project, {"profile": profile, "experience": experience, "position": position},
+            row_values(Project, row),
+        )
+        wanted = {publications[key].pk for key in row.get("publications", []) if key in publications}
+        missing = [key for key in row.get("publications", []) if key not in publications]
+        if missing:
+            report.warn(f"project {row.get('title')!r}: unknown publication(s) {', '.join(missing)}")
+        if set(project.related_publications.values_list("pk", flat=True)) != wanted:
+            project.related_publications.set(wanted)
+        _sync_highlights(report, "project", project, row.get("highlights", []))
+        kept.append(project.pk)
+    _prune(report, Project.objects.filter(profile=profile, experience=experience), kept)
+
+
+def sync_profile(report, data, publications, *, profile=None, fields=None):
+    """Write one whole profile document: every section becomes exactly what it says.
+
+    `publications` maps citation keys to Publication rows (for projects, talks and
+    press). `profile`: write into this profile instead of the one named by the slug;
+    `fields`: the profile fields to write (default: all in the document).
+    """
+    fields = PROFILE_FIELDS if fields is None else fields
+    scalar = {k: v for k, v in data.items() if k in fields and k != "slug"}
+    lookup = {"pk": profile.pk} if profile is not None else {"slug": data["slug"]}
+    profile = upsert(report, Profile, lookup, row_values(Profile, scalar))
+
+    for key, model in SIMPLE_SECTIONS:
+        _sync_list(report, model, {"profile": profile}, data.get(key, []))
+
+    experience_ids = []
+    for position, row in enumerate(data.get("experience", [])):
+        exp = upsert(report, Experience, {"profile": profile, "position": position}, row_values(Experience, row))
+        _sync_highlights(report, "experience", exp, row.get("highlights", []))
+        _sync_projects(report, profile, exp, row.get("projects", []), publications)
+        experience_ids.append(exp.pk)
+    _prune(report, Experience.objects.filter(profile=profile), experience_ids)
+    _sync_projects(report, profile, None, data.get("projects", []), publications)
+
+    kept = []
+    for position, row in enumerate(data.get("open_source", [])):
+        entry = upsert(
+            report, OpenSourceContribution, {"profile": profile, "position": position},
+            row_values(OpenSourceContribution, row),
+        )
+        _sync_highlights(report, "open_source", entry, row.get("highlights", []))
+        kept.append(entry.pk)
+    _prune(report, OpenSourceContribution.objects.filter(profile=profile), kept)
+
+    kept = []
+    for position, row in enumerate(data.get("talks", [])):
+        values = row_values(Talk, row)
+        values["publication"] = publications.get(row.get("publication"))
+        talk = upsert(report, Talk, {"profile": profile, "position": position}, values)
+        _sync_list(report, TalkDelivery, {"talk": talk}, row.get("deliveries", []))
+        kept.append(talk.pk)
+    _prune(report, Talk.objects.filter(profile=profile), kept)
+
+    kept = []
+    for position, row in enumerate(data.get("press", [])):
+        values = row_values(PressItem, row)
+        values["publication"] = publications.get(row.get("publication"))
+        values["project"] = (
+            Project.objects.filter(profile=profile, experience=None, title=row["project"]).first()
+            if row.get("project") else None
+        )
+        kept.append(upsert(report, PressItem, {"profile": profile, "position": position}, values).pk)
+    _prune(report, PressItem.objects.filter(profile=profile), kept)
+
+    kept = []
+    for position, row in enumerate(data.get("statements", [])):
+        values = {**row_values(Statement, _without(row, "slug")), "position": position}
+        kept.append(upsert(report, Statement, {"profile": profile, "slug": row["slug"]}, values).pk)
+    _prune(report, Statement.objects.filter(profile=profile), kept)
+    return profile
+
+
+PUBLICATION_FIELDS = [
+    "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages", "publisher", "doi",
+    "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code", "url_slides", "url_video",
+    "url_project",
+]  # fmt: skip
+
+
+def find_publication(record):
+    """The lab's row for this record: citation key, then DOI, arXiv id, title + year."""
+    from publications.importing import identity_keys
+
+    key = record.get("citation_key")
+    if key:
+        found = Publication.objects.filter(citation_key=key).first()
+        if found:
+            return found
+    for match in identity_keys(record):
+        if match[0] == "doi":
+            found = Publication.objects.filter(doi__iexact=match[1]).first()
+        elif match[0] == "arxiv":
+            found = Publication.objects.filter(arxiv_id__iexact=match[1]).first()
+        else:
+            found = Publication.objects.filter(title_normalised=match[1], year=match[2]).first()
+        if found:
+            return found
+    return None
+
+
+def sync_publication(report, record, profiles, *, match=False):
+    """Write one publication record exactly (authors, their order, flags and links).
+
+    `profiles` maps slugs to Profile rows; an author naming an unknown slug stays
+    unlinked (with a warning). `match`: also find the paper by DOI, arXiv id or title.
+    """
+    values = {k: v for k, v in record.items() if k in PUBLICATION_FIELDS}
+    values = row_values(Publication, values)
+    existing = find_publication(record) if match else None
+    lookup = {"pk": existing.pk} if existing else {"citation_key": record["citation_key"]}
+    publication = upsert(report, Publication, lookup, values)
+    kept = []
+    for position, author in enumerate(record.get("authors", []), start=1):
+        slug = author.get("profile")
+        linked = profiles.get(slug) if slug else None
+        if slug and linked is None:
+            report.warn(f"{publication.citation_key}: author {author['name']!r} names an unknown member {slug!r}")
+        row = {
+            "name": author["name"],
+            "profile": linked,
+            "equal_contribution": author.get("equal_contribution", False),
+            "corresponding": author.get("corresponding", False),
+            "selected": bool(author.get("selected", False) and linked),
+        }
+        kept.append(upsert(report, Authorship, {"publication": publication, "position": position}, row).pk)
+    _prune(report, publication.authorships.all(), kept)
+    return publication
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _row(obj, *, keep=()):
+    out = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in SKIP_FIELDS and f.name not in keep:
+            continue
+        if f.is_relation:
+            continue
+        out[EXPORT_RENAMES.get(f.name, f.name)] = _plain(getattr(obj, f.attname))
+    if isinstance(obj, Skill):
+        out["keywords"] = [k.strip() for k in obj.keywords.split(",") if k.strip()]
+    return out
+
+
+def _highlights(owner):
+    rows = list(owner.highlights.all())
+    parents = sorted((h for h in rows if h.parent_id is None), key=lambda h: (h.position, h.pk))
+    out = []
+    for parent in parents:
+        children = sorted((h for h in rows if h.parent_id == parent.pk), key=lambda h: (h.position, h.pk))
+        out.append({
+            "label": parent.label, "text": parent.text,
+            "children": [{"label": c.label, "text": c.text} for c in children],
+        })  # fmt: skip
+    return out
+
+
+def _project(project):
+    return {
+        **_row(project),
+        "highlights": _highlights(project),
+        "publications": [p.citation_key for p in project.related_publications.order_by("citation_key")],
+    }
+
+
+def export_profile_document(profile, *, user=None):
+    """The whole profile as a native document, holding only what `user` may see.
+
+    For the owner or a lab admin: everything (private items and statements included);
+    for anyone else: the public page's content (members also see members-only items).
+    """
+    if not permissions.can_view_profile(user, profile):
+        raise PermissionDenied("You may not see this profile.")
+    everything = permissions.can_edit_profile(user, profile)
+    visible = permissions.item_filter(user, profile)
+    doc = {"format": FORMAT, "version": VERSION}
+    for name in PROFILE_FIELDS:
+        if not everything and name in {"published", "display_order"}:
+            continue
+        doc[name] = _plain(getattr(profile, name))
+    doc["links"] = [_row(link) for link in profile.links.order_by("position", "pk")]
+    for key, model in SIMPLE_SECTIONS[1:]:
+        doc[key] = [_row(item) for item in model.objects.filter(visible, profile=profile).order_by("position", "pk")]
+
+    experience = Experience.objects.filter(visible, profile=profile).order_by("position", "pk")
+    doc["experience"] = []
+    for exp in experience.prefetch_related("highlights"):
+        projects = exp.projects.filter(visible).order_by("position", "pk").prefetch_related(
+            "highlights", "related_publications"
+        )
+        doc["experience"].append({**_row(exp), "highlights": _highlights(exp),
+                                  "projects": [_project(p) for p in projects]})
+    projects = Project.objects.filter(visible, profile=profile, experience=None).order_by("position", "pk")
+    doc["projects"] = [_project(p) for p in projects.prefetch_related("highlights", "related_publications")]
+    open_source = OpenSourceContribution.objects.filter(visible, profile=profile).order_by("position", "pk")
+    doc["open_source"] = [{**_row(o), "highlights": _highlights(o)} for o in open_source.prefetch_related("highlights")]
+    talks = Talk.objects.filter(visible, profile=profile).order_by("position", "pk").select_related("publication")
+    doc["talks"] = [
+        {**_row(t), "publication": t.publication.citation_key if t.publication else None,
+         "deliveries": [_row(d) for d in t.deliveries.order_by("position", "pk")]}
+        for t in talks.prefetch_related("deliveries")
+    ]  # fmt: skip
+    press = PressItem.objects.filter(visible, profile=profile).order_by("position", "pk")
+    doc["press"] = [
+        {**_row(p), "publication": p.publication.citation_key if p.publication else None,
+         "project": p.project.title if p.project else None}
+        for p in press.select_related("publication", "project")
+    ]  # fmt: skip
+    statements = permissions.visible_statements(user, profile).order_by("position", "pk")
+    doc["statements"] = [
+        {"kind": s.kind, "title": s.title, "slug": s.slug, "body": s.body, "visibility": s.visibility}
+        for s in statements
+    ]
+    doc["publications"] = export_publications(Publication.objects.for_profile(profile))
+    return doc
+
+
+def export_publications(queryset):
+    """Publication records with their authors (linked members by slug) and flags."""
+    out = []
+    for pub in queryset.with_authors().order_by("-year", "citation_key"):
+        record = {"citation_key": pub.citation_key}
+        record.update({name: getattr(pub, name) for name in PUBLICATION_FIELDS})
+        record["authors"] = [
+            {"name": a.name, "profile": a.profile.slug if a.profile else None,
+             "equal_contribution": a.equal_contribution, "corresponding": a.corresponding,
+             "selected": a.selected}
+            for a in a_sorted(pub)
+        ]  # fmt: skip
+        out.append(record)
+    return out
+
+
+def a_sorted(pub):
+    return sorted(pub.authorships.all(), key=lambda a: a.position)
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+def _messages(exc):
+    if hasattr(exc, "message_dict"):
+        return [f"{name}: {'; '.join(msgs)}" for name, msgs in exc.message_dict.items()]
+    return list(getattr(exc, "messages", [str(exc)]))
+
+
+def find_profile(document):
+    """The profile a document describes: by ORCID, then email, then slug (None if new)."""
+    orcid = (document.get("orcid") or "").strip()
+    if orcid:
+        found = Profile.objects.filter(orcid=orcid).first()
+        if found:
+            return found
+    email = (document.get("email") or "").strip()
+    if email:
+        found = Profile.objects.filter(email__iexact=email).first()
+        if found:
+            return found
+    slug = (document.get("slug") or "").strip()
+    return Profile.objects.filter(slug=slug).first() if slug else None
+
+
+def new_slug(full_name):
+    base = slugify(full_name)[:70] or "member"
+    slug, n = base, 1
+    while Profile.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def import_profile_document(document, *, actor, profile=None, dry_run=False, report=None, source=""):
+    """Write one native profile document (see docs/native-profile.schema.json).
+
+    Without `profile`, the document's own profile is created or updated (matched by
+    ORCID, then email, then slug): lab admins only. With `profile`, the document goes
+    into that profile: its owner may do this for their own (not the membership fields
+    such as role, status or published, and only papers they are an author of).
+    All or nothing: any error rolls the whole document back; a dry run always does.
+    """
+    from .formats.native import validate_document
+
+    report = report if report is not None else ImportReport(dry_run=dry_run)
+    prefix = f"{source}: " if source else ""
+    problems = validate_document(document)
+    if problems:
+        for problem in problems:
+            report.error(f"{prefix}{problem}")
+        return report
+    is_admin = actor is None or permissions.can_manage_lab(actor)  # None: the command line
+    if profile is None and not is_admin:
+        raise PermissionDenied("Only lab admins may create or update other profiles by import.")
+    if profile is not None and not is_admin and not permissions.can_edit_profile(actor, profile):
+        raise PermissionDenied("You may not import into this profile.")
+    try:
+        with transaction.atomic():
+            _apply_native(document, actor=actor, profile=profile, is_admin=is_admin, report=report, prefix=prefix)
+            if dry_run or report.errors:
+                transaction.set_rollback(True)
+    except (ValidationError, IntegrityError) as exc:
+        for message in _messages(exc):
+            report.error(f"{prefix}{message}")
+    return report
+
+
+def _apply_native(document, *, actor, profile, is_admin, report, prefix):
+    target = profile or find_profile(document)
+    data = dict(document)
+    if target is None:
+        data["slug"] = data.get("slug") or new_slug(data["full_name"])
+        if Profile.objects.filter(slug=data["slug"]).exists():
+            data["slug"] = new_slug(data["full_name"])
+    fields = [f for f in PROFILE_FIELDS if f in data and (is_admin or f not in MEMBERSHIP_FIELDS)]
+    if target is not None and target.slug != data.get("slug") and "slug" in fields:
+        fields.remove("slug")  # matched by ORCID or email: keep its page address
+
+    records = data.get("publications", [])
+    publications = {}
+    if is_admin:
+        slugs = {a.get("profile") for r in records for a in r.get("authors", []) if a.get("profile")}
+        if target is None:
+            # Create the profile first so its own author rows can link to it.
+            target = upsert(report, Profile, {"slug": data["slug"]},
+                            row_values(Profile, {k: v for k, v in data.items() if k in fields and k != "slug"}))
+        profiles = {p.slug: p for p in Profile.objects.filter(slug__in=slugs)}
+        if data.get("slug") in slugs:
+            profiles[data["slug"]] = target
+        for position, record in enumerate(records):
+            try:
+                with transaction.atomic():
+                    pub = sync_publication(report, record, profiles, match=True)
+            except ValidationError as exc:
+                for message in _messages(exc):
+                    report.error(f"{prefix}publications[{position}] ({record.get('citation_key')}): {message}")
+                continue
+            publications[record.get("citation_key") or pub.citation_key] = pub
+            publications[pub.citation_key] = pub
+    else:
+        # A member: their papers go through the merge path (claim own author row only).
+        from publications.importing import import_publication_records
+
+        pub_ids = import_publication_records(
+            actor=actor, records=[_as_record(r) for r in records], report=report,
+            source=prefix.rstrip(": "), profile=target, link_others=False,
+        )  # fmt: skip
+        by_id = Publication.objects.in_bulk(pub_ids)
+        publications = {r.get("citation_key"): by_id[i] for r, i in zip(records, pub_ids, strict=True) if i}
+        publications.update({p.citation_key: p for p in by_id.values()})
+        _sync_own_flags(records, target, by_id, pub_ids)
+    sync_profile(report, data, publications, profile=target, fields=fields)
+
+
+def _as_record(native_record):
+    from publications.formats import empty_record
+
+    record = empty_record()
+    record.update({k: v for k, v in native_record.items() if k in record})
+    record["authors"] = [
+        {"name": a["name"], "orcid": a.get("orcid", ""), "equal_contribution": a.get("equal_contribution", False),
+         "corresponding": a.get("corresponding", False)}
+        for a in native_record.get("authors", [])
+    ]  # fmt: skip
+    return record
+
+
+def _sync_own_flags(records, profile, by_id, pub_ids):
+    """A member's own "selected" flags from their document."""
+    wanted = {}
+    for record, pk in zip(records, pub_ids, strict=True):
+        if pk is None:
+            continue
+        for author in record.get("authors", []):
+            if author.get("profile") == profile.slug:
+                wanted[pk] = bool(author.get("selected"))
+    for row in Authorship.objects.filter(profile=profile, publication_id__in=list(wanted)):
+        if row.selected != wanted[row.publication_id]:
+            row.selected = wanted[row.publication_id]
+            row.save(update_fields=["selected"])

@@ -1,0 +1,532 @@
+"""Bulk import of publication records: clean, de-duplicate across the lab, link members, write.
+
+Records are the plain dicts the parsers in publications/formats return (see
+``empty_record``). The flow follows pretix's order import: clean every record first
+(row-level errors with the entry's line or key), then match and write in bulk inside
+the caller's transaction.
+
+Queries grow with batches, not rows: the lab's publication identifiers (DOI, arXiv id,
+normalised title + year, citation keys) and its members' name variants are loaded
+once; matched publications and their authorships are fetched in chunks; new rows are
+written with ``bulk_create`` in batches of ``BATCH_SIZE``.
+
+One paper, one row: a record is matched by DOI, then arXiv id, then normalised title +
+year, against the lab *and* against earlier records of the same run, so the same paper
+in three members' .bib files becomes one publication with three linked authors.
+A matched publication keeps its curated content: blank fields are filled in, unlinked
+author rows are linked to members; nothing is overwritten.
+"""
+
+import csv
+import io
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from profiles.matching import build_member_index, match_author
+from publications.formats import ParseError, ParseResult, empty_record, make_author, split_name
+
+from .models import STOPWORDS, Authorship, Publication, arxiv_validator, ascii_word, doi_validator, normalise_title
+
+BATCH_SIZE = 1000
+
+EQUAL_MARK = "*"
+CORRESPONDING_MARK = "†"
+AUTHOR_SEPARATOR = ";"
+
+TEXT_FIELDS = [
+    "kind", "title", "venue", "venue_short", "volume", "number", "pages", "publisher", "doi", "arxiv_id",
+    "abstract", "note", "keywords", "url", "url_pdf", "url_code", "url_slides", "url_video", "url_project",
+]  # fmt: skip
+URL_FIELDS = ["url", "url_pdf", "url_code", "url_slides", "url_video", "url_project"]
+FILL_FIELDS = [*TEXT_FIELDS, "year", "month"]
+KINDS = set(Publication.Kind.values)
+_url = URLValidator(schemes=["http", "https"])
+
+
+# --- The authors column: "Chijun Sima*; Yao Fu*; Luo Mai†" -------------------------------
+
+
+def format_authors(authors):
+    """Authors (dicts or Authorship rows) -> one `;`-separated cell, order kept, * and † marks."""
+    cells = []
+    for author in authors:
+        get = author.get if isinstance(author, dict) else lambda k, a=author: getattr(a, k)
+        name = get("name").replace(AUTHOR_SEPARATOR, ",")
+        cells.append(
+            name + (EQUAL_MARK if get("equal_contribution") else "")
+            + (CORRESPONDING_MARK if get("corresponding") else "")
+        )
+    return f"{AUTHOR_SEPARATOR} ".join(cells)
+
+
+def parse_authors(cell):
+    """The inverse of `format_authors`: author dicts with the flags read off the marks."""
+    authors = []
+    for raw in (cell or "").split(AUTHOR_SEPARATOR):
+        name, equal, corresponding = raw.strip(), False, False
+        while name and name[-1] in (EQUAL_MARK, CORRESPONDING_MARK):
+            equal |= name[-1] == EQUAL_MARK
+            corresponding |= name[-1] == CORRESPONDING_MARK
+            name = name[:-1].rstrip()
+        if not name:
+            continue
+        given, family = split_name(name)
+        author = make_author(given, family, equal_contribution=equal, corresponding=corresponding)
+        author["name"] = " ".join(name.split())
+        authors.append(author)
+    return authors
+
+
+# --- The lab's publications CSV ----------------------------------------------------------
+
+CSV_COLUMNS = {
+    # column: aliases people use
+    "title": ["title"],
+    "authors": ["authors", "author"],
+    "year": ["year"],
+    "month": ["month"],
+    "kind": ["kind", "type"],
+    "venue": ["venue", "journal", "booktitle", "conference"],
+    "venue_short": ["venue_short", "short venue", "badge"],
+    "volume": ["volume"],
+    "number": ["number", "issue"],
+    "pages": ["pages"],
+    "publisher": ["publisher"],
+    "doi": ["doi"],
+    "arxiv_id": ["arxiv_id", "arxiv", "eprint"],
+    "abstract": ["abstract"],
+    "note": ["note"],
+    "keywords": ["keywords"],
+    "url": ["url", "paper url", "link"],
+    "url_pdf": ["url_pdf", "pdf"],
+    "url_code": ["url_code", "code"],
+    "url_slides": ["url_slides", "slides"],
+    "url_video": ["url_video", "video"],
+    "url_project": ["url_project", "project"],
+    "citation_key": ["citation_key", "key", "bibtex key", "id"],
+}
+CSV_REQUIRED = ["title", "authors", "year"]
+
+
+def _header_map(headers, columns):
+    wanted = {alias: name for name, aliases in columns.items() for alias in aliases}
+    mapping = {}
+    for index, header in enumerate(headers):
+        key = " ".join((header or "").replace("\ufeff", "").strip().lower().replace("-", " ").split())
+        name = wanted.get(key) or wanted.get(key.replace(" ", "_"))
+        if name and name not in mapping:
+            mapping[name] = index
+    return mapping
+
+
+def looks_like_publications_csv(headers):
+    mapping = _header_map(headers, CSV_COLUMNS)
+    return "title" in mapping and ("authors" in mapping or "doi" in mapping or "venue" in mapping)
+
+
+def _int_or_error(value, label, errors, line):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        errors.append(ParseError(f"{label} {value!r} is not a number", line=line))
+        return None
+
+
+def parse_publications_csv(text):
+    """A lab publications CSV (header row + one paper a row) -> ParseResult of records."""
+    result = ParseResult()
+    rows = csv.reader(io.StringIO(text))
+    headers = next(rows, None)
+    if not headers:
+        result.errors.append(ParseError("the file is empty (expected a header row)", line=1))
+        return result
+    mapping = _header_map(headers, CSV_COLUMNS)
+    missing = [c for c in CSV_REQUIRED if c not in mapping]
+    if missing:
+        result.errors.append(ParseError(f"missing column(s): {', '.join(missing)}", line=1))
+        return result
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(headers):
+            result.errors.append(ParseError(f"{len(row)} cells for {len(headers)} columns", line=line))
+            continue
+
+        def cell(name, row=row):
+            index = mapping.get(name)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        record = empty_record()
+        for name in [*TEXT_FIELDS, "citation_key"]:
+            record[name] = cell(name)
+        record["kind"] = record["kind"].lower() or "other"
+        record["year"] = _int_or_error(cell("year"), "year", result.errors, line)
+        record["month"] = _int_or_error(cell("month"), "month", result.errors, line)
+        record["authors"] = parse_authors(cell("authors"))
+        record["line"] = line
+        result.records.append(record)
+    return result
+
+
+# --- Cleaning one record --------------------------------------------------------------------
+
+
+def _where(record):
+    bits = []
+    if record.get("line"):
+        bits.append(f"line {record['line']}")
+    if record.get("citation_key"):
+        bits.append(f"(key {record['citation_key']})")
+    return " ".join(bits) or f"“{(record.get('title') or '')[:60]}”"
+
+
+def clean_record(record, report, source=""):
+    """Normalise one record into model field values; problems go to `report`.
+
+    Returns the values dict, or None when the record cannot be imported.
+    """
+    where = f"{source}: {_where(record)}" if source else _where(record)
+    values = {name: " ".join(str(record.get(name) or "").split()) for name in TEXT_FIELDS}
+    values["abstract"] = str(record.get("abstract") or "").strip()
+    values["year"] = record.get("year")
+    values["month"] = record.get("month")
+    problems = []
+    if not values["title"]:
+        problems.append("no title")
+    if values["kind"] not in KINDS:
+        values["kind"] = "other"
+    for name in ("doi", "arxiv_id"):
+        raw = values[name]
+        if raw:
+            if name == "doi":
+                raw = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", raw, flags=re.I).lower()
+            else:
+                raw = re.sub(r"(^arxiv:)|(v\d+$)", "", raw, flags=re.I)
+            try:
+                (doi_validator if name == "doi" else arxiv_validator)(raw)
+                values[name] = raw
+            except ValidationError:
+                report.warn(f"{where}: ignored the {name.replace('_id', '')} {raw!r} (not a valid identifier)")
+                values[name] = ""
+    for name in URL_FIELDS:
+        if values[name]:
+            try:
+                _url(values[name])
+            except ValidationError:
+                report.warn(f"{where}: ignored {name} {values[name]!r} (not an http(s) address)")
+                values[name] = ""
+    year, month = values["year"], values["month"]
+    if year is not None and not (1800 <= int(year) <= 2200):
+        problems.append(f"year {year} is out of range")
+    if month is not None and not (1 <= int(month) <= 12):
+        problems.append(f"month {month} is out of range")
+    if month and not year:
+        values["month"] = None
+    for name in TEXT_FIELDS:
+        limit = Publication._meta.get_field(name).max_length
+        if limit and len(values[name]) > limit:
+            problems.append(f"{name} is longer than {limit} characters")
+    authors = []
+    for author in record.get("authors") or []:
+        name = " ".join(str(author.get("name") or "").split())
+        if not name:
+            continue
+        if len(name) > 200:
+            problems.append(f"author name longer than 200 characters: {name[:40]}…")
+            continue
+        authors.append({
+            "name": name,
+            "orcid": author.get("orcid") or "",
+            "equal_contribution": bool(author.get("equal_contribution")),
+            "corresponding": bool(author.get("corresponding")),
+        })  # fmt: skip
+    if problems:
+        for problem in problems:
+            report.error(f"{where}: {problem}")
+        return None
+    key = str(record.get("citation_key") or "").strip()
+    return {"values": values, "authors": authors, "citation_key": key, "where": where}
+
+
+# --- The lab's identifiers, in memory ---------------------------------------------------------
+
+
+def identity_keys(values):
+    """Match keys of a publication, strongest first."""
+    keys = []
+    if values.get("doi"):
+        keys.append(("doi", values["doi"].lower()))
+    if values.get("arxiv_id"):
+        keys.append(("arxiv", values["arxiv_id"].lower()))
+    title = normalise_title(values.get("title"))
+    if title:
+        keys.append(("title", title, values.get("year")))
+    return keys
+
+
+class PublicationIndex:
+    """DOI / arXiv id / (normalised title, year) -> publication id or a pending new row."""
+
+    def __init__(self):
+        self.keys = {}
+        self.citation_keys = set()
+
+    @classmethod
+    def load(cls):
+        index = cls()
+        rows = Publication.objects.values_list("pk", "doi", "arxiv_id", "title_normalised", "year", "citation_key")
+        for pk, doi, arxiv_id, title_normalised, year, key in rows.iterator(chunk_size=5000):
+            index.add(("db", pk), {"doi": doi, "arxiv_id": arxiv_id, "title": title_normalised, "year": year})
+            index.citation_keys.add(key)
+        return index
+
+    def add(self, target, values):
+        for key in identity_keys(values):
+            self.keys.setdefault(key, target)
+
+    def find(self, values):
+        for key in identity_keys(values):
+            if key in self.keys:
+                return self.keys[key]
+        return None
+
+    def new_citation_key(self, wanted, values, first_family):
+        if wanted and re.fullmatch(r"[A-Za-z0-9_:\-.]{1,100}", wanted) and wanted not in self.citation_keys:
+            self.citation_keys.add(wanted)
+            return wanted
+        words = [ascii_word(w) for w in normalise_title(values["title"]).split()]
+        word = next((w for w in words if w and w not in STOPWORDS), "")
+        base = f"{ascii_word(first_family) or 'anon'}{values.get('year') or ''}{word}"[:90]
+        key, n = base, 1
+        while key in self.citation_keys:
+            n += 1
+            key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}-{n}"
+        self.citation_keys.add(key)
+        return key
+
+
+def _family(name):
+    return split_name(name)[1] or name
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+def _chunks(items, size=BATCH_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def import_publication_records(
+    *, actor, records, report, source="", member_index=None, index=None, profile=None, link_others=True,
+):
+    """Clean, match and write publication records (call inside a transaction).
+
+    `profile`: import into this member's list: only records naming them among the
+    authors are imported, and their author row is linked to them. `link_others`: also
+    link the other authors to lab members (False for a member importing their own
+    papers: they may only claim their own author row).
+    Returns the id of each record's publication, in record order (None if not imported).
+    """
+    index = index if index is not None else PublicationIndex.load()
+    if member_index is None:
+        from profiles.matching import member_index_from_db
+
+        member_index = member_index_from_db()
+    own_index = (
+        build_member_index([(profile.pk, profile.full_name, profile.native_name, profile.orcid)])
+        if profile is not None else None
+    )
+
+    new_rows = []  # [{"values", "authors", "key"}] in order
+    merges = []  # (target, cleaned)
+    touched = []
+    for record in records:
+        cleaned = clean_record(record, report, source)
+        if cleaned is None:
+            touched.append(None)
+            continue
+        authors = cleaned["authors"]
+        for author in authors:
+            author["profile_id"] = None
+        if own_index is not None:
+            own = [i for i, a in enumerate(authors) if match_author(a["name"], a["orcid"], own_index)[0]]
+            if len(own) != 1:
+                why = "is not in the author list" if not own else "matches several authors"
+                report.warn(
+                    f"{cleaned['where']}: skipped: {profile.full_name} {why} "
+                    "(check the spelling of the name or the native-script name on the profile)"
+                )
+                touched.append(None)
+                continue
+            authors[own[0]]["profile_id"] = profile.pk
+        if link_others:
+            for author in authors:
+                if author["profile_id"]:
+                    continue
+                pk, ambiguous = match_author(author["name"], author["orcid"], member_index)
+                if ambiguous:
+                    report.warn(f"{cleaned['where']}: author {author['name']!r} matches several members; not linked")
+                elif pk and all(a["profile_id"] != pk for a in authors):
+                    author["profile_id"] = pk
+        target = index.find(cleaned["values"])
+        if target is None:
+            target = ("new", len(new_rows))
+            first = authors[0]["name"] if authors else ""
+            cleaned["key"] = index.new_citation_key(cleaned["citation_key"], cleaned["values"], _family(first))
+            new_rows.append(cleaned)
+            index.add(target, cleaned["values"])
+        else:
+            merges.append((target, cleaned))
+        touched.append(target)
+
+    # Merges into papers created earlier in this run: fill blanks, link more authors.
+    for target, cleaned in merges:
+        if target[0] == "new":
+            base = new_rows[target[1]]
+            for name in FILL_FIELDS:
+                if base["values"][name] in ("", None) and cleaned["values"][name] not in ("", None):
+                    base["values"][name] = cleaned["values"][name]
+            _merge_authors(base["authors"], cleaned["authors"], report, cleaned["where"])
+
+    # Merges into papers already in the lab: fetched in chunks, updated in bulk.
+    db_ids = sorted({t[1] for t, _ in merges if t[0] == "db"})
+    existing, author_rows = {}, {}
+    for chunk in _chunks(db_ids):
+        existing.update(Publication.objects.in_bulk(chunk))
+        for row in Authorship.objects.filter(publication_id__in=chunk).order_by("position"):
+            author_rows.setdefault(row.publication_id, []).append(row)
+    changed_pubs, changed_fields, changed_authors = {}, set(), {}
+    for target, cleaned in merges:
+        if target[0] != "db":
+            continue
+        publication = existing[target[1]]
+        if not _may_change(actor, profile, link_others, author_rows.get(publication.pk, []), cleaned["authors"]):
+            report.warn(f"{cleaned['where']}: matches {publication.citation_key}, which you may not change")
+            continue
+        for name in FILL_FIELDS:
+            new = cleaned["values"][name]
+            if getattr(publication, name) in ("", None) and new not in ("", None):
+                if name in ("doi", "arxiv_id") and index.find({name: new}) not in (None, target):
+                    continue  # that identifier belongs to another paper
+                setattr(publication, name, new)
+                changed_pubs[publication.pk] = publication
+                changed_fields.add(name)
+        rows = author_rows.setdefault(publication.pk, [])
+        if not rows:
+            for position, author in enumerate(cleaned["authors"], start=1):
+                rows.append(Authorship(
+                    publication=publication, position=position, name=author["name"],
+                    profile_id=author["profile_id"], equal_contribution=author["equal_contribution"],
+                    corresponding=author["corresponding"],
+                ))  # fmt: skip
+            report.count("authorship", "created", len(rows))
+            changed_authors.setdefault("create", []).extend(rows)
+            continue
+        for row in _link_existing_rows(rows, cleaned["authors"], report, cleaned["where"]):
+            changed_authors.setdefault("update", {})[row.pk] = row
+
+    report.count("publication", "updated", len(changed_pubs))
+    report.count("publication", "unchanged", len({t[1] for t, _ in merges if t[0] == "db"}) - len(changed_pubs))
+    history = {"default_user": actor if getattr(actor, "pk", None) else None}
+    if changed_pubs:
+        bulk_update_with_history(
+            list(changed_pubs.values()), Publication, sorted(changed_fields), batch_size=BATCH_SIZE, **history
+        )
+    if changed_authors.get("update"):
+        updated = list(changed_authors["update"].values())
+        report.count("authorship", "updated", len(updated))
+        bulk_update_with_history(updated, Authorship, ["profile"], batch_size=BATCH_SIZE, **history)
+
+    # New papers, then their authors, in batches.
+    created_ids = []
+    pending = list(changed_authors.get("create", []))  # already counted above
+    new_authors = 0
+    for chunk in _chunks(new_rows):
+        objs = []
+        for row in chunk:
+            obj = Publication(citation_key=row["key"], **row["values"])
+            obj.title_normalised = normalise_title(obj.title)[:500]
+            objs.append(obj)
+        objs = bulk_create_with_history(objs, Publication, batch_size=BATCH_SIZE, **history)
+        for row, obj in zip(chunk, objs, strict=True):
+            created_ids.append(obj.pk)
+            for position, author in enumerate(row["authors"], start=1):
+                pending.append(Authorship(
+                    publication_id=obj.pk, position=position, name=author["name"],
+                    profile_id=author["profile_id"], equal_contribution=author["equal_contribution"],
+                    corresponding=author["corresponding"],
+                ))  # fmt: skip
+                new_authors += 1
+        if len(pending) >= BATCH_SIZE:
+            bulk_create_with_history(pending, Authorship, batch_size=BATCH_SIZE, **history)
+            pending = []
+    if pending:
+        bulk_create_with_history(pending, Authorship, batch_size=BATCH_SIZE, **history)
+    report.count("authorship", "created", new_authors)
+    report.count("publication", "created", len(new_rows))
+    return [None if t is None else created_ids[t[1]] if t[0] == "new" else t[1] for t in touched]
+
+
+def _may_change(actor, profile, link_others, rows, authors):
+    """A member (link_others False) may change a lab paper only as one of its authors."""
+    if link_others or profile is None:
+        return True
+    if any(row.profile_id == profile.pk for row in rows):
+        return True
+    # Not linked yet: they may claim their own, still unlinked, author row.
+    own = next((i for i, a in enumerate(authors) if a["profile_id"] == profile.pk), None)
+    return own is not None and (not rows or (own < len(rows) and rows[own].profile_id is None))
+
+
+def _merge_authors(base, incoming, report, where):
+    """Link members found by another copy of the same paper (same position, same name)."""
+    linked = {a["profile_id"] for a in base if a["profile_id"]}
+    for position, author in enumerate(incoming):
+        pk = author["profile_id"]
+        if not pk or pk in linked:
+            continue
+        slot = _slot_for(base, position, author["name"])
+        if slot is not None and not base[slot]["profile_id"]:
+            base[slot]["profile_id"] = pk
+            linked.add(pk)
+
+
+def _slot_for(rows, position, name):
+    """The row of `rows` (dicts or Authorship) printing `name`: same position first."""
+    from profiles.matching import printed_keys
+
+    wanted = set(printed_keys(name))
+
+    def same(row):
+        row_name = row["name"] if isinstance(row, dict) else row.name
+        return bool(wanted & set(printed_keys(row_name))) or row_name == name
+
+    if position < len(rows) and same(rows[position]):
+        return position
+    hits = [i for i, row in enumerate(rows) if same(row)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _link_existing_rows(rows, authors, report, where):
+    linked = {row.profile_id for row in rows if row.profile_id}
+    changed = []
+    for position, author in enumerate(authors):
+        pk = author["profile_id"]
+        if not pk or pk in linked:
+            continue
+        slot = _slot_for(rows, position, author["name"])
+        if slot is None:
+            report.warn(f"{where}: could not find {author['name']!r} in the stored author list; not linked")
+            continue
+        if rows[slot].profile_id is None:
+            rows[slot].profile_id = pk
+            linked.add(pk)
+            changed.append(rows[slot])
+    return changed
