@@ -9,8 +9,11 @@ from profiles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # REST API v1, its schema and docs (portfolio_site/api_urls.py); JSON errors throughout.
+    path("api/", include("portfolio_site.api_urls")),
     # Accounts (login, logout, password change/reset, invitations) and self-editing.
     path("accounts/", include("profiles.accounts")),
+    path("me/tokens/", include("profiles.tokens")),  # API tokens (profiles/tokens.py)
     path("me/", include("profiles.editing.urls")),
     path("publications/", include("publications.urls")),
     # Public site: discovery (see profiles/sitemaps.py, profiles/feeds.py).

@@ -722,3 +722,44 @@ class ProfileRedirect(models.Model):
     def __str__(self):
         return f"{self.old_slug} → {self.profile.slug}"
 
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal REST API token (`Authorization: Token <token>` or `Bearer <token>`).
+
+    Only a sha256 of the token is stored; the token itself is shown once, when it is
+    created (see profiles/authentication.py). `prefix` lets its owner tell tokens apart.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “laptop sync script”.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def set_new_token(self):
+        """Give the row a fresh random token; returns it (it is not stored)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.prefix = token[:8]
+        return token

@@ -1,0 +1,305 @@
+"""REST API v1: profiles, their sections and statements, tokens.
+
+Thin views: reads go through profiles.selectors and profiles.permissions, writes through
+profiles.services (which check permissions again inside their transaction).
+"""
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from .. import permissions, selectors, services
+from ..authentication import api_token_create, api_token_revoke, tokens_of
+from ..models import Highlight, Profile, Statement
+from .sections import SECTIONS, sibling_filter, visible_items
+from .serializers import (
+    SERIALIZERS,
+    ApiTokenCreatedSerializer,
+    ApiTokenSerializer,
+    ProfileDetailSerializer,
+    ProfileSummarySerializer,
+    ProfileUpdateSerializer,
+    ReorderSerializer,
+)
+
+SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The profile's slug.")
+
+
+def get_viewable_profile(user, slug):
+    """The profile `user` may see, or 404 (unpublished profiles are hidden from visitors)."""
+    profile = Profile.objects.filter(slug=slug).first()
+    if profile is None or not permissions.can_view_profile(user, profile):
+        raise Http404("No such profile.")
+    return profile
+
+
+def visible_profiles(user):
+    """Published profiles, plus the ones `user` may edit (their own, or all for lab admins)."""
+    if permissions.is_lab_admin(user):
+        return Profile.objects.all()
+    own = permissions.own_profile_id(user)
+    return Profile.objects.filter(Q(published=True) | Q(pk=own)) if own else Profile.objects.published()
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List profiles",
+        parameters=[
+            OpenApiParameter("role", OpenApiTypes.STR, enum=Profile.Role.values, description="Filter by role."),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Profile.Status.values),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Search names and research interests."),
+        ],
+    ),
+    retrieve=extend_schema(summary="A profile with every section the caller may see"),
+    partial_update=extend_schema(
+        summary="Change a profile's fields (role, status, published, slug: lab admins only)",
+        request=ProfileUpdateSerializer,
+        responses=ProfileDetailSerializer,
+    ),
+)
+class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ProfileSummarySerializer
+        if self.action == "partial_update":
+            return ProfileUpdateSerializer
+        return ProfileDetailSerializer
+
+    def get_queryset(self):
+        qs = visible_profiles(self.request.user).defer("long_bio", "short_bio", "research_interests")
+        params = self.request.query_params
+        if role := params.get("role", "").strip():
+            qs = qs.filter(role=role)
+        if status_ := params.get("status", "").strip():
+            qs = qs.filter(status=status_)
+        if query := params.get("q", "").strip()[:200]:
+            qs = qs.filter(
+                Q(full_name__icontains=query)
+                | Q(native_name__icontains=query)
+                | Q(interest_tags__icontains=query)
+                | Q(research_interests__icontains=query)
+            )
+        return qs.order_by("display_order", "full_name", "pk")
+
+    def retrieve(self, request, slug=None):
+        return Response(ProfileDetailSerializer(self._detail(slug), context=self.get_serializer_context()).data)
+
+    def partial_update(self, request, slug=None):
+        profile = get_viewable_profile(request.user, slug)
+        if not permissions.can_edit_profile(request.user, profile):
+            self.permission_denied(request, message="Only the profile's owner and lab admins may change it.")
+        serializer = ProfileUpdateSerializer(profile, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = {
+            name: value for name, value in serializer.validated_data.items() if getattr(profile, name) != value
+        }
+        if changes:
+            profile = services.profile_update(actor=request.user, profile=profile, changes=changes)
+        return Response(ProfileDetailSerializer(self._detail(profile.slug), context=self.get_serializer_context()).data)
+
+    def _detail(self, slug):
+        profile = selectors.get_profile_for_page(self.request.user, slug)
+        # The talks' publications (cited by key), in one query.
+        models.prefetch_related_objects(list(profile.talks.all()), "publication")
+        return profile
+
+
+# --------------------------------------------------------------------------- sections
+
+
+class ProfileEditOrReadOnly(BasePermission):
+    """Reading follows the items' visibility; writing needs can_edit_profile."""
+
+    message = "Only the profile's owner and lab admins may change it."
+
+    def has_permission(self, request, view):
+        profile = view.get_profile()
+        return request.method in SAFE_METHODS or permissions.can_edit_profile(request.user, profile)
+
+
+class SectionViewSet(viewsets.ModelViewSet):
+    """Generic list/create/retrieve/update/delete/reorder of one section's items."""
+
+    section = None
+    permission_classes = [ProfileEditOrReadOnly]
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_profile(self):
+        if not hasattr(self, "_profile"):
+            self._profile = get_viewable_profile(self.request.user, self.kwargs.get("slug"))
+        return self._profile
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.section.model._default_manager.none()
+        return visible_items(self.section, self.request.user, self.get_profile())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["profile"] = self.get_profile()
+        return context
+
+    def _refuse_other_profile(self):
+        """A body naming another profile is an attempt to move the item: forbidden."""
+        data = self.request.data
+        claimed = data.get("profile") if isinstance(data, dict) else None
+        profile = self.get_profile()
+        if claimed not in (None, "", profile.pk, str(profile.pk), profile.slug):
+            raise PermissionDenied("Items cannot be moved to another profile.")
+
+    def perform_create(self, serializer):
+        self._refuse_other_profile()
+        values = dict(serializer.validated_data)
+        parent = parent_field = None
+        for name in self.section.parents:
+            if values.get(name) is not None and parent is None:
+                parent, parent_field = values[name], name
+        if self.section.model is Highlight:
+            for name in self.section.parents:
+                values.pop(name, None)
+            if parent is None:
+                raise ValidationError(
+                    {"project": ["Give the project, experience, open_source or parent highlight it belongs to."]}
+                )
+        elif parent_field:
+            values.pop(parent_field)
+        serializer.instance = services.section_item_create(
+            actor=self.request.user,
+            profile=self.get_profile(),
+            model=self.section.model,
+            values=values,
+            parent=parent,
+            parent_field=parent_field,
+        )
+
+    def perform_update(self, serializer):
+        self._refuse_other_profile()
+        serializer.instance = services.section_item_update(
+            actor=self.request.user, item=serializer.instance, values=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance):
+        services.section_item_delete(actor=self.request.user, item=instance)
+
+    @action(detail=False, methods=["post"])
+    def reorder(self, request, slug=None):
+        serializer = ReorderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = serializer.validated_data["order"]
+        if len(set(order)) != len(order):
+            raise ValidationError({"order": ["An id appears more than once."]})
+        model = self.section.model
+        with transaction.atomic():
+            rows = {row.pk: row for row in self.get_queryset().filter(pk__in=order).select_for_update()}
+            missing = [pk for pk in order if pk not in rows]
+            if missing:
+                raise ValidationError({"order": [f"Not items of this list: {missing}."]})
+            group = set(model._default_manager.filter(sibling_filter(rows[order[0]])).values_list("pk", flat=True))
+            if group != set(order):
+                raise ValidationError(
+                    {"order": ["Give every item of one list (and only those), in the new order."]}
+                )
+            if not permissions.can_edit_profile(request.user, self.get_profile()):
+                raise PermissionDenied
+            for position, pk in enumerate(order):
+                row = rows[pk]
+                if row.position != position:
+                    row.position = position
+                    row._history_user = request.user
+                    row.save(update_fields=["position"])
+        return Response({"order": order})
+
+
+class StatementViewSet(SectionViewSet):
+    @extend_schema(request=None, summary="Create (or replace) the statement's share link")
+    @action(detail=True, methods=["post", "delete"], url_path="share_link")
+    def share_link(self, request, slug=None, pk=None):
+        statement = self.get_object()
+        if request.method == "DELETE":
+            statement = services.statement_share_link_revoke(actor=request.user, statement=statement)
+        else:
+            statement = services.statement_share_link_create(actor=request.user, statement=statement)
+        return Response(self.get_serializer(statement).data)
+
+
+def _section_viewset(section):
+    base = StatementViewSet if section.model is Statement else SectionViewSet
+    name = "".join(part.title() for part in section.key.split("_"))
+    tag = "profile sections" if section.model is not Statement else "statements"
+    item = section.model._meta.verbose_name
+    viewset = type(
+        f"{name}ViewSet",
+        (base,),
+        {"section": section, "serializer_class": SERIALIZERS[section.key], "__module__": __name__},
+    )
+    schema = {
+        "list": extend_schema(summary=f"List {section.key}", description=section.description),
+        "create": extend_schema(summary=f"Add a {item}"),
+        "retrieve": extend_schema(summary=f"One {item}"),
+        "update": extend_schema(summary=f"Replace a {item}"),
+        "partial_update": extend_schema(summary=f"Change a {item}"),
+        "destroy": extend_schema(summary=f"Delete a {item}"),
+        "reorder": extend_schema(
+            summary=f"Reorder {section.key}", request=ReorderSerializer, responses=ReorderSerializer
+        ),
+    }
+    viewset = extend_schema_view(**schema)(viewset)
+    return extend_schema(tags=[tag], parameters=[SLUG])(viewset)
+
+
+SECTION_VIEWSETS = {section.key: _section_viewset(section) for section in SECTIONS}
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your API tokens"),
+    create=extend_schema(
+        summary="Create a token (its value is in this response only)",
+        request=ApiTokenSerializer,
+        responses={201: ApiTokenCreatedSerializer},
+    ),
+    retrieve=extend_schema(summary="One of your tokens"),
+    destroy=extend_schema(summary="Revoke a token", responses={204: None}),
+)
+@extend_schema(tags=["tokens"])
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return tokens_of(None).none()
+        return tokens_of(self.request.user)
+
+    def create(self, request):
+        serializer = ApiTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, raw = api_token_create(actor=request.user, name=serializer.validated_data["name"])
+        token.token = raw
+        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk=None):
+        api_token_revoke(actor=request.user, token=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,54 @@
+"""/me/tokens/: a signed-in user lists, creates (named) and revokes their API tokens.
+
+The token itself is shown once, on the page right after creating it (it is rendered,
+not redirected to, so it never sits in a URL or the session).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .authentication import api_token_create, api_token_revoke, tokens_of
+
+
+@never_cache
+@login_required
+def token_list(request):
+    created = raw = None
+    error = ""
+    name = ""
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        try:
+            created, raw = api_token_create(actor=request.user, name=name)
+            name = ""
+        except ValidationError as exc:
+            error = " ".join(exc.message_dict.get("name", exc.messages))
+    context = {
+        "tokens": tokens_of(request.user),
+        "created": created,
+        "raw_token": raw,
+        "error": error,
+        "name": name,
+    }
+    return render(request, "me/tokens.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(tokens_of(request.user), pk=pk)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Revoked the token “{token.name}”.")
+    return redirect("tokens:list")
+
+
+app_name = "tokens"
+urlpatterns = [
+    path("", token_list, name="list"),
+    path("<int:pk>/revoke/", token_revoke, name="revoke"),
+]

@@ -1,0 +1,229 @@
+"""REST API v1: the lab's publications, their authors, and their export."""
+
+from django.db import transaction
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from profiles import permissions, selectors, services
+from profiles.api.transfer import BibTeXRenderer, CSLJSONRenderer, attachment, records_bibtex, records_csl
+from profiles.models import Profile
+from publications.models import Authorship, Publication
+
+from .serializers import AuthorSerializer, PublicationSerializer, PublicationWriteSerializer
+
+FILTERS = [
+    OpenApiParameter("year", OpenApiTypes.INT, description="Publication year (four digits)."),
+    OpenApiParameter("type", OpenApiTypes.STR, enum=Publication.Kind.values, description="Kind of publication."),
+    OpenApiParameter("member", OpenApiTypes.STR, description="Slug of a member among the authors."),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Search titles, authors and venues."),
+]
+
+
+def filtered_publications(params):
+    """Publications matching the list filters (same parameters as /publications/), with authors."""
+    filters = selectors.PublicationFilters.from_query(params)
+    qs = selectors.publications_with_authors()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.member:
+        qs = qs.filter(
+            pk__in=Authorship.objects.filter(profile__slug=filters.member, profile__published=True).values(
+                "publication_id"
+            )
+        )
+    if filters.q:
+        qs = qs.filter(
+            Q(title__icontains=filters.q)
+            | Q(venue__icontains=filters.q)
+            | Q(venue_short__icontains=filters.q)
+            | Q(pk__in=Authorship.objects.filter(name__icontains=filters.q).values("publication_id"))
+        )
+    return qs.order_by("-year", "-month", "title", "pk")
+
+
+class CanEditPublicationOrReadOnly(BasePermission):
+    message = "Only its authors and lab admins may change a publication."
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or permissions.is_member(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in SAFE_METHODS or permissions.can_edit_publication(request.user, obj)
+
+
+class ClaimSerializer(serializers.Serializer):
+    author = serializers.IntegerField(min_value=1, help_text="Id of an unlinked author row of this publication.")
+    profile = serializers.SlugField(required=False, help_text="Lab admins: the member to link (default: you).")
+
+
+class AuthorFlagsSerializer(serializers.Serializer):
+    selected = serializers.BooleanField(help_text="Feature the paper on the linked member's page.")
+
+
+def _profile_by_slug(slug):
+    profile = Profile.objects.filter(slug=slug).first()
+    if profile is None:
+        raise ValidationError({"profile": [f"No member with the address {slug!r}."]})
+    return profile
+
+
+def _author_rows(authors, *, creating):
+    """Serializer author dicts -> (rows for services, profile to link or None)."""
+    linked = [a for a in authors if a.get("profile") and (creating or not a.get("id"))]
+    if creating and any(a.get("id") for a in authors):
+        raise ValidationError({"authors": ["A new publication has no author ids yet."]})
+    if len(linked) > 1 or (creating and len(linked) != 1):
+        raise ValidationError(
+            {"authors": ["Link exactly one author to a member with `profile` (yourself; lab admins: anyone)."]}
+        )
+    profile = _profile_by_slug(linked[0]["profile"]) if linked else None
+    rows = [
+        {
+            "id": a.get("id"),
+            "name": a["name"],
+            "equal_contribution": a.get("equal_contribution", False),
+            "corresponding": a.get("corresponding", False),
+            "is_self": bool(linked) and a is linked[0],
+        }
+        for a in authors
+    ]
+    return rows, profile
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the lab's publications", parameters=FILTERS),
+    retrieve=extend_schema(summary="A publication with its ordered authors"),
+    create=extend_schema(
+        summary="Add a publication (members: with themselves among the authors)",
+        request=PublicationWriteSerializer,
+        responses={201: PublicationSerializer},
+    ),
+    update=extend_schema(summary="Replace a publication", request=PublicationWriteSerializer,
+                         responses=PublicationSerializer),
+    partial_update=extend_schema(summary="Change a publication", request=PublicationWriteSerializer,
+                                 responses=PublicationSerializer),
+    destroy=extend_schema(summary="Delete a publication"),
+)  # fmt: skip
+@extend_schema(tags=["publications"])
+class PublicationViewSet(viewsets.ModelViewSet):
+    serializer_class = PublicationSerializer
+    permission_classes = [CanEditPublicationOrReadOnly]
+    lookup_field = "citation_key"
+    lookup_url_kwarg = "key"
+    lookup_value_regex = r"[A-Za-z0-9_:.\-]+"
+
+    def get_queryset(self):
+        return filtered_publications(self.request.query_params if self.action == "list" else {})
+
+    def _read(self, publication):
+        fresh = selectors.publications_with_authors().get(pk=publication.pk)
+        return PublicationSerializer(fresh, context=self.get_serializer_context()).data
+
+    def create(self, request):
+        serializer = PublicationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        rows, profile = _author_rows(values.pop("authors", None) or [], creating=True)
+        publication = services.publication_create(actor=request.user, profile=profile, values=values, authors=rows)
+        return Response(self._read(publication), status=status.HTTP_201_CREATED)
+
+    def update(self, request, key=None, partial=False):
+        publication = self.get_object()
+        serializer = PublicationWriteSerializer(publication, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        authors = values.pop("authors", None)
+        rows = profile = None
+        if authors is not None:
+            if not authors:
+                raise ValidationError({"authors": ["A publication has at least one author."]})
+            rows, profile = _author_rows(authors, creating=False)
+            if profile is not None and not permissions.can_edit_profile(request.user, profile):
+                raise PermissionDenied("You may only link yourself as an author.")
+        publication = services.publication_update(
+            actor=request.user, publication=publication, values=values, authors=rows, profile=profile
+        )
+        return Response(self._read(publication))
+
+    def partial_update(self, request, key=None):
+        return self.update(request, key=key, partial=True)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            locked = Publication.objects.select_for_update().get(pk=instance.pk)
+            if not permissions.can_edit_publication(self.request.user, locked):
+                raise PermissionDenied
+            locked._history_user = self.request.user
+            locked.delete()
+
+    @extend_schema(request=ClaimSerializer, responses=PublicationSerializer, summary="Claim an author row as you")
+    @action(detail=True, methods=["post"], permission_classes=[CanEditPublicationOrReadOnly])
+    def claim(self, request, key=None):
+        publication = get_object_or_404(Publication, citation_key=key)
+        serializer = ClaimSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slug = serializer.validated_data.get("profile")
+        if slug:
+            profile = _profile_by_slug(slug)
+        else:
+            own = permissions.own_profile_id(request.user)
+            if own is None:
+                raise ValidationError({"profile": ["Name the member to link."]})
+            profile = Profile.objects.get(pk=own)
+        authorship = get_object_or_404(Authorship, pk=serializer.validated_data["author"], publication=publication)
+        services.authorship_claim(actor=request.user, profile=profile, authorship=authorship)
+        return Response(self._read(publication))
+
+    @extend_schema(
+        methods=["PATCH"], request=AuthorFlagsSerializer, responses=AuthorSerializer,
+        summary="Feature (or not) the paper on the linked member's page",
+    )  # fmt: skip
+    @extend_schema(methods=["DELETE"], request=None, responses=AuthorSerializer, summary="Unlink a member")
+    @action(
+        detail=True, methods=["patch", "delete"], url_path=r"authors/(?P<author_id>[0-9]+)",
+        permission_classes=[CanEditPublicationOrReadOnly],
+    )  # fmt: skip
+    def author(self, request, key=None, author_id=None):
+        authorship = get_object_or_404(
+            Authorship.objects.select_related("profile"), pk=author_id, publication__citation_key=key
+        )
+        if request.method == "DELETE":
+            authorship = services.authorship_unlink(actor=request.user, authorship=authorship)
+        else:
+            serializer = AuthorFlagsSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            authorship = services.authorship_set_selected(
+                actor=request.user, authorship=authorship, selected=serializer.validated_data["selected"]
+            )
+        return Response(AuthorSerializer(authorship, context=self.get_serializer_context()).data)
+
+
+class PublicationExportView(APIView):
+    """The lab's publications (filtered like the list) as BibTeX or CSL-JSON."""
+
+    renderer_classes = [BibTeXRenderer, CSLJSONRenderer]
+
+    @extend_schema(
+        tags=["export"],
+        summary="Export the lab's publications",
+        parameters=[
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["bibtex", "csl"], description="Or use Accept."),
+            *FILTERS,
+        ],
+        responses={(200, r.media_type): OpenApiTypes.STR for r in (BibTeXRenderer, CSLJSONRenderer)},
+    )
+    def get(self, request):
+        publications = list(filtered_publications(request.query_params))
+        renderer = request.accepted_renderer
+        body = records_bibtex(publications) if renderer.format == "bibtex" else records_csl(publications)
+        return attachment(Response(body), f"publications.{renderer.extension}")
