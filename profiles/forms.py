@@ -139,7 +139,7 @@ class AuthorForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(max_length=200)
     equal_contribution = forms.BooleanField(required=False, label="Co-first (*)")
-    corresponding = forms.BooleanField(required=False, label="Corresponding (†)")  # noqa: RUF001
+    corresponding = forms.BooleanField(required=False, label="Corresponding (†)")
     is_self = forms.BooleanField(required=False, label="This is me")
 
 

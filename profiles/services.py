@@ -86,8 +86,11 @@ def _lock(obj):
 
 
 def _check_version(locked, version, changes):
-    """Refuse the save if `locked` (the row as stored now) differs from what the form saw."""
-    if version is None or version == fingerprint(locked):
+    """Refuse the save if `locked` (the row as stored now) differs from what the form saw.
+
+    Without a version (an API client that does not send one) the save goes through.
+    """
+    if not version or version == fingerprint(locked):
         return
     changed = [name for name in changes if hasattr(locked, name)]
     raise EditConflict(locked, changed)

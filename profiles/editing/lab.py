@@ -55,11 +55,9 @@ def membership(request, slug):
             services.profile_set_membership(
                 actor=request.user, profile=profile, changes=form.changes(), version=form.cleaned_data["version"]
             )
-            if profile.user and "is_lab_admin" in form.cleaned_data:
-                if form.cleaned_data["is_lab_admin"] != permissions.is_lab_admin(profile.user):
-                    services.user_set_lab_admin(
-                        actor=request.user, user=profile.user, is_lab_admin=form.cleaned_data["is_lab_admin"]
-                    )
+            wanted = form.cleaned_data.get("is_lab_admin")
+            if profile.user and wanted is not None and wanted != permissions.is_lab_admin(profile.user):
+                services.user_set_lab_admin(actor=request.user, user=profile.user, is_lab_admin=wanted)
         except services.EditConflict:
             messages.error(request, f"{profile} was changed by someone else meanwhile; nothing saved. Try again.")
         except ValidationError as error:

@@ -71,9 +71,9 @@ def editing_view(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, slug=None, **kwargs):
-        if slug is None and permissions.own_profile_id(request.user) is None:
-            if permissions.can_manage_lab(request.user) and view.__name__ == "dashboard":
-                return redirect("me:lab")
+        own = permissions.own_profile_id(request.user)
+        if slug is None and own is None and view.__name__ == "dashboard" and permissions.can_manage_lab(request.user):
+            return redirect("me:lab")  # a lab admin without a profile of their own
         ed = Editing(request, _editable_profile(request, slug), slug)
         return view(request, ed, *args, **kwargs)
 
@@ -343,7 +343,9 @@ def section_move(request, ed, key, pk):
         services.section_item_move(actor=request.user, item=item, direction=request.POST.get("direction"))
     except ValidationError:
         return HttpResponse("Move up or down.", status=400)
-    return redirect(request.POST.get("next") if _safe_next(request) else _back_url(ed, section, _parent_of(section, item)))
+    if _safe_next(request):
+        return redirect(request.POST["next"])
+    return redirect(_back_url(ed, section, _parent_of(section, item)))
 
 
 def _safe_next(request):
