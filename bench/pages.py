@@ -156,7 +156,8 @@ def main():
                 results[label] = measure(port, path, args.seconds, args.threads)
             base = results["static CSS"][0]
             mode = "page cache off" if args.no_cache else "page cache on"
-            print(f"\n{args.threads} client threads, {args.seconds:g} s per URL, gunicorn {args.workers} workers, {mode}")
+            setup = f"{args.threads} client threads, {args.seconds:g} s per URL, gunicorn {args.workers} workers"
+            print(f"\n{setup}, {mode}")
             print(f"{'page':<14}{'req/s':>10}{'vs static':>12}{'errors':>8}")
             for label, (rate, errors) in results.items():
                 print(f"{label:<14}{rate:>10.0f}{rate / base:>11.2f}x{errors:>8}")
