@@ -320,3 +320,24 @@ class ProfileRedirectAdmin(LabAdminOnlyAdmin):
     list_select_related = ["profile"]
     search_fields = ["old_slug", "profile__full_name"]
     raw_id_fields = ["profile"]
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(LabAdminOnlyAdmin):
+    """Lab admins can see who holds API tokens and revoke them; tokens are made by their owners."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
