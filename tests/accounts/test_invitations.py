@@ -1,0 +1,123 @@
+"""Invitations: single-use, expiring links that create the account of one profile."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from profiles.models import Invitation, Profile
+from tests import factories as f
+from tests.editing.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-enough-passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def invite(django_capture_on_commit_callbacks):
+    """Post the invite form as `client`; return the link from the email (sent on commit)."""
+
+    def post(admin_client, **data):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post("/me/lab/invite/", data)
+        assert response.status_code == 302, response.content
+        return last_link()
+
+    return post
+
+
+def last_link():
+    return re.search(r"https?://[^/]+(/accounts/invitation/\S+/)", mail.outbox[-1].body).group(1)
+
+
+def accept(link, username="newbie", password=PASSWORD):
+    client = Client()
+    return client, client.post(link, {"username": username, "password1": password, "password2": password})
+
+
+def test_invite_for_a_new_profile_and_accept(admin, invite):
+    link = invite(login(admin), email="new@example.org", full_name="Nova Member")
+    invitation = Invitation.objects.get()
+    assert invitation.token_hash not in link  # only the hash is stored
+    profile = Profile.objects.get(full_name="Nova Member")
+    assert not profile.published
+    assert Client().get(link).status_code == 200
+
+    client, response = accept(link)
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="newbie")
+    profile.refresh_from_db()
+    assert profile.user == user
+    assert user.email == "new@example.org"
+    assert client.get("/me/").status_code == 200
+    # Single use.
+    assert Client().get(link).status_code == 404
+    _, again = accept(link, username="second")
+    assert again.status_code == 404
+    assert not get_user_model().objects.filter(username="second").exists()
+
+
+def test_invite_for_an_existing_profile(admin, invite):
+    existing = f.ProfileFactory(full_name="Imported Person")
+    link = invite(login(admin), email="imp@example.org", profile=existing.pk)
+    accept(link, username="imported")
+    existing.refresh_from_db()
+    assert existing.user.username == "imported"
+
+
+def test_expired_link_does_not_work(admin, settings, invite):
+    link = invite(login(admin), email="x@example.org", full_name="Late Person")
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert Client().get(link).status_code == 404
+    _, response = accept(link)
+    assert response.status_code == 404
+
+
+def test_default_expiry_is_invitation_days(admin, settings, invite):
+    settings.INVITATION_DAYS = 3
+    invite(login(admin), email="x@example.org", full_name="P")
+    invitation = Invitation.objects.get()
+    assert abs((invitation.expires_at - invitation.created_at) - timedelta(days=3)) < timedelta(seconds=5)
+
+
+def test_resend_replaces_the_link_and_revoke_kills_it(admin, invite, django_capture_on_commit_callbacks):
+    client = login(admin)
+    old_link = invite(client, email="x@example.org", full_name="P")
+    invitation = Invitation.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/me/lab/invitations/{invitation.pk}/resend/")
+    new_link = last_link()
+    assert new_link != old_link
+    assert Client().get(old_link).status_code == 404
+    assert Client().get(new_link).status_code == 200
+    client.post(f"/me/lab/invitations/{invitation.pk}/revoke/")
+    assert Client().get(new_link).status_code == 404
+
+
+def test_weak_password_and_taken_username_are_refused(admin, alice, invite):
+    link = invite(login(admin), email="x@example.org", full_name="P")
+    _, response = accept(link, password="short")
+    assert response.status_code == 200
+    _, response = accept(link, username="alice")
+    assert response.status_code == 200
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_a_profile_with_an_account_cannot_be_invited_again(admin, alice):
+    response = login(admin).post("/me/lab/invite/", {"email": "x@example.org", "profile": alice.profile.pk})
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()
