@@ -1,0 +1,240 @@
+"""Import speed: this project's bulk path against a plain django-import-export ModelResource.
+
+    .venv/bin/python bench/import_bench.py [--rows 10000] [--baseline-rows 1000]
+
+Generates N publications with 1–8 authors each (a third of them lab members, printed in
+varying forms: "Last, First", initials, no accents) plus the members, as a publications
+CSV and as BibTeX; migrates a fresh temporary SQLite database (DATABASE_URL points at a
+file under a temp dir) and times, each time into empty tables:
+
+1. the default django-import-export path: ``modelresource_factory(Publication)`` with
+   default settings (row by row, ``save()`` per row) on ``--baseline-rows`` rows of the
+   same CSV (10,000 rows take minutes that way; rows/second is what is compared);
+2. this project's bulk path (profiles.importing.import_uploads) on the whole CSV, with
+   its query count (CaptureQueriesContext);
+3. the same bulk path on the BibTeX file.
+
+Prints rows/second, the ratio, peak RSS (resource.getrusage ru_maxrss) and checks the
+targets: >= 10x the default path, >= 2,000 publications/s, 10,000 in < 10 s, RSS < 250 MB.
+Exit status 1 when a target is missed.
+"""
+
+import argparse
+import csv
+import io
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GIVEN = ["Aiko", "Chijun", "Elena", "Tomás", "Jonas", "Ravi", "Sofia", "Mei-Ling", "Hugo", "Priya", "Wei",
+         "Ana", "Bo", "Carl", "Dana", "Emil", "Farah", "Goran", "Hana", "Ivan", "Jun", "Kofi", "Lena"]
+FAMILY = ["Nakamura", "Sima", "Marchetti", "Okonkwo-Reyes", "Becker", "Deshpande", "Lindqvist", "Chou",
+          "Lefèvre", "Raman", "Zhang", "Example", "Müller", "García", "Kowalski", "Novak", "Haddad", "Silva"]
+VENUES = [
+    ("USENIX Symposium on Operating Systems Design and Implementation", "OSDI"),
+    ("European Conference on Computer Systems", "EuroSys"),
+    ("ACM Symposium on Cloud Computing", "SoCC"),
+    ("Conference on Machine Learning and Systems", "MLSys"),
+    ("ACM Transactions on Computer Systems", "TOCS"),
+]
+WORDS = ["scalable", "efficient", "serving", "training", "cache", "model", "update", "elastic", "sparse", "tensor", "compiler", "graph", "scheduling", "memory", "storage", "network", "inference", "pipeline", "learning", "systems", "cluster", "gpu", "energy"]
+
+
+def rss_mb():
+    # ru_maxrss is KiB on Linux, bytes on macOS.
+    value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024
+
+
+def make_members(n=60):
+    rng = random.Random(1)
+    members, seen = [], set()
+    while len(members) < n:
+        name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+        if name not in seen:
+            seen.add(name)
+            members.append(name)
+    return members
+
+
+def printed(name, rng):
+    given, family = name.rsplit(" ", 1)
+    form = rng.random()
+    if form < 0.2:
+        return f"{family}, {given}"
+    if form < 0.35:
+        return f"{given[0]}. {family}"
+    return name
+
+
+def make_records(n, members):
+    rng = random.Random(2)
+    outsiders = [f"{g} {f}son" for g in GIVEN for f in FAMILY[:8]]
+    records = []
+    for i in range(n):
+        authors = []
+        for _ in range(rng.randint(1, 8)):
+            pool = members if rng.random() < 0.35 else outsiders
+            name = rng.choice(pool)
+            if name not in [a[0] for a in authors]:
+                authors.append((name, rng.random() < 0.05, rng.random() < 0.05))
+        venue, short = rng.choice(VENUES)
+        year = rng.randint(2005, 2025)
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize() + f" ({i})"
+        records.append({
+            "title": title, "authors": authors, "year": year, "venue": venue,
+            "venue_short": f"{short} '{year % 100:02d}",
+            "doi": f"10.5555/bench.{i}" if i % 3 else "", "arxiv_id": f"{2000 + i // 10000:04d}.{i % 10000:05d}"
+            if i % 5 == 0 else "", "kind": "journal" if short == "TOCS" else "conference",
+        })  # fmt: skip
+    return records
+
+
+def write_csv(records, members_forms=True):
+    from publications.importing import format_authors
+
+    rng = random.Random(3)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["title", "authors", "year", "venue", "venue_short", "kind", "doi", "arxiv_id"])
+    for r in records:
+        authors = [{"name": printed(a, rng) if members_forms else a, "equal_contribution": e, "corresponding": c}
+                   for a, e, c in r["authors"]]  # fmt: skip
+        writer.writerow([r["title"], format_authors(authors), r["year"], r["venue"], r["venue_short"], r["kind"],
+                         r["doi"], r["arxiv_id"]])  # fmt: skip
+    return out.getvalue().encode()
+
+
+def write_bib(records):
+    parts = []
+    for i, r in enumerate(records):
+        authors = " and ".join(a for a, _, _ in r["authors"])
+        fields = [f"  title = {{{r['title']}}}", f"  author = {{{authors}}}", f"  year = {{{r['year']}}}",
+                  f"  booktitle = {{{r['venue']}}}"]  # fmt: skip
+        if r["doi"]:
+            fields.append(f"  doi = {{{r['doi']}}}")
+        body = ",\n".join(fields)
+        parts.append(f"@inproceedings{{bench{i},\n{body},\n}}\n")
+    return "\n".join(parts).encode()
+
+
+def clear():
+    from publications.models import Authorship, Publication
+
+    Authorship.history.model.objects.all().delete()
+    Publication.history.model.objects.all().delete()
+    Authorship.objects.all().delete()
+    Publication.objects.all().delete()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--baseline-rows", type=int, default=1_000)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="import-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+    import tablib
+    from import_export.resources import modelresource_factory
+
+    from profiles.importing import import_uploads
+    from profiles.models import Profile
+    from publications.models import Authorship, Publication
+
+    members = make_members()
+    Profile.objects.bulk_create(
+        [Profile(slug=f"m{i}", full_name=name) for i, name in enumerate(members)]
+    )
+    records = make_records(args.rows, members)
+    csv_bytes = write_csv(records)
+    bib_bytes = write_bib(records)
+    print(f"Generated {len(records):,} publications ({sum(len(r['authors']) for r in records):,} author rows), "
+          f"{len(members)} members; CSV {len(csv_bytes) / 1e6:.1f} MB, BibTeX {len(bib_bytes) / 1e6:.1f} MB; "
+          f"database {tmp}/bench.sqlite3")  # fmt: skip
+
+    # 1. The default django-import-export path.
+    baseline_n = min(args.baseline_rows, args.rows)
+    text = csv_bytes.decode()
+    lines = text.splitlines(keepends=True)
+    dataset = tablib.Dataset().load("".join(lines[: baseline_n + 1]), format="csv")
+    resource_ = modelresource_factory(Publication)()
+    clear()
+    started = time.perf_counter()
+    result = resource_.import_data(dataset, dry_run=False)
+    baseline_s = time.perf_counter() - started
+    assert not result.has_errors(), result.row_errors()[:1]
+    assert not result.has_validation_errors(), result.invalid_rows[:1]
+    baseline_rate = baseline_n / baseline_s
+    print(f"\ndjango-import-export ModelResource (defaults), {baseline_n:,} rows"
+          f"{' (not 10,000: row by row it would take minutes)' if baseline_n < args.rows else ''}: "
+          f"{baseline_s:.2f} s, {baseline_rate:,.0f} rows/s (publication rows only, no authors)")  # fmt: skip
+
+    # 2. This project's bulk path, CSV.
+    clear()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        report = import_uploads(actor=None, sources=[("bench.csv", csv_bytes)])
+        bulk_s = time.perf_counter() - started
+    assert report.ok, report.errors[:5]
+    bulk_rate = args.rows / bulk_s
+    n_pubs, n_authors = Publication.objects.count(), Authorship.objects.count()
+    linked = Authorship.objects.exclude(profile=None).count()
+    print(f"this project's bulk path, CSV, {args.rows:,} rows: {bulk_s:.2f} s, {bulk_rate:,.0f} rows/s; "
+          f"{n_pubs:,} publications, {n_authors:,} authorships ({linked:,} linked to members), "
+          f"{len(queries.captured_queries)} queries")  # fmt: skip
+    print(f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path")
+
+    # Again: idempotent, and still few queries.
+    with CaptureQueriesContext(connection) as again_queries:
+        started = time.perf_counter()
+        again = import_uploads(actor=None, sources=[("bench.csv", csv_bytes)])
+        again_s = time.perf_counter() - started
+    print(f"  same file again: {again_s:.2f} s, {again.summary()}, {len(again_queries.captured_queries)} queries")
+
+    # 3. The bulk path, BibTeX.
+    clear()
+    started = time.perf_counter()
+    bib_report = import_uploads(actor=None, sources=[("bench.bib", bib_bytes)])
+    bib_s = time.perf_counter() - started
+    assert bib_report.ok, bib_report.errors[:5]
+    print(f"this project's bulk path, BibTeX, {args.rows:,} entries: {bib_s:.2f} s, "
+          f"{args.rows / bib_s:,.0f} entries/s")  # fmt: skip
+
+    peak = rss_mb()
+    print(f"\npeak RSS: {peak:.0f} MB")
+    targets = [
+        ("bulk >= 10x default import-export", bulk_rate >= 10 * baseline_rate),
+        ("bulk >= 2,000 publications/s", bulk_rate >= 2000),
+        ("10,000 publications in < 10 s", args.rows < 10_000 or bulk_s * 10_000 / args.rows < 10),
+        ("peak RSS < 250 MB", peak < 250),
+        ("queries grow with batches, not rows", len(queries.captured_queries) < args.rows / 20),
+        ("second import creates nothing", again.created == 0),
+    ]
+    for label, ok in targets:
+        print(f"  [{'ok' if ok else 'MISSED'}] {label}")
+    return 0 if all(ok for _, ok in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
