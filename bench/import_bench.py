@@ -44,7 +44,11 @@ VENUES = [
     ("Conference on Machine Learning and Systems", "MLSys"),
     ("ACM Transactions on Computer Systems", "TOCS"),
 ]
-WORDS = ["scalable", "efficient", "serving", "training", "cache", "model", "update", "elastic", "sparse", "tensor", "compiler", "graph", "scheduling", "memory", "storage", "network", "inference", "pipeline", "learning", "systems", "cluster", "gpu", "energy"]
+WORDS = [
+    "scalable", "efficient", "serving", "training", "cache", "model", "update", "elastic", "sparse",
+    "tensor", "compiler", "graph", "scheduling", "memory", "storage", "network", "inference",
+    "pipeline", "learning", "systems", "cluster", "gpu", "energy",
+]
 
 
 def rss_mb():
