@@ -276,7 +276,8 @@ def section_add(request, ed, key):
                 form.add_error(None, error)
             else:
                 messages.success(request, f"Added “{item}”.")
-                if request.POST.get("then") == "edit" or section.children:
+                # A new position, project or statement opens for its highlights or share link.
+                if section.top_level and (section.children or section.model is Statement):
                     return redirect(ed.url("section_edit", section.key, item.pk))
                 return redirect(_back_url(ed, section, parent))
         else:
