@@ -204,6 +204,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lab@localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# django-import-export (admin CSV/JSON/XLSX). Formula cells are escaped by our resources
+# (publications/resources.py: =, +, -, @ get a leading '); import-export 4's own
+# IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips "=" and writes empty cells as "None".
+from import_export.formats.base_formats import CSV, JSON, XLSX  # noqa: E402 (documented usage)
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX, JSON]
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 # REST API v1 (profiles/api, publications/api; docs/api.md). Personal tokens first, so
 # that a request without credentials gets 401 with a WWW-Authenticate header.

@@ -5,6 +5,7 @@ from django.db.models import Count
 
 from . import models
 from .admin_permissions import PermissionsModuleMixin
+from .resources import LabImportExportMixin
 
 
 class OrderedInline(PermissionsModuleMixin, admin.TabularInline):
@@ -92,7 +93,9 @@ class StatementInline(OrderedInline):
 
 
 @admin.register(models.Profile)
-class ProfileAdmin(PermissionsModuleMixin, admin.ModelAdmin):
+class ProfileAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
+    # Import/export (CSV, JSON, XLSX) plus a link to the bulk import page (profiles/import_views.py).
+    change_list_template = "admin/import_profiles_changelist.html"
     list_display = ["full_name", "slug", "role", "status", "organisation", "published", "publication_count", "updated_at"]
     list_filter = ["role", "status", "published"]
     search_fields = ["full_name", "native_name", "slug", "email", "interest_tags", "orcid"]
@@ -139,7 +142,7 @@ class HighlightInline(PermissionsModuleMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SectionAdmin(PermissionsModuleMixin, admin.ModelAdmin):
+class SectionAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
     list_select_related = ["profile"]
     list_filter = ["visibility"]
     raw_id_fields = ["profile"]
@@ -246,7 +249,7 @@ class SkillAdmin(SectionAdmin):
 
 
 @admin.register(models.ProfileLink)
-class ProfileLinkAdmin(PermissionsModuleMixin, admin.ModelAdmin):
+class ProfileLinkAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["url", "kind", "profile"]
     list_select_related = ["profile"]
     list_filter = ["kind"]
@@ -255,7 +258,7 @@ class ProfileLinkAdmin(PermissionsModuleMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Statement)
-class StatementAdmin(PermissionsModuleMixin, admin.ModelAdmin):
+class StatementAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "profile", "visibility", "has_share_link", "updated_at"]
     list_select_related = ["profile"]
     list_filter = ["kind", "visibility"]

@@ -175,6 +175,12 @@ def load_source(name, data, fmt, report, *, allowed=None):
     if note:
         report.note(f"{name}: {note}")
     detected = sniff(name, text) if fmt == "auto" else fmt
+    if detected == "json":
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            report.error(f"{name}: line {getattr(exc, 'lineno', '?')}: invalid JSON: {getattr(exc, 'msg', exc)}")
+            return None
     if detected in (None, "json"):
         report.error(
             f"{name}: could not tell the format (use --format: bibtex, csl, jsonresume, orcid, native or csv)"
@@ -487,7 +493,8 @@ def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, r
         if item is not None:
             loaded.append((name, *item))
     if report.errors:
-        return report  # nothing written: every problem of every file is listed
+        report.note("nothing was written: fix the problems below and import again")
+        return report  # every problem of every file is listed
     loaded.sort(key=lambda item: ORDER[item[1]])
     try:
         with transaction.atomic():

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from profiles.admin_permissions import PermissionsModuleMixin
+from profiles.resources import LabImportExportMixin
 
 from .models import Authorship, Publication
 
@@ -15,7 +16,7 @@ class AuthorshipInline(PermissionsModuleMixin, admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PermissionsModuleMixin, admin.ModelAdmin):
+class PublicationAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
     list_display = ["title", "venue_short", "year", "kind", "author_count", "citation_key"]
     list_filter = ["kind", "year"]
     search_fields = ["title", "venue", "venue_short", "doi", "arxiv_id", "citation_key", "authorships__name"]
