@@ -173,7 +173,9 @@ def main():
     records = make_records(args.rows, members)
     csv_bytes = write_csv(records)
     bib_bytes = write_bib(records)
-    print(f"Generated {len(records):,} publications ({sum(len(r['authors']) for r in records):,} author rows), "
+    n_author_rows = sum(len(r["authors"]) for r in records)
+    del records
+    print(f"Generated {args.rows:,} publications ({n_author_rows:,} author rows), "
           f"{len(members)} members; CSV {len(csv_bytes) / 1e6:.1f} MB, BibTeX {len(bib_bytes) / 1e6:.1f} MB; "
           f"database {tmp}/bench.sqlite3")  # fmt: skip
 
@@ -207,7 +209,7 @@ def main():
     print(f"this project's bulk path, CSV, {args.rows:,} rows: {bulk_s:.2f} s, {bulk_rate:,.0f} rows/s; "
           f"{n_pubs:,} publications, {n_authors:,} authorships ({linked:,} linked to members), "
           f"{len(queries.captured_queries)} queries")  # fmt: skip
-    print(f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path")
+    print(f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; peak RSS so far {rss_mb():.0f} MB")
 
     # Again: idempotent, and still few queries.
     with CaptureQueriesContext(connection) as again_queries:
