@@ -209,7 +209,8 @@ def main():
     print(f"this project's bulk path, CSV, {args.rows:,} rows: {bulk_s:.2f} s, {bulk_rate:,.0f} rows/s; "
           f"{n_pubs:,} publications, {n_authors:,} authorships ({linked:,} linked to members), "
           f"{len(queries.captured_queries)} queries")  # fmt: skip
-    print(f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; peak RSS so far {rss_mb():.0f} MB")
+    print(f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; "
+          f"peak RSS so far {rss_mb():.0f} MB")
 
     # Again: idempotent, and still few queries.
     with CaptureQueriesContext(connection) as again_queries:
