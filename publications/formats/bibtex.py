@@ -11,6 +11,7 @@ BibTeX-compliant name parser and decodes LaTeX with pylatexenc.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from urllib.parse import quote
@@ -130,10 +131,25 @@ def _evaluate(raw: str, macros: dict[str, str]) -> str:
     return "".join(out)
 
 
+# Anything pylatexenc would change; most field values (plain titles, names, venues)
+# contain none of it and skip the parser, which costs about a millisecond a value.
+_NEEDS_LATEX = re.compile(r"[\\{}$~%]|--|``|''")
+
+
 def latex_to_text(value: str) -> str:
     """Decode LaTeX (accents, escapes, ``--``, protective braces) to plain Unicode."""
     if not value:
         return ""
+    if not _NEEDS_LATEX.search(value):
+        return value
+    if not _NEEDS_LATEX.search(value.replace("{", "").replace("}", "")):
+        return value.replace("{", "").replace("}", "")  # only case-protecting braces
+    return _decode_latex(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _decode_latex(value: str) -> str:
+    # Cached: a .bib file repeats the same accented names and venues many times.
     s = value
     s = re.sub(r"\\url\s*\{([^{}]*)\}", r"\1", s)
     s = re.sub(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}", r"\1", s)
