@@ -73,9 +73,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw = parts[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token header.") from None
-        token = (
-            ApiToken.objects.active().select_related("user").filter(token_hash=hash_token(raw)).first()
-        )
+        token = ApiToken.objects.active().select_related("user").filter(token_hash=hash_token(raw)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()

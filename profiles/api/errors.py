@@ -7,8 +7,10 @@ full_clean) into a 400 with the field errors, and anything unexpected into a log
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -45,6 +47,11 @@ def _first_message(errors):
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ValidationError({NON_FIELD: ["The request body is too large."]})
+    elif isinstance(exc, SuspiciousOperation):
+        # e.g. TooManyFieldsSent while parsing a form body.
+        exc = exceptions.ValidationError({NON_FIELD: [str(exc) or "Bad request."]})
     elif isinstance(exc, EditConflict):
         exc = exceptions.APIException(str(exc))
         exc.status_code = status.HTTP_409_CONFLICT
@@ -68,6 +75,7 @@ def api_exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # any method: unknown addresses answer 404, not the CSRF failure page
 def not_found(request, *args, **kwargs):
     """Catch-all for unknown /api/ addresses (instead of the site's HTML 404 page)."""
     return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)

@@ -171,8 +171,10 @@ def sibling_filter(item):
         if item.parent_id:
             return Q(parent_id=item.parent_id)
         return Q(
-            project_id=item.project_id, experience_id=item.experience_id,
-            open_source_id=item.open_source_id, parent__isnull=True,
+            project_id=item.project_id,
+            experience_id=item.experience_id,
+            open_source_id=item.open_source_id,
+            parent__isnull=True,
         )
     if isinstance(item, TalkDelivery):
         return Q(talk_id=item.talk_id)

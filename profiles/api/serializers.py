@@ -23,12 +23,27 @@ from ..models import (
 from .sections import BY_KEY, PUBLICATION_FIELDS, SECTIONS
 
 READ_ONLY = ("id", "position")
+MAX_ID = 2**63 - 1  # the largest database id (bigint)
+
+
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id beyond the database's integer range is "not found" (not a 500 from the driver)."""
+
+    def to_internal_value(self, data):
+        try:
+            too_big = int(data) > MAX_ID
+        except (TypeError, ValueError):
+            too_big = False
+        if too_big:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
 
 class SectionItemSerializer(serializers.ModelSerializer):
     """Base of every section serializer (see make_section_serializer)."""
 
     section = None
+    serializer_related_field = BoundedPrimaryKeyRelatedField
 
     def get_fields(self):
         fields = super().get_fields()
@@ -66,7 +81,7 @@ def make_section_serializer(section):
         )
     if model is Highlight:
         for name in section.parents:
-            attrs[name] = serializers.PrimaryKeyRelatedField(
+            attrs[name] = BoundedPrimaryKeyRelatedField(
                 queryset=model._meta.get_field(name).related_model._default_manager.all(),
                 required=False,
                 allow_null=True,
@@ -81,7 +96,7 @@ def make_statement_serializer(attrs):
     meta.fields = (*meta.fields, "slug", "share_url", "created_at")
     meta.read_only_fields = (*meta.read_only_fields, "slug", "created_at")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_share_url(self, obj):
         """The unguessable link (only for those who may edit the statement)."""
         user = self.context["request"].user if "request" in self.context else None
@@ -104,7 +119,7 @@ SERIALIZERS = {section.key: make_section_serializer(section) for section in SECT
 
 class ReorderSerializer(serializers.Serializer):
     order = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
         max_length=1000,
         help_text="Every id of the list (or of one group: the highlights of one entry, the "

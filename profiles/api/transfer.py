@@ -7,11 +7,12 @@ profiles/native.py for the native document when present); the format is chosen w
 
 import importlib
 import json
+import re
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -79,7 +80,8 @@ def attachment(response, filename):
 
 
 def records_bibtex(publications):
-    return write_bibtex([publication_record(p) for p in publications])
+    # An empty body would go out without a Content-Type: say there is nothing instead.
+    return write_bibtex([publication_record(p) for p in publications]) or "% No publications.\n"
 
 
 def records_csl(publications):
@@ -121,31 +123,55 @@ def profile_document(profile, publications):
     doc["news"] = [{"date": n.date, "body": n.body} for n in profile.news.all()]
     doc["education"] = [
         {
-            "institution": e.institution, "degree": e.degree, "programme": e.programme, "location": e.location,
-            **_dates(e), "gpa": "" if e.gpa is None else str(e.gpa),
-            "gpa_scale": "" if e.gpa_scale is None else str(e.gpa_scale), "rank": e.rank, "rank_of": e.rank_of,
-            "advisor": e.advisor, "note": e.note,
+            "institution": e.institution,
+            "degree": e.degree,
+            "programme": e.programme,
+            "location": e.location,
+            **_dates(e),
+            "gpa": "" if e.gpa is None else str(e.gpa),
+            "gpa_scale": "" if e.gpa_scale is None else str(e.gpa_scale),
+            "rank": e.rank,
+            "rank_of": e.rank_of,
+            "advisor": e.advisor,
+            "note": e.note,
         }
         for e in profile.education.all()
     ]
     doc["experience"] = [
         {
-            "kind": e.kind, "organisation": e.organisation, "unit": e.unit, "title": e.title,
-            "location": e.location, **_dates(e), "summary": e.summary, "highlights": _highlights(e),
+            "kind": e.kind,
+            "organisation": e.organisation,
+            "unit": e.unit,
+            "title": e.title,
+            "location": e.location,
+            **_dates(e),
+            "summary": e.summary,
+            "highlights": _highlights(e),
             "projects": [_project(p) for p in e.visible_projects],
         }
         for e in profile.experience.all()
     ]
     doc["projects"] = [_project(p) for p in profile.standalone_projects]
     doc["open_source"] = [
-        {"project": o.project, "url": o.url, "role": o.role, **_dates(o), "summary": o.summary,
-         "highlights": _highlights(o)}
+        {
+            "project": o.project,
+            "url": o.url,
+            "role": o.role,
+            **_dates(o),
+            "summary": o.summary,
+            "highlights": _highlights(o),
+        }
         for o in profile.open_source.all()
     ]
     doc["talks"] = [
-        {"title": t.title, "abstract": t.abstract,
-         "deliveries": [{"event": d.event, "location": d.location, "is_virtual": d.is_virtual, "date": d.date,
-                         "url": d.url} for d in t.deliveries.all()]}
+        {
+            "title": t.title,
+            "abstract": t.abstract,
+            "deliveries": [
+                {"event": d.event, "location": d.location, "is_virtual": d.is_virtual, "date": d.date, "url": d.url}
+                for d in t.deliveries.all()
+            ],
+        }
         for t in profile.talks.all()
     ]
     doc["service"] = [
@@ -153,14 +179,24 @@ def profile_document(profile, publications):
         for s in profile.service.all()
     ]
     doc["awards"] = [
-        {"title": a.title, "awarding_body": a.awarding_body, "year": a.year, "period": a.period, "role": a.role,
-         "note": a.note}
+        {
+            "title": a.title,
+            "awarding_body": a.awarding_body,
+            "year": a.year,
+            "period": a.period,
+            "role": a.role,
+            "note": a.note,
+        }
         for a in profile.awards.all()
     ]
     doc["press"] = [{"outlet": p.outlet, "title": p.title, "url": p.url, "date": p.date} for p in profile.press.all()]
     doc["skills"] = [
-        {"category": s.category, "name": s.name, "level": s.level,
-         "keywords": [k.strip() for k in s.keywords.split(",") if k.strip()]}
+        {
+            "category": s.category,
+            "name": s.name,
+            "level": s.level,
+            "keywords": [k.strip() for k in s.keywords.split(",") if k.strip()],
+        }
         for s in profile.skills.all()
     ]
     doc["publications"] = [publication_record(p) for p in publications]
@@ -178,6 +214,16 @@ FORMAT = OpenApiParameter(
 )
 
 
+JSON_OBJECT = {"type": "object", "additionalProperties": {}}
+CSL_ITEMS = {"type": "array", "items": JSON_OBJECT}
+EXPORT_RESPONSES = {
+    (200, NativeRenderer.media_type): JSON_OBJECT,
+    (200, JSONResumeRenderer.media_type): JSON_OBJECT,
+    (200, BibTeXRenderer.media_type): OpenApiTypes.STR,
+    (200, CSLJSONRenderer.media_type): CSL_ITEMS,
+}
+
+
 class ProfileExportView(APIView):
     """A profile as a native document, BibTeX, CSL-JSON or JSON Resume."""
 
@@ -191,8 +237,7 @@ class ProfileExportView(APIView):
         tags=["export"],
         summary="Export a profile",
         parameters=[FORMAT],
-        responses={(200, r.media_type): OpenApiTypes.STR for r in
-                   (NativeRenderer, JSONResumeRenderer, BibTeXRenderer, CSLJSONRenderer)},
+        responses=EXPORT_RESPONSES,
     )
     def get(self, request, slug):
         fmt = request.accepted_renderer.format
@@ -214,39 +259,66 @@ class ProfileExportView(APIView):
 # --------------------------------------------------------------------------- import
 
 
-IMPORT_FORMATS = ["native", "bibtex", "csl", "jsonresume", "orcid"]
+IMPORT_FORMATS = ["auto", "native", "bibtex", "csl", "jsonresume", "orcid", "csv"]
+LINE = re.compile(r"\bline (\d+)")
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The file to import (UTF-8).")
-    format = serializers.ChoiceField(choices=IMPORT_FORMATS, required=False, help_text="Guessed when left out.")
-    dry_run = serializers.BooleanField(default=False, help_text="Check and report without saving anything.")
+    file = serializers.FileField(help_text="The file to import (UTF-8): .bib, CSL-JSON, JSON Resume, ORCID, native.")
+    format = serializers.ChoiceField(choices=IMPORT_FORMATS, default="auto", help_text="auto: guessed from the file.")
+    dry_run = serializers.BooleanField(default=False, help_text="Check and count without saving anything.")
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True, help_text="1-based line of the entry, when known.")
 
 
 class ImportReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
     dry_run = serializers.BooleanField()
-    format = serializers.CharField()
-    created = serializers.DictField(child=serializers.IntegerField())
-    updated = serializers.DictField(child=serializers.IntegerField())
-    unchanged = serializers.DictField(child=serializers.IntegerField())
-    errors = serializers.ListField(child=serializers.DictField())
-    warnings = serializers.ListField(child=serializers.CharField())
+    summary = serializers.CharField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    deleted = serializers.IntegerField()
+    counts = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="Per kind of row (publication, authorship, news item …): created/updated/unchanged/deleted.",
+    )
+    errors = ImportProblemSerializer(many=True)
+    warnings = ImportProblemSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
 
 
-def import_service():
-    """The import engineer's entry point (profiles/importing.py), or None when missing."""
-    for name in ("profiles.importing", "publications.importing"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        for func in ("import_files", "run_import", "import_profile_file"):
-            if hasattr(module, func):
-                return getattr(module, func)
-    return None
+class ImportFailedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    report = ImportReportSerializer(required=False, help_text="Present when the file itself had problems.")
+
+
+def _problems(messages):
+    return [{"message": str(m), "line": int(found.group(1)) if (found := LINE.search(str(m))) else None}
+            for m in messages]  # fmt: skip
+
+
+def report_data(report):
+    return {
+        "ok": report.ok, "dry_run": report.dry_run, "summary": report.summary(),
+        "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+        "deleted": report.deleted, "counts": report.counts, "errors": _problems(report.errors),
+        "warnings": _problems(report.warnings), "notes": [str(n) for n in report.notes],
+    }  # fmt: skip
 
 
 class ProfileImportView(APIView):
+    """Import one file into a profile with the import service (profiles/importing.py).
+
+    Members get what their /me/ import page gets: their own profile's sections and the
+    papers they are an author of; lab admins may import anything into any profile.
+    All or nothing: on any error nothing is written and the answer is a 400 with the report.
+    """
+
     parser_classes = [MultiPartParser, FormParser]
     renderer_classes = [JSONRenderer]
 
@@ -254,9 +326,11 @@ class ProfileImportView(APIView):
         tags=["import"],
         summary="Import a file into a profile",
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={200: ImportReportSerializer, 501: OpenApiResponse(description="Import is not installed.")},
+        responses={200: ImportReportSerializer, 400: ImportFailedSerializer},
     )
     def post(self, request, slug):
+        from profiles import importing
+
         from .views import get_viewable_profile
 
         profile = get_viewable_profile(request.user, slug)
@@ -264,9 +338,25 @@ class ProfileImportView(APIView):
             self.permission_denied(request, message="Only the profile's owner and lab admins may import into it.")
         serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        service = import_service()
-        if service is None:
-            raise NotFound("Import is not available on this server yet.")
-        raise ValidationError({"format": ["Not wired yet."]})
-
-
+        upload = serializer.validated_data["file"]
+        problem = importing.too_big(upload.size)
+        if problem:
+            raise ValidationError({"file": [problem]})
+        # As importing.import_for_profile, plus the format the client names.
+        report = importing.import_uploads(
+            actor=request.user,
+            sources=[(upload.name, upload.read())],
+            fmt=serializer.validated_data["format"],
+            profile=profile,
+            dry_run=serializer.validated_data["dry_run"],
+            member=not permissions.can_manage_lab(request.user),
+        )
+        data = report_data(report)
+        if not report.ok:
+            body = {
+                "detail": "The file has problems; nothing was written.",
+                "errors": {"file": [p["message"] for p in data["errors"]]},
+                "report": data,
+            }
+            return Response(body, status=400)
+        return Response(data)

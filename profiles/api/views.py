@@ -104,9 +104,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             self.permission_denied(request, message="Only the profile's owner and lab admins may change it.")
         serializer = ProfileUpdateSerializer(profile, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes = {
-            name: value for name, value in serializer.validated_data.items() if getattr(profile, name) != value
-        }
+        changes = {name: value for name, value in serializer.validated_data.items() if getattr(profile, name) != value}
         if changes:
             profile = services.profile_update(actor=request.user, profile=profile, changes=changes)
         return Response(ProfileDetailSerializer(self._detail(profile.slug), context=self.get_serializer_context()).data)
@@ -136,7 +134,7 @@ class SectionViewSet(viewsets.ModelViewSet):
 
     section = None
     permission_classes = [ProfileEditOrReadOnly]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_profile(self):
@@ -212,9 +210,7 @@ class SectionViewSet(viewsets.ModelViewSet):
                 raise ValidationError({"order": [f"Not items of this list: {missing}."]})
             group = set(model._default_manager.filter(sibling_filter(rows[order[0]])).values_list("pk", flat=True))
             if group != set(order):
-                raise ValidationError(
-                    {"order": ["Give every item of one list (and only those), in the new order."]}
-                )
+                raise ValidationError({"order": ["Give every item of one list (and only those), in the new order."]})
             if not permissions.can_edit_profile(request.user, self.get_profile()):
                 raise PermissionDenied
             for position, pk in enumerate(order):
@@ -227,7 +223,13 @@ class SectionViewSet(viewsets.ModelViewSet):
 
 
 class StatementViewSet(SectionViewSet):
-    @extend_schema(request=None, summary="Create (or replace) the statement's share link")
+    @extend_schema(
+        methods=["POST"], request=None, responses=SERIALIZERS["statements"],
+        summary="Create (or replace) the statement's share link",
+    )  # fmt: skip
+    @extend_schema(
+        methods=["DELETE"], request=None, responses=SERIALIZERS["statements"], summary="Revoke the share link"
+    )
     @action(detail=True, methods=["post", "delete"], url_path="share_link")
     def share_link(self, request, slug=None, pk=None):
         statement = self.get_object()
@@ -285,7 +287,7 @@ class ApiTokenViewSet(
 ):
     serializer_class = ApiTokenSerializer
     permission_classes = [IsAuthenticated]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):

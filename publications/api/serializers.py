@@ -36,13 +36,18 @@ class AuthorSerializer(serializers.ModelSerializer):
 
 class AuthorInputSerializer(serializers.Serializer):
     id = serializers.IntegerField(
-        required=False, min_value=1, help_text="Keep this existing author row (and its link to a member)."
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Keep this existing author row (and its link to a member).",
     )
     name = serializers.CharField(max_length=200)
     equal_contribution = serializers.BooleanField(default=False)
     corresponding = serializers.BooleanField(default=False)
     profile = serializers.SlugField(
-        required=False, allow_null=True, max_length=80,
+        required=False,
+        allow_null=True,
+        max_length=80,
         help_text="Slug of the member this author is: yours (lab admins: anyone's). One per request.",
     )
 

@@ -13,7 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from profiles import permissions, selectors, services
-from profiles.api.transfer import BibTeXRenderer, CSLJSONRenderer, attachment, records_bibtex, records_csl
+from profiles.api.transfer import (
+    CSL_ITEMS,
+    BibTeXRenderer,
+    CSLJSONRenderer,
+    attachment,
+    records_bibtex,
+    records_csl,
+)
 from profiles.models import Profile
 from publications.models import Authorship, Publication
 
@@ -62,7 +69,9 @@ class CanEditPublicationOrReadOnly(BasePermission):
 
 
 class ClaimSerializer(serializers.Serializer):
-    author = serializers.IntegerField(min_value=1, help_text="Id of an unlinked author row of this publication.")
+    author = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Id of an unlinked author row of this publication."
+    )
     profile = serializers.SlugField(required=False, help_text="Lab admins: the member to link (default: you).")
 
 
@@ -190,7 +199,7 @@ class PublicationViewSet(viewsets.ModelViewSet):
     )  # fmt: skip
     @extend_schema(methods=["DELETE"], request=None, responses=AuthorSerializer, summary="Unlink a member")
     @action(
-        detail=True, methods=["patch", "delete"], url_path=r"authors/(?P<author_id>[0-9]+)",
+        detail=True, methods=["patch", "delete"], url_path=r"authors/(?P<author_id>[0-9]{1,18})",
         permission_classes=[CanEditPublicationOrReadOnly],
     )  # fmt: skip
     def author(self, request, key=None, author_id=None):
@@ -220,7 +229,7 @@ class PublicationExportView(APIView):
             OpenApiParameter("format", OpenApiTypes.STR, enum=["bibtex", "csl"], description="Or use Accept."),
             *FILTERS,
         ],
-        responses={(200, r.media_type): OpenApiTypes.STR for r in (BibTeXRenderer, CSLJSONRenderer)},
+        responses={(200, BibTeXRenderer.media_type): OpenApiTypes.STR, (200, CSLJSONRenderer.media_type): CSL_ITEMS},
     )
     def get(self, request):
         publications = list(filtered_publications(request.query_params))

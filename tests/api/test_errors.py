@@ -32,9 +32,7 @@ def test_method_not_allowed_and_bad_json_are_json(client_for, alice):
     response = client.delete("/api/v1/profiles/")
     assert response.status_code == 405
     assert set(response.json()) == {"detail", "errors"}
-    response = client.generic(
-        "PATCH", "/api/v1/profiles/alice-liddell/", "{not json", content_type="application/json"
-    )
+    response = client.generic("PATCH", "/api/v1/profiles/alice-liddell/", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"]
 
@@ -63,7 +61,8 @@ def test_schema_and_local_docs(client):
     html = docs.content.decode()
     assert "swagger-ui" in html
     # Served from this server (drf-spectacular-sidecar), no CDN.
-    assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+    assert "cdn.jsdelivr" not in html
+    assert "unpkg.com" not in html
 
 
 @override_settings(DEBUG=False)
@@ -71,3 +70,10 @@ def test_schema_is_valid_openapi():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_odd_api_paths_are_json_404_for_any_method(client):
+    for method in ("get", "post", "put", "delete"):
+        response = getattr(client, method)("/api/v1/profiles/x/news/%C2%BC%0A%C3%95w/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"

@@ -1,0 +1,108 @@
+"""Every list endpoint runs as many queries for 200 rows as for 1."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from profiles.authentication import api_token_create
+from tests import factories as f
+
+from .test_sections import SECTION_KEYS, make_item
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, path, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries)
+
+
+def grow(n, make):
+    for _ in range(n):
+        make()
+
+
+@pytest.mark.parametrize("who", ["anon", "alice"])
+@pytest.mark.parametrize("key", SECTION_KEYS)
+def test_section_lists(client_for, alice, key, who):
+    client = client_for(None if who == "anon" else alice)
+    path = f"/api/v1/profiles/{alice.profile.slug}/{key}/"
+    make_item(key, alice.profile)
+    one = queries(client, path, page_size=100)
+    grow(99, lambda: make_item(key, alice.profile))
+    assert queries(client, path, page_size=100) == one
+
+
+def _full_profile(profile, n):
+    for _ in range(n):
+        exp = f.ExperienceFactory(profile=profile)
+        project = f.ProjectFactory(profile=profile, experience=exp)
+        top = f.HighlightFactory(project=project)
+        f.HighlightFactory(project=project, parent=top)
+        f.HighlightFactory(project=None, experience=exp)
+        f.ProjectFactory(profile=profile).related_publications.add(f.PublicationFactory())
+        oss = f.OpenSourceFactory(profile=profile)
+        f.HighlightFactory(project=None, open_source=oss)
+        talk = f.TalkFactory(profile=profile, publication=f.PublicationFactory())
+        f.TalkDeliveryFactory(talk=talk)
+        for key in ("links", "focus_themes", "news", "education", "service", "awards", "press", "statements"):
+            make_item(key, profile)
+
+
+@pytest.mark.parametrize("who", ["anon", "alice", "bob"])
+def test_profile_detail(client_for, alice, bob, who):
+    client = client_for({"anon": None, "alice": alice, "bob": bob}[who])
+    path = f"/api/v1/profiles/{alice.profile.slug}/"
+    _full_profile(alice.profile, 1)
+    one = queries(client, path)
+    _full_profile(alice.profile, 30)
+    # 1 profile + the 12 section prefetches and their nested ones + talks' publications
+    # (+ the viewer's lab-admin and own-profile checks, once each).
+    assert queries(client, path) == one
+    assert one <= 30
+
+
+def test_profiles_list(client_for, alice):
+    client = client_for(alice)
+    one = queries(client, "/api/v1/profiles/")
+    f.ProfileFactory.create_batch(199)
+    many = queries(client, "/api/v1/profiles/", page_size=100)
+    assert many == one
+    # session, user, lab-admin group check, own profile id, count, page.
+    assert one <= 6
+
+
+def test_publications_list_and_exports(client_for, alice):
+    client = client_for(None)
+
+    def add():
+        pub = f.PublicationFactory()
+        f.AuthorshipFactory(publication=pub, position=1, profile=alice.profile, name="Alice Liddell")
+        f.AuthorshipFactory(publication=pub, position=2)
+
+    add()
+    counts = [
+        queries(client, "/api/v1/publications/", page_size=100),
+        queries(client, "/api/v1/publications/export/", format="bibtex"),
+        queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="csl"),
+        queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="jsonresume"),
+    ]
+    grow(199, add)
+    assert [
+        queries(client, "/api/v1/publications/", page_size=100),
+        queries(client, "/api/v1/publications/export/", format="bibtex"),
+        queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="csl"),
+        queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="jsonresume"),
+    ] == counts
+    assert counts[0] <= 3  # count, page, authors
+
+
+def test_tokens_list(client_for, alice):
+    client = client_for(alice)
+    api_token_create(actor=alice, name="one")
+    one = queries(client, "/api/v1/tokens/")
+    for n in range(40):
+        api_token_create(actor=alice, name=f"t{n}")
+    assert queries(client, "/api/v1/tokens/") == one
