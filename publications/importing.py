@@ -308,7 +308,7 @@ class PublicationIndex:
         if wanted and re.fullmatch(r"[A-Za-z0-9_:\-.]{1,100}", wanted) and wanted not in self.citation_keys:
             self.citation_keys.add(wanted)
             return wanted
-        words = [ascii_word(w) for w in values["title_normalised"].split()]
+        words = (ascii_word(w) for w in values["title_normalised"].split())
         word = next((w for w in words if w and w not in STOPWORDS), "")
         base = f"{ascii_word(first_family) or 'anon'}{values.get('year') or ''}{word}"[:90]
         key, n = base, 1

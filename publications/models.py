@@ -26,8 +26,11 @@ STOPWORDS = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "to
 
 def normalise_title(title):
     """Fold a title for duplicate detection: no accents, case, punctuation or braces."""
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = title or ""
+    if not text.isascii():  # most titles are: skip the per-character accent folding
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
     text = re.sub(r"[^\w\s]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
