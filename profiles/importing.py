@@ -502,6 +502,11 @@ def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, r
                 _apply(kind, records, actor=actor, profile=profile, member=member, report=report, source=name)
             if dry_run or report.errors:
                 transaction.set_rollback(True)
+            else:
+                # Bulk inserts bypass post_save: invalidate the cached public pages once.
+                from .cache import bump_generation
+
+                transaction.on_commit(bump_generation)
     except (ValidationError, IntegrityError) as exc:
         for message in _messages(exc):
             report.error(message)
