@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -84,7 +85,8 @@ def invite(request):
         else:
             messages.success(request, f"Invitation sent to {invitation.email} for {invitation.profile}.")
             return redirect("me:lab")
-    return render(request, "me/lab/invite.html", {"form": form, "can_manage_lab": True})
+    context = {"form": form, "can_manage_lab": True, "days": settings.INVITATION_DAYS}
+    return render(request, "me/lab/invite.html", context)
 
 
 @lab_admin_view
