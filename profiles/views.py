@@ -1,6 +1,8 @@
 """Public pages of people. Thin views: fetch through selectors, render."""
 
-from django.http import Http404, HttpResponse
+import functools
+
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -8,6 +10,33 @@ from django.views.decorators.http import require_safe
 from . import permissions, selectors
 from .cache import cache_public_page
 from .models import Statement
+
+
+def follow_profile_redirects(view):
+    """After a merge, an old /people/<old-slug>/… address answers 301 to the same page of
+    the profile it became (see services.resolve_profile_redirect)."""
+
+    @functools.wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except Http404:
+            from .models import Profile
+            from .services import resolve_profile_redirect
+
+            if Profile.objects.filter(slug=slug).exists():
+                raise
+            target = resolve_profile_redirect(slug)
+            if target is None:
+                raise
+            prefix = f"/people/{slug}/"
+            rest = request.path[len(prefix):] if request.path.startswith(prefix) else ""
+            url = f"/people/{target.slug}/{rest}"
+            if request.META.get("QUERY_STRING"):
+                url += f"?{request.META['QUERY_STRING']}"
+            return HttpResponsePermanentRedirect(url)
+
+    return wrapper
 
 
 @require_safe
@@ -33,6 +62,7 @@ def directory(request):
     return render(request, "profiles/directory.html", context)
 
 
+@follow_profile_redirects
 @require_safe
 @cache_public_page
 def profile_detail(request, slug):
@@ -40,6 +70,7 @@ def profile_detail(request, slug):
     return render(request, "profiles/profile.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 
+@follow_profile_redirects
 @require_safe
 @cache_public_page
 def profile_cv(request, slug):
@@ -47,6 +78,7 @@ def profile_cv(request, slug):
     return render(request, "profiles/cv.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 
+@follow_profile_redirects
 @require_safe
 @cache_public_page
 def member_publications(request, slug):
