@@ -228,7 +228,7 @@ class StatementViewSet(SectionViewSet):
         summary="Create (or replace) the statement's share link",
     )  # fmt: skip
     @extend_schema(
-        methods=["DELETE"], request=None, responses=SERIALIZERS["statements"], summary="Revoke the share link"
+        methods=["DELETE"], request=None, responses={200: SERIALIZERS["statements"]}, summary="Revoke the share link"
     )
     @action(detail=True, methods=["post", "delete"], url_path="share_link")
     def share_link(self, request, slug=None, pk=None):

@@ -72,7 +72,7 @@ def figures(output):
     """(operations, examples, failures) from schemathesis' summary."""
     tested = re.search(r"Tested:\s*(\d+)", output)
     generated = re.search(r"(\d+) generated", output)
-    failures = re.search(r"found (\d+) unique failures", output)
+    failures = re.search(r"found (\d+) unique failures?", output)
     return (
         int(tested.group(1)) if tested else 0,
         int(generated.group(1)) if generated else 0,
