@@ -96,7 +96,9 @@ class StatementInline(OrderedInline):
 class ProfileAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
     # Import/export (CSV, JSON, XLSX) plus a link to the bulk import page (profiles/import_views.py).
     change_list_template = "admin/import_profiles_changelist.html"
-    list_display = ["full_name", "slug", "role", "status", "organisation", "published", "publication_count", "updated_at"]
+    list_display = [
+        "full_name", "slug", "role", "status", "organisation", "published", "publication_count", "updated_at",
+    ]
     list_filter = ["role", "status", "published"]
     search_fields = ["full_name", "native_name", "slug", "email", "interest_tags", "orcid"]
     list_editable = ["published"]

@@ -37,9 +37,12 @@ def generation():
 def bump_generation(**kwargs):
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted)
+    except ValueError:  # not set yet (or evicted), or a cache that keeps nothing (dummy://)
         generation()
-        cache.incr(GENERATION_KEY)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            pass  # nothing is cached, so there is nothing to invalidate
 
 
 def page_key(request):

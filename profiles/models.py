@@ -145,6 +145,11 @@ class Profile(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.full_name)[:80] or "member"
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("profiles:detail", kwargs={"slug": self.slug})
 
@@ -156,11 +161,6 @@ class Profile(models.Model):
             errors["left_on"] = "The leaving date is before the joining date."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.full_name)[:80] or "member"
-        super().save(*args, **kwargs)
 
     @property
     def interest_list(self):

@@ -113,6 +113,13 @@ class Publication(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self._normalise_identifiers()
+        self.title_normalised = normalise_title(self.title)[:500]
+        if not self.citation_key:
+            self.citation_key = self.unique_citation_key()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"key": self.citation_key})
 
@@ -126,13 +133,6 @@ class Publication(models.Model):
     def clean_fields(self, exclude=None):
         self._normalise_identifiers()
         super().clean_fields(exclude=exclude)
-
-    def save(self, *args, **kwargs):
-        self._normalise_identifiers()
-        self.title_normalised = normalise_title(self.title)[:500]
-        if not self.citation_key:
-            self.citation_key = self.unique_citation_key()
-        super().save(*args, **kwargs)
 
     def clean(self):
         if self.month and not self.year:

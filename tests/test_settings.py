@@ -70,3 +70,21 @@ def test_database_url_selects_postgresql():
     config = dj_database_url.parse("postgres://postgres@127.0.0.1:5432/lab")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "lab"
+
+
+def test_sqlite_takes_the_write_lock_up_front():
+    from django.conf import settings
+
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        assert options["transaction_mode"] == "IMMEDIATE"
+        assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_a_dummy_cache_does_not_break_saving(monkeypatch):
+    from django.core.cache.backends.dummy import DummyCache
+
+    from profiles import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "cache", DummyCache("dummy", {}))
+    page_cache.bump_generation()  # CACHE_URL=dummy:// keeps nothing; saving must still work
