@@ -10,6 +10,7 @@ Logged-in users are never served a cached page and never store one: what they se
 include members-only or private items.
 """
 
+import contextlib
 import hashlib
 import time
 from functools import wraps
@@ -39,10 +40,8 @@ def bump_generation(**kwargs):
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet (or evicted), or a cache that keeps nothing (dummy://)
         generation()
-        try:
+        with contextlib.suppress(ValueError):  # nothing is cached: nothing to invalidate
             cache.incr(GENERATION_KEY)
-        except ValueError:
-            pass  # nothing is cached, so there is nothing to invalidate
 
 
 def page_key(request):

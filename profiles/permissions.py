@@ -112,6 +112,18 @@ def can_edit_publication(user, publication):
     return pid is not None and publication.authorships.filter(profile_id=pid).exists()
 
 
+def can_delete_publication(user, publication):
+    """Deleting removes the paper from every co-author's page: lab admins may, and a member
+    may only when no other member is linked to it (else they unlink themselves instead)."""
+    if is_lab_admin(user):
+        return True
+    pid = own_profile_id(user)
+    if pid is None:
+        return False
+    linked = set(publication.authorships.exclude(profile=None).values_list("profile_id", flat=True))
+    return linked == {pid}
+
+
 # --- Editing: which profile an object belongs to, and who may change it ----------------
 #
 # Every editable object hangs off exactly one profile. PROFILE_PATHS gives the ORM path(s)

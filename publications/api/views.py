@@ -170,8 +170,8 @@ class PublicationViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         with transaction.atomic():
             locked = Publication.objects.select_for_update().get(pk=instance.pk)
-            if not permissions.can_edit_publication(self.request.user, locked):
-                raise PermissionDenied
+            if not permissions.can_delete_publication(self.request.user, locked):
+                raise PermissionDenied("Other lab members are authors of this paper: unlink yourself instead.")
             locked._history_user = self.request.user
             locked.delete()
 

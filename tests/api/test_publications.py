@@ -227,3 +227,18 @@ def test_member_claims_own_name_and_selects_the_paper(client_for, alice, bob):
     assert client.delete(f"{detail('k1')}authors/{row.pk}/").status_code == 200
     row.refresh_from_db()
     assert row.profile_id is None
+
+
+def test_member_cannot_delete_a_paper_other_members_are_on(client_for, alice, bob):
+    shared = paper("shared2024", ("Alice Liddell", alice.profile), ("Bob Builder", bob.profile), year=2024)
+    before = snapshot(shared)
+    response = client_for(alice).delete(detail("shared2024"))
+    assert response.status_code == 403
+    assert "unlink" in response.json()["detail"]
+    assert snapshot(shared) == before
+
+
+def test_member_deletes_a_paper_only_they_are_linked_to(client_for, alice):
+    own = paper("solo2024", ("Alice Liddell", alice.profile), "Not A Member", year=2024)
+    assert client_for(alice).delete(detail("solo2024")).status_code == 204
+    assert not Publication.objects.filter(pk=own.pk).exists()
