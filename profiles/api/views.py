@@ -204,7 +204,7 @@ class SectionViewSet(viewsets.ModelViewSet):
             raise ValidationError({"order": ["An id appears more than once."]})
         model = self.section.model
         with transaction.atomic():
-            rows = {row.pk: row for row in self.get_queryset().filter(pk__in=order).select_for_update()}
+            rows = {row.pk: row for row in self.get_queryset().filter(pk__in=order).select_for_update(of=("self",))}
             missing = [pk for pk in order if pk not in rows]
             if missing:
                 raise ValidationError({"order": [f"Not items of this list: {missing}."]})
