@@ -7,15 +7,6 @@ from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
-def _plain_static(settings):
-    # No collectstatic in tests: serve names as they are (the manifest storage needs one).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def _empty_page_cache():
     # The page cache lives in locmem across tests; each test starts cold.
     cache.clear()
