@@ -7,8 +7,8 @@ from django.forms import formset_factory
 
 from publications.models import Publication
 
-from . import permissions, services, uploads
-from .models import Profile, Project
+from . import permissions, sections, services, uploads
+from .models import Profile
 
 
 def is_markdown_field(model_field):
@@ -102,20 +102,12 @@ class AvatarForm(forms.Form):
 
 
 def scope_choices(form, profile):
-    """Limit every related-object choice of a section form to this profile's own rows."""
+    """Limit every related-object choice of a section form to this profile's own rows
+    (the same rule as the API's: profiles.sections.scoped_queryset)."""
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
-        if queryset is None:
-            continue
-        model = queryset.model
-        if model is Publication:
-            field.queryset = Publication.objects.filter(authorships__profile=profile).distinct()
-        elif model is Project:
-            field.queryset = Project.objects.filter(profile=profile)
-        elif hasattr(model, "profile"):
-            field.queryset = model._default_manager.filter(permissions.belongs_to(model, profile))
-        else:
-            field.queryset = queryset.none()
+        if queryset is not None:
+            field.queryset = sections.scoped_queryset(queryset.model, profile)
 
 
 def section_form_class(config):

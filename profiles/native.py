@@ -18,24 +18,8 @@ from django.utils.text import slugify
 from publications.models import Authorship, Publication
 
 from . import permissions
-from .models import (
-    Award,
-    Education,
-    Experience,
-    FocusTheme,
-    Highlight,
-    NewsItem,
-    OpenSourceContribution,
-    PressItem,
-    Profile,
-    ProfileLink,
-    Project,
-    Service,
-    Skill,
-    Statement,
-    Talk,
-    TalkDelivery,
-)
+from . import sections as registry
+from .models import Profile, Skill
 
 FORMAT = "academic-profile"
 VERSION = 1
@@ -54,21 +38,6 @@ RENAMES = {"start": "start_date", "end": "end_date"}
 EXPORT_RENAMES = {v: k for k, v in RENAMES.items()}
 # Never read from or written to a document (relations are handled by name, not id).
 SKIP_FIELDS = {"id", "position", "updated_at", "created_at", "share_token", "title_normalised"}
-
-# Plain sections: (document key, model).
-SIMPLE_SECTIONS = [
-    ("links", ProfileLink),
-    ("focus_themes", FocusTheme),
-    ("news", NewsItem),
-    ("education", Education),
-    ("service", Service),
-    ("awards", Award),
-    ("skills", Skill),
-]
-SECTION_MODELS = [m for _, m in SIMPLE_SECTIONS] + [
-    Experience, Project, OpenSourceContribution, Talk, PressItem, Statement,
-]
-
 
 @dataclass
 class ImportReport:
@@ -198,49 +167,65 @@ def row_values(model, row, *, drop=()):
     return values
 
 
-def _sync_list(report, model, parent_lookup, rows):
-    """Rows of one section, keyed by (parent, position); extra rows are removed."""
+def _ref_values(section, row, publications, profile, report):
+    """Relations a document names by value (a citation key, a project title) -> rows."""
+    values, many = {}, {}
+    for ref in section.refs:
+        model_field = section.model._meta.get_field(ref.field)
+        wanted = row.get(ref.doc_key)
+        if model_field.many_to_many:
+            keys = wanted or []
+            missing = [key for key in keys if key not in publications]
+            if missing:
+                report.warn(f"{section.label} {row.get('title')!r}: unknown publication(s) {', '.join(missing)}")
+            many[ref.field] = {publications[key].pk for key in keys if key in publications}
+        elif model_field.related_model is Publication:
+            values[ref.field] = publications.get(wanted)
+        else:
+            related = model_field.related_model._default_manager
+            values[ref.field] = related.filter(profile=profile, **{ref.by: wanted}).first() if wanted else None
+    return values, many
+
+
+def sync_items(report, section, rows, publications, *, profile, lookup, inside=None):
+    """Make the items of one list (`lookup`: its container) exactly what `rows` say.
+
+    Items are matched by position (statements by slug) and written only when they
+    differ; children are synced the same way, recursively; extra rows are removed.
+    """
+    model = section.model
     kept = []
     for position, row in enumerate(rows):
-        obj = upsert(report, model, {**parent_lookup, "position": position}, row_values(model, row))
+        row = row if isinstance(row, dict) else {"text": str(row)}
+        values = row_values(model, row, drop=section.parent_fields)
+        refs, many = _ref_values(section, row, publications, profile, report)
+        values.update(refs)
+        if section.sync_key == "position":
+            key = {**lookup, "position": position}
+        else:
+            key = {**lookup, section.sync_key: row[section.sync_key]}
+            values = {k: v for k, v in values.items() if k != section.sync_key} | {"position": position}
+        obj = upsert(report, model, key, values)
+        for name, pks in many.items():
+            if set(getattr(obj, name).values_list("pk", flat=True)) != pks:
+                getattr(obj, name).set(pks)
+        for child, parent in registry.children(section):
+            if child.key == section.key and inside == section.key:
+                continue  # sub-bullets have no sub-bullets
+            child_lookup = {parent.field: obj}
+            if child.has_profile:
+                child_lookup["profile"] = profile
+            for other in child.parents:
+                if other.field != parent.field:
+                    # A sub-bullet shares its bullet's owner; a project of a position is not stand-alone.
+                    child_lookup[other.field] = getattr(obj, other.field) if child is section else None
+            sync_items(
+                report, child, row.get(parent.doc_key) or [], publications,
+                profile=profile, lookup=child_lookup, inside=section.key,
+            )  # fmt: skip
         kept.append(obj.pk)
-    _prune(report, model.objects.filter(**parent_lookup), kept)
+    _prune(report, model.objects.filter(**lookup), kept)
     return kept
-
-
-def _sync_highlights(report, owner_field, owner, rows):
-    kept = []
-    for position, row in enumerate(rows):
-        parent = upsert(
-            report, Highlight, {owner_field: owner, "parent": None, "position": position},
-            {"label": row.get("label", ""), "text": row.get("text", "")},
-        )
-        kept.append(parent.pk)
-        for child_position, child in enumerate(row.get("children", [])):
-            obj = upsert(
-                report, Highlight, {owner_field: owner, "parent": parent, "position": child_position},
-                {"label": child.get("label", ""), "text": child.get("text", "")},
-            )
-            kept.append(obj.pk)
-    _prune(report, Highlight.objects.filter(**{owner_field: owner}), kept)
-
-
-def _sync_projects(report, profile, experience, rows, publications):
-    kept = []
-    for position, row in enumerate(rows):
-        project = upsert(
-            report, Project, {"profile": profile, "experience": experience, "position": position},
-            row_values(Project, row),
-        )
-        wanted = {publications[key].pk for key in row.get("publications", []) if key in publications}
-        missing = [key for key in row.get("publications", []) if key not in publications]
-        if missing:
-            report.warn(f"project {row.get('title')!r}: unknown publication(s) {', '.join(missing)}")
-        if set(project.related_publications.values_list("pk", flat=True)) != wanted:
-            project.related_publications.set(wanted)
-        _sync_highlights(report, "project", project, row.get("highlights", []))
-        kept.append(project.pk)
-    _prune(report, Project.objects.filter(profile=profile, experience=experience), kept)
 
 
 def sync_profile(report, data, publications, *, profile=None, fields=None):
@@ -254,54 +239,9 @@ def sync_profile(report, data, publications, *, profile=None, fields=None):
     scalar = {k: v for k, v in data.items() if k in fields and k != "slug"}
     lookup = {"pk": profile.pk} if profile is not None else {"slug": data["slug"]}
     profile = upsert(report, Profile, lookup, row_values(Profile, scalar))
-
-    for key, model in SIMPLE_SECTIONS:
-        _sync_list(report, model, {"profile": profile}, data.get(key, []))
-
-    experience_ids = []
-    for position, row in enumerate(data.get("experience", [])):
-        exp = upsert(report, Experience, {"profile": profile, "position": position}, row_values(Experience, row))
-        _sync_highlights(report, "experience", exp, row.get("highlights", []))
-        _sync_projects(report, profile, exp, row.get("projects", []), publications)
-        experience_ids.append(exp.pk)
-    _prune(report, Experience.objects.filter(profile=profile), experience_ids)
-    _sync_projects(report, profile, None, data.get("projects", []), publications)
-
-    kept = []
-    for position, row in enumerate(data.get("open_source", [])):
-        entry = upsert(
-            report, OpenSourceContribution, {"profile": profile, "position": position},
-            row_values(OpenSourceContribution, row),
-        )
-        _sync_highlights(report, "open_source", entry, row.get("highlights", []))
-        kept.append(entry.pk)
-    _prune(report, OpenSourceContribution.objects.filter(profile=profile), kept)
-
-    kept = []
-    for position, row in enumerate(data.get("talks", [])):
-        values = row_values(Talk, row)
-        values["publication"] = publications.get(row.get("publication"))
-        talk = upsert(report, Talk, {"profile": profile, "position": position}, values)
-        _sync_list(report, TalkDelivery, {"talk": talk}, row.get("deliveries", []))
-        kept.append(talk.pk)
-    _prune(report, Talk.objects.filter(profile=profile), kept)
-
-    kept = []
-    for position, row in enumerate(data.get("press", [])):
-        values = row_values(PressItem, row)
-        values["publication"] = publications.get(row.get("publication"))
-        values["project"] = (
-            Project.objects.filter(profile=profile, experience=None, title=row["project"]).first()
-            if row.get("project") else None
-        )
-        kept.append(upsert(report, PressItem, {"profile": profile, "position": position}, values).pk)
-    _prune(report, PressItem.objects.filter(profile=profile), kept)
-
-    kept = []
-    for position, row in enumerate(data.get("statements", [])):
-        values = {**row_values(Statement, _without(row, "slug")), "position": position}
-        kept.append(upsert(report, Statement, {"profile": profile, "slug": row["slug"]}, values).pk)
-    _prune(report, Statement.objects.filter(profile=profile), kept)
+    for section in registry.top_level():
+        top = {"profile": profile, **{p.field: None for p in section.parents}}
+        sync_items(report, section, data.get(section.doc_key) or [], publications, profile=profile, lookup=top)
     return profile
 
 
@@ -384,25 +324,22 @@ def _row(obj, *, keep=()):
     return out
 
 
-def _highlights(owner):
-    rows = list(owner.highlights.all())
-    parents = sorted((h for h in rows if h.parent_id is None), key=lambda h: (h.position, h.pk))
-    out = []
-    for parent in parents:
-        children = sorted((h for h in rows if h.parent_id == parent.pk), key=lambda h: (h.position, h.pk))
-        out.append({
-            "label": parent.label, "text": parent.text,
-            "children": [{"label": c.label, "text": c.text} for c in children],
-        })  # fmt: skip
+def item_document(section, item, *, inside=None):
+    """One item as the native document writes it, with its children nested."""
+    out = _row(item)
+    for ref in section.refs:
+        if ref.attr:
+            out[ref.doc_key] = sorted(getattr(related, ref.by) for related in getattr(item, ref.attr, []))
+        else:
+            related = getattr(item, ref.field)
+            out[ref.doc_key] = getattr(related, ref.by) if related is not None else None
+    for child, parent in registry.children(section):
+        if child.key == section.key and inside == section.key:
+            continue
+        out[parent.doc_key] = [
+            item_document(child, nested, inside=section.key) for nested in getattr(item, parent.attr, [])
+        ]
     return out
-
-
-def _project(project):
-    return {
-        **_row(project),
-        "highlights": _highlights(project),
-        "publications": [p.citation_key for p in project.related_publications.order_by("citation_key")],
-    }
 
 
 def export_profile_document(profile, *, user=None):
@@ -410,49 +347,21 @@ def export_profile_document(profile, *, user=None):
 
     For the owner or a lab admin: everything (private items and statements included);
     for anyone else: the public page's content (members also see members-only items).
+    It reads the same selector as the profile page (profiles.selectors.profile_page).
     """
+    from .selectors import profile_page
+
     if not permissions.can_view_profile(user, profile):
         raise PermissionDenied("You may not see this profile.")
+    page = profile_page(user, profile.slug)
     everything = permissions.can_edit_profile(user, profile)
-    visible = permissions.item_filter(user, profile)
     doc = {"format": FORMAT, "version": VERSION}
     for name in PROFILE_FIELDS:
         if not everything and name in {"published", "display_order"}:
             continue
         doc[name] = _plain(getattr(profile, name))
-    doc["links"] = [_row(link) for link in profile.links.order_by("position", "pk")]
-    for key, model in SIMPLE_SECTIONS[1:]:
-        doc[key] = [_row(item) for item in model.objects.filter(visible, profile=profile).order_by("position", "pk")]
-
-    experience = Experience.objects.filter(visible, profile=profile).order_by("position", "pk")
-    doc["experience"] = []
-    for exp in experience.prefetch_related("highlights"):
-        projects = exp.projects.filter(visible).order_by("position", "pk").prefetch_related(
-            "highlights", "related_publications"
-        )
-        doc["experience"].append({**_row(exp), "highlights": _highlights(exp),
-                                  "projects": [_project(p) for p in projects]})
-    projects = Project.objects.filter(visible, profile=profile, experience=None).order_by("position", "pk")
-    doc["projects"] = [_project(p) for p in projects.prefetch_related("highlights", "related_publications")]
-    open_source = OpenSourceContribution.objects.filter(visible, profile=profile).order_by("position", "pk")
-    doc["open_source"] = [{**_row(o), "highlights": _highlights(o)} for o in open_source.prefetch_related("highlights")]
-    talks = Talk.objects.filter(visible, profile=profile).order_by("position", "pk").select_related("publication")
-    doc["talks"] = [
-        {**_row(t), "publication": t.publication.citation_key if t.publication else None,
-         "deliveries": [_row(d) for d in t.deliveries.order_by("position", "pk")]}
-        for t in talks.prefetch_related("deliveries")
-    ]  # fmt: skip
-    press = PressItem.objects.filter(visible, profile=profile).order_by("position", "pk")
-    doc["press"] = [
-        {**_row(p), "publication": p.publication.citation_key if p.publication else None,
-         "project": p.project.title if p.project else None}
-        for p in press.select_related("publication", "project")
-    ]  # fmt: skip
-    statements = permissions.visible_statements(user, profile).order_by("position", "pk")
-    doc["statements"] = [
-        {"kind": s.kind, "title": s.title, "slug": s.slug, "body": s.body, "visibility": s.visibility}
-        for s in statements
-    ]
+    for section in registry.top_level():
+        doc[section.doc_key] = [item_document(section, item) for item in page.section_items(section)]
     doc["publications"] = export_publications(Publication.objects.for_profile(profile))
     return doc
 

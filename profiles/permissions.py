@@ -55,11 +55,17 @@ def can_view_profile(user, profile):
     return profile.published or can_edit_profile(user, profile)
 
 
+def levels_for(user, profile):
+    """Visibility levels of `profile`'s items that `user` may read (None: all of them)."""
+    if can_edit_profile(user, profile):
+        return None
+    return visible_levels(user)
+
+
 def item_filter(user, profile):
     """Q() that keeps the section items of `profile` this user may read."""
-    if can_edit_profile(user, profile):
-        return Q()
-    return Q(visibility__in=visible_levels(user))
+    levels = levels_for(user, profile)
+    return Q() if levels is None else Q(visibility__in=levels)
 
 
 def can_view_item(user, item):
@@ -126,20 +132,18 @@ def can_delete_publication(user, publication):
 
 # --- Editing: which profile an object belongs to, and who may change it ----------------
 #
-# Every editable object hangs off exactly one profile. PROFILE_PATHS gives the ORM path(s)
-# from a model to that profile, so that views can fetch "this id, but only if it belongs
-# to a profile the user may edit" in one query (a forged id then simply is not found).
-
-PROFILE_PATHS = {
-    "profile": ("pk",),
-    "highlight": ("experience__profile", "project__profile", "open_source__profile"),
-    "talkdelivery": ("talk__profile",),
-    "authorship": ("profile",),
-}
+# Every editable object hangs off exactly one profile; the section registry
+# (profiles/sections.py) knows the ORM path(s) from each model to it, so that views can
+# fetch "this id, but only if it belongs to a profile the user may edit" in one query
+# (a forged id then simply is not found).
 
 
 def profile_paths(model):
-    return PROFILE_PATHS.get(model._meta.model_name, ("profile",))
+    from . import sections
+
+    if model._meta.model_name == "profile":
+        return ("pk",)
+    return sections.profile_paths(model)
 
 
 def belongs_to(model, profile):

@@ -6,33 +6,37 @@ so that the number of SQL queries of a page does not grow with the amount of con
 filtered through profiles.permissions: a visitor only ever receives public items.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Prefetch, Q, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils import timezone
 
-from publications.models import Authorship, Publication
+from publications.models import Publication
+from publications.selectors import (  # noqa: F401  (the public site's views read them from here too)
+    LATEST_ON_HOME,
+    authorships_prefetch,
+    latest_publications,
+    publications_of,
+    publications_with_authors,
+)
 
 from . import permissions
+from . import sections as registry
 from .models import (
-    Award,
-    Education,
     Experience,
-    FocusTheme,
     Highlight,
     Lab,
     NewsItem,
     OpenSourceContribution,
-    PressItem,
     Profile,
     ProfileLink,
     Project,
-    Service,
-    Skill,
     Statement,
     Talk,
     TalkDelivery,
@@ -41,32 +45,6 @@ from .models import (
 
 # How many publications the profile page shows when none is marked "selected".
 RECENT_PUBLICATIONS_ON_PROFILE = 10
-LATEST_ON_HOME = 6
-
-# Only the columns an author line needs from a linked member (not their whole bio).
-AUTHOR_PROFILE_FIELDS = ("profile__slug", "profile__published", "profile__full_name")
-
-
-def authorships_prefetch():
-    return Prefetch(
-        "authorships",
-        queryset=Authorship.objects.select_related("profile")
-        .only(
-            "publication_id",
-            "position",
-            "name",
-            "equal_contribution",
-            "corresponding",
-            "selected",
-            "profile_id",
-            *AUTHOR_PROFILE_FIELDS,
-        )
-        .order_by("position"),
-    )
-
-
-def publications_with_authors():
-    return Publication.objects.prefetch_related(authorships_prefetch())
 
 
 # --------------------------------------------------------------------------- lab
@@ -78,43 +56,20 @@ def current_lab():
 
 # --------------------------------------------------------------------------- flat sections
 #
-# The simple sections of a profile (links, focus themes, news, education, service,
-# awards, press, skills) live in eight tables. Fetching them one query each would make
-# the profile page cost twenty queries; instead one UNION ALL query reads them all, every
-# column cast to text so the branches line up on SQLite and PostgreSQL alike, and the
-# rows are turned back into (unsaved-looking) model instances with their own field types.
+# The simple sections of a profile (those the registry marks `flat`: links, focus
+# themes, news, education, service, awards, press, skills) live in eight tables.
+# Fetching them one query each would make the profile page cost twenty queries; instead
+# one UNION ALL query reads them all, every column cast to text so the branches line up
+# on SQLite and PostgreSQL alike, and the rows are turned back into model instances
+# with their own field types.
 
-FLAT_SECTIONS = {
-    "links": (ProfileLink, ["kind", "label", "url", "position"]),
-    "focus_themes": (FocusTheme, ["title", "body", "position"]),
-    "news": (NewsItem, ["date", "body", "position"]),
-    "education": (
-        Education,
-        [
-            "institution",
-            "degree",
-            "programme",
-            "location",
-            "gpa",
-            "gpa_scale",
-            "rank",
-            "rank_of",
-            "advisor",
-            "advisor_url",
-            "thesis_title",
-            "note",
-            "start_date",
-            "end_date",
-            "is_current",
-            "position",
-        ],
-    ),
-    "service": (Service, ["role", "role_detail", "venue", "year", "note", "position"]),
-    "awards": (Award, ["title", "awarding_body", "year", "period", "role", "note", "position"]),
-    "press": (PressItem, ["outlet", "title", "url", "date", "position"]),
-    "skills": (Skill, ["category", "name", "level", "keywords", "position"]),
-}
-_WIDTH = max(len(fields) for _, fields in FLAT_SECTIONS.values())
+
+def _flat_columns(model):
+    return [f for f in model._meta.concrete_fields if f.name not in ("id", "profile")]
+
+
+FLAT_SECTIONS = [s for s in registry.SECTIONS if s.flat]
+_WIDTH = max(len(_flat_columns(s.model)) for s in FLAT_SECTIONS)
 
 
 def _from_text(model_field, value):
@@ -124,35 +79,38 @@ def _from_text(model_field, value):
         return str(value).lower() in {"1", "t", "true"}
     if isinstance(model_field, models.DecimalField):
         return Decimal(value).quantize(Decimal(1).scaleb(-model_field.decimal_places))
-    if isinstance(model_field, models.IntegerField):
+    if isinstance(model_field, models.IntegerField | models.ForeignKey):
         return int(value)
+    if isinstance(model_field, models.DateTimeField):
+        moment = model_field.to_python(value)
+        return timezone.make_aware(moment, datetime.UTC) if timezone.is_naive(moment) else moment
     return value
 
 
-def _flat_sections(profile, keep):
+def _flat_sections(profile, levels):
     branches = []
-    for name, (model, fields) in FLAT_SECTIONS.items():
-        qs = model.objects.filter(profile=profile)
-        if any(f.name == "visibility" for f in model._meta.fields):
-            qs = qs.filter(keep)
-        columns = {"c_section": Value(name, output_field=TextField()), "c_id": Cast("pk", TextField())}
+    for section in FLAT_SECTIONS:
+        columns_of = _flat_columns(section.model)
+        qs = section.model.objects.filter(profile=profile).filter(registry.visible_q(section, levels))
+        columns = {"c_section": Value(section.doc_key, output_field=TextField()), "c_id": Cast("pk", TextField())}
         for i in range(_WIDTH):
             columns[f"c{i}"] = (
-                Cast(fields[i], TextField()) if i < len(fields) else Value(None, output_field=TextField())
-            )
+                Cast(columns_of[i].attname, TextField()) if i < len(columns_of)
+                else Value(None, output_field=TextField())
+            )  # fmt: skip
         branches.append(qs.order_by().annotate(**columns).values_list(*columns))
     rows = branches[0].union(*branches[1:], all=True)
+    by_key = {s.doc_key: s for s in FLAT_SECTIONS}
     found = defaultdict(list)
-    for section, pk, *values in rows:
-        model, fields = FLAT_SECTIONS[section]
+    for doc_key, pk, *values in rows:
+        model = by_key[doc_key].model
         kwargs = {
-            name: _from_text(model._meta.get_field(name), value)
-            for name, value in zip(fields, values, strict=False)
+            f.attname: _from_text(f, value) for f, value in zip(_flat_columns(model), values, strict=False)
         }
-        found[section].append(model(pk=int(pk), profile_id=profile.pk, **kwargs))
+        found[doc_key].append(model(pk=int(pk), profile_id=profile.pk, **kwargs))
     for items in found.values():
         items.sort(key=lambda item: (item.position, item.pk))
-    return {name: found.get(name, []) for name in FLAT_SECTIONS}
+    return {s.doc_key: found.get(s.doc_key, []) for s in FLAT_SECTIONS}
 
 
 # --------------------------------------------------------------------------- profile page
@@ -160,25 +118,33 @@ def _flat_sections(profile, keep):
 
 @dataclass
 class ProfilePage:
-    """Everything the profile and CV pages show, already filtered for the viewer."""
+    """Everything the profile and CV pages show, already filtered for the viewer.
+
+    The items of each section are `page.<doc_key>` (page.education, page.projects …, see
+    profiles/sections.py); nested items hang on their container under the registry's
+    `Parent.attr` (experience.project_list, project.highlight_list, talk.delivery_list …).
+    The public page, the CV, the API's profile detail and the native export all read it.
+    """
 
     profile: Profile
-    links: list = field(default_factory=list)
-    focus_themes: list = field(default_factory=list)
-    news: list = field(default_factory=list)
-    education: list = field(default_factory=list)
-    experience: list = field(default_factory=list)
-    projects: list = field(default_factory=list)  # stand-alone ("Systems I've built")
-    open_source: list = field(default_factory=list)
-    talks: list = field(default_factory=list)
-    service: list = field(default_factory=list)
-    awards: list = field(default_factory=list)
-    press: list = field(default_factory=list)
-    skills: list = field(default_factory=list)
+    items: dict = field(default_factory=dict)  # doc_key -> [items]
     publications: list = field(default_factory=list)
     publication_count: int = 0
     publications_are_selected: bool = False
-    statements: list = field(default_factory=list)
+
+    def __getattr__(self, name):
+        items = self.__dict__.get("items", {})
+        if name in registry.BY_DOC_KEY and registry.BY_DOC_KEY[name].standalone:
+            return items.get(name, [])
+        raise AttributeError(name)
+
+    def section_items(self, section):
+        return self.items.get(section.doc_key, [])
+
+    @property
+    def listed_statements(self):
+        """Statements the page lists (link-shared ones are only reached through their link)."""
+        return [s for s in self.items.get("statements", []) if s.visibility != Statement.Visibility.LINK]
 
     @property
     def service_groups(self):
@@ -198,26 +164,30 @@ class ProfilePage:
         return [link for link in self.links if link.kind != ProfileLink.Kind.EMAIL]
 
 
-def _get_viewable_profile(user, slug):
+def viewable_profile(user, slug):
+    """The profile `user` may see, or 404 (unpublished profiles are hidden from visitors)."""
     profile = Profile.objects.filter(slug=slug).first()
     if profile is None or not permissions.can_view_profile(user, profile):
         raise Http404("No such profile.")
     return profile
 
 
-def _attach_highlights(profile, owners):
-    """One query for every highlight of the profile, nested in Python.
+def _visible(model, profile, levels):
+    section = registry.for_model(model)
+    return model._default_manager.filter(permissions.belongs_to(model, profile)).filter(
+        registry.visible_q(section, levels)
+    )
 
-    `owners` maps ("project"|"experience"|"open_source", pk) to the visible owner;
-    highlights of hidden owners are dropped.
+
+def _attach_highlights(profile, levels, owners):
+    """One query for every highlight the viewer may see, nested in Python.
+
+    `owners` maps ("project"|"experience"|"open_source", pk) to the owner shown.
     """
     for owner in owners.values():
         owner.highlight_list = []
-    rows = Highlight.objects.filter(
-        Q(project__profile=profile) | Q(experience__profile=profile) | Q(open_source__profile=profile)
-    ).order_by("position", "id")
     by_id = {}
-    for h in rows:
+    for h in _visible(Highlight, profile, levels).order_by("position", "id"):
         h.child_list = []
         by_id[h.pk] = h
     for h in by_id.values():
@@ -233,16 +203,13 @@ def _attach_highlights(profile, owners):
             if h.experience_id
             else ("open_source", h.open_source_id)
         )
-        owner = owners.get(key)
-        if owner is not None:
-            owner.highlight_list.append(h)
+        owners[key].highlight_list.append(h)
 
 
-def _projects(profile, keep):
+def _projects(profile, levels):
     """Every visible project with its related publications, in one query (LEFT JOIN)."""
     rows = (
-        Project.objects.filter(profile=profile)
-        .filter(keep)
+        _visible(Project, profile, levels)
         .annotate(
             rp_key=F("related_publications__citation_key"),
             rp_title=F("related_publications__title"),
@@ -268,11 +235,11 @@ def _projects(profile, keep):
     return list(projects.values())
 
 
-def _talks(profile, keep):
+def _talks(profile, levels):
     """Talks with every delivery, in one query (LEFT JOIN on deliveries)."""
     rows = (
-        Talk.objects.filter(profile=profile)
-        .filter(keep)
+        _visible(Talk, profile, levels)
+        .select_related("publication")
         .annotate(
             d_id=F("deliveries__id"),
             d_event=F("deliveries__event"),
@@ -280,6 +247,7 @@ def _talks(profile, keep):
             d_is_virtual=F("deliveries__is_virtual"),
             d_date=F("deliveries__date"),
             d_url=F("deliveries__url"),
+            d_position=F("deliveries__position"),
         )
         .order_by("position", "id", "deliveries__position", "deliveries__date", "deliveries__id")
     )
@@ -298,9 +266,20 @@ def _talks(profile, keep):
                     is_virtual=row.d_is_virtual,
                     date=row.d_date,
                     url=row.d_url,
+                    position=row.d_position,
                 )
             )
     return list(talks.values())
+
+
+def _attach_press_refs(page, projects):
+    """Press items name a project (already read) and a paper (one query, only if any)."""
+    by_id = {p.pk: p for p in projects}
+    wanted = {item.publication_id for item in page.press if item.publication_id}
+    papers = Publication.objects.only("citation_key", "title").in_bulk(wanted) if wanted else {}
+    for item in page.press:
+        item.project = by_id.get(item.project_id)
+        item.publication = papers.get(item.publication_id)
 
 
 def _profile_publications(profile, selected_first):
@@ -328,47 +307,45 @@ def profile_page(user, slug, *, all_publications=False):
 
     Queries: 1 profile, 2 the flat sections (UNION ALL), 3 experience, 4 projects with
     related publications, 5 highlights, 6 open source, 7 talks with deliveries, 8 the
-    member's publications, 9 their authors, 10 statements. (Plus the lab, read by the
-    context processor.) Permission checks for a logged-in viewer add their own.
+    member's publications, 9 their authors, 10 statements (+1 when a press item names a
+    paper). (Plus the lab, read by the context processor.) Permission checks for a
+    logged-in viewer add their own.
     """
-    profile = _get_viewable_profile(user, slug)
-    keep = permissions.item_filter(user, profile)
-    page = ProfilePage(profile=profile, **_flat_sections(profile, keep))
+    profile = viewable_profile(user, slug)
+    levels = permissions.levels_for(user, profile)
+    page = ProfilePage(profile=profile, items=_flat_sections(profile, levels))
 
-    page.experience = list(Experience.objects.filter(profile=profile).filter(keep))
-    page.open_source = list(OpenSourceContribution.objects.filter(profile=profile).filter(keep))
-    experience_by_id = {e.pk: e for e in page.experience}
-    for exp in page.experience:
+    experience = list(_visible(Experience, profile, levels))
+    open_source = list(_visible(OpenSourceContribution, profile, levels))
+    experience_by_id = {e.pk: e for e in experience}
+    for exp in experience:
         exp.project_list = []
-    owners = {("experience", e.pk): e for e in page.experience}
-    owners.update({("open_source", o.pk): o for o in page.open_source})
-    for project in _projects(profile, keep):
+    owners = {("experience", e.pk): e for e in experience}
+    owners.update({("open_source", o.pk): o for o in open_source})
+    projects = _projects(profile, levels)
+    standalone = []
+    for project in projects:
         if project.experience_id is None:
-            page.projects.append(project)
-        elif project.experience_id in experience_by_id:
-            experience_by_id[project.experience_id].project_list.append(project)
+            standalone.append(project)
         else:
-            continue  # inside a position the viewer may not see
+            experience_by_id[project.experience_id].project_list.append(project)
         owners[("project", project.pk)] = project
-    _attach_highlights(profile, owners)
+    _attach_highlights(profile, levels, owners)
+    page.items.update(experience=experience, projects=standalone, open_source=open_source)
+    page.items["talks"] = _talks(profile, levels)
+    _attach_press_refs(page, projects)
 
-    page.talks = _talks(profile, keep)
     page.publications, page.publication_count, page.publications_are_selected = _profile_publications(
         profile, selected_first=not all_publications
     )
-    page.statements = list(
-        permissions.visible_statements(user, profile).exclude(visibility=Statement.Visibility.LINK)
-    )
+    page.items["statements"] = list(_visible(Statement, profile, levels))
     return page
 
 
 def member_publications(user, slug):
     """(profile, all their publications with authors): 3 queries."""
-    profile = _get_viewable_profile(user, slug)
-    pubs = list(
-        publications_with_authors().filter(authorships__profile=profile).order_by("-year", "-month", "title")
-    )
-    return profile, pubs
+    profile = viewable_profile(user, slug)
+    return profile, list(publications_of(profile))
 
 
 # --------------------------------------------------------------------------- directory and home
@@ -431,81 +408,6 @@ def latest_news(limit=LATEST_ON_HOME, profile=None):
     return list(qs.order_by("-date", "-updated_at", "-id")[:limit])
 
 
-def latest_publications(limit=LATEST_ON_HOME):
-    return list(publications_with_authors().order_by("-year", "-month", "-created_at")[:limit])
-
-
-# --------------------------------------------------------------------------- publications
-
-
-@dataclass
-class PublicationFilters:
-    q: str = ""
-    kind: str = ""
-    year: int | None = None
-    member: str = ""
-
-    @classmethod
-    def from_query(cls, params):
-        kind = params.get("type", "").strip()
-        year = params.get("year", "").strip()
-        return cls(
-            q=params.get("q", "").strip()[:200],
-            kind=kind if kind in Publication.Kind.values else "",
-            year=int(year) if year.isdigit() and len(year) == 4 else None,
-            member=params.get("member", "").strip()[:80],
-        )
-
-    @property
-    def active(self):
-        return bool(self.q or self.kind or self.year or self.member)
-
-
-def publication_list(filters):
-    """Publications matching `filters`, with their authors: 2 queries."""
-    qs = publications_with_authors()
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.member:
-        qs = qs.filter(
-            pk__in=Authorship.objects.filter(profile__slug=filters.member, profile__published=True).values(
-                "publication_id"
-            )
-        )
-    if filters.q:
-        qs = qs.filter(
-            Q(title__icontains=filters.q)
-            | Q(venue__icontains=filters.q)
-            | Q(venue_short__icontains=filters.q)
-            | Q(pk__in=Authorship.objects.filter(name__icontains=filters.q).values("publication_id"))
-        )
-    return list(qs.order_by("-year", "-month", "title"))
-
-
-def publication_filter_choices():
-    """(years, members) for the filter form: 2 queries."""
-    years = list(
-        Publication.objects.exclude(year=None).order_by("-year").values_list("year", flat=True).distinct()
-    )
-    members = list(
-        Profile.objects.published()
-        .filter(pk__in=Authorship.objects.exclude(profile=None).values("profile_id"))
-        .order_by("full_name")
-        .values_list("slug", "full_name")
-    )
-    return years, members
-
-
-def publication_detail(key):
-    """One publication with its authors (2 queries), or 404."""
-    publication = publications_with_authors().filter(citation_key=key).first()
-    if publication is None:
-        raise Http404("No such publication.")
-    return publication
-
-
 # --------------------------------------------------------------------------- feeds and sitemap
 
 
@@ -519,62 +421,3 @@ def public_statements():
         .select_related("profile")
         .only("slug", "updated_at", "title", "profile__slug")
     )
-
-
-# --------------------------------------------------------------------------- older helpers
-# Kept for other interfaces (API, self-editing pages) that read a profile with prefetches.
-
-
-def _highlights():
-    return Prefetch(
-        "highlights",
-        queryset=Highlight.objects.filter(parent__isnull=True).prefetch_related(
-            Prefetch("children", queryset=Highlight.objects.order_by("position", "id"))
-        ),
-    )
-
-
-def profile_sections_prefetch(user, profile):
-    """Prefetch objects for every section, keeping only items `user` may read."""
-    keep = permissions.item_filter(user, profile)
-    projects = Project.objects.filter(keep).prefetch_related(
-        _highlights(), Prefetch("related_publications", queryset=publications_with_authors())
-    )
-    return [
-        "links",
-        Prefetch("focus_themes", queryset=FocusTheme.objects.filter(keep)),
-        Prefetch("news", queryset=NewsItem.objects.filter(keep)),
-        Prefetch("education", queryset=Education.objects.filter(keep)),
-        Prefetch(
-            "experience",
-            queryset=Experience.objects.filter(keep).prefetch_related(
-                _highlights(), Prefetch("projects", queryset=projects, to_attr="visible_projects")
-            ),
-        ),
-        Prefetch(
-            "projects", queryset=projects.filter(experience__isnull=True), to_attr="standalone_projects"
-        ),
-        Prefetch(
-            "open_source",
-            queryset=OpenSourceContribution.objects.filter(keep).prefetch_related(_highlights()),
-        ),
-        Prefetch("talks", queryset=Talk.objects.filter(keep).prefetch_related("deliveries")),
-        Prefetch("service", queryset=Service.objects.filter(keep)),
-        Prefetch("awards", queryset=Award.objects.filter(keep)),
-        Prefetch("press", queryset=PressItem.objects.filter(keep).select_related("publication", "project")),
-        Prefetch("skills", queryset=Skill.objects.filter(keep)),
-    ]
-
-
-def get_profile_for_page(user, slug):
-    """Fetch a profile a user may view, with every section they may read, or 404."""
-    profile = _get_viewable_profile(user, slug)
-    models.prefetch_related_objects([profile], *profile_sections_prefetch(user, profile))
-    return profile
-
-
-def profile_publications(profile, selected_only=False):
-    qs = publications_with_authors().filter(authorships__profile=profile)
-    if selected_only:
-        qs = qs.filter(authorships__profile=profile, authorships__selected=True)
-    return qs.distinct().order_by("-year", "-month", "title")

@@ -6,7 +6,6 @@ profiles.permissions), `_history_user` set so django-simple-history records who 
 even outside a request.
 """
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,104 +14,35 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from publications.models import Authorship, Publication
+from publications.models import Authorship
 
-from . import permissions, uploads
+from . import permissions, sections, uploads
 from .models import (
-    Highlight,
     Invitation,
     Profile,
     ProfileRedirect,
-    Project,
     Statement,
-    TalkDelivery,
     hash_token,
+)
+from .writing import (  # noqa: F401  (EditConflict and fingerprint are part of this module's interface)
+    EditConflict,
+    _apply,
+    _by,
+    _check_version,
+    _lock,
+    _require,
+    _save_validated,
+    fingerprint,
 )
 
 # ======================================================================================
 # Accounts, editing and lab administration (issue 6)
 # ======================================================================================
-
-
-class EditConflict(Exception):
-    """The object changed since the editor loaded it; nothing was saved."""
-
-    def __init__(self, current, changed_fields):
-        super().__init__("This item was changed by someone else since you opened it.")
-        self.current = current
-        self.changed_fields = changed_fields
-
-
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
-
-
-def _by(obj, actor):
-    # django-simple-history reads this attribute before the request's user.
-    obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    return obj
-
-
-# --- Optimistic concurrency ----------------------------------------------------------
-
-FINGERPRINT_SKIP = {"id", "position", "updated_at", "created_at", "title_normalised", "selected"}
-
-
-def fingerprint_values(obj):
-    return {
-        f.attname: getattr(obj, f.attname)
-        for f in obj._meta.concrete_fields
-        if f.attname not in FINGERPRINT_SKIP
-    }
-
-
-def fingerprint(obj):
-    """A short digest of an object's content; editing forms carry it as a hidden field.
-
-    Position and timestamps are left out so reordering does not turn into a conflict.
-    """
-    raw = repr(sorted((k, str(v)) for k, v in fingerprint_values(obj).items()))
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
-
-
-def _lock(obj):
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-
-
-def _check_version(locked, version, changes):
-    """Refuse the save if `locked` (the row as stored now) differs from what the form saw.
-
-    Without a version (an API client that does not send one) the save goes through.
-    """
-    if not version or version == fingerprint(locked):
-        return
-    changed = [name for name in changes if hasattr(locked, name)]
-    raise EditConflict(locked, changed)
-
-
-def _apply(obj, changes):
-    m2m = {}
-    for name, value in changes.items():
-        field = obj._meta.get_field(name)
-        if field.many_to_many:
-            m2m[name] = value
-        else:
-            setattr(obj, field.attname if field.is_relation and not hasattr(value, "pk") else name, value)
-    return m2m
-
-
-def _save_validated(obj, actor, m2m=None, exclude=None):
-    obj.full_clean(exclude=exclude, validate_unique=True)
-    _by(obj, actor).save()
-    for name, value in (m2m or {}).items():
-        getattr(obj, name).set(value)
-    return obj
 
 
 # --- Profile fields --------------------------------------------------------------------
@@ -164,25 +94,12 @@ def profile_remove_avatar(*, actor, profile):
     return locked
 
 
-# --- Section items (generic: driven by profiles/editing/registry.py) --------------------
+# --- Section items (generic: driven by the section registry, profiles/sections.py) -------
 
 
 def _siblings(model, item):
-    """The rows an item is ordered among."""
-    if model is Highlight:
-        if item.parent_id:
-            return Highlight.objects.filter(parent_id=item.parent_id)
-        return Highlight.objects.filter(
-            project_id=item.project_id,
-            experience_id=item.experience_id,
-            open_source_id=item.open_source_id,
-            parent__isnull=True,
-        )
-    if model is TalkDelivery:
-        return TalkDelivery.objects.filter(talk_id=item.talk_id)
-    if model is Project:
-        return Project.objects.filter(profile_id=item.profile_id, experience_id=item.experience_id)
-    return model._default_manager.filter(profile_id=item.profile_id)
+    """The rows an item is ordered among (its container's, per the section registry)."""
+    return model._default_manager.filter(sections.siblings_q(item))
 
 
 def section_item_create(*, actor, profile, model, values, parent=None, parent_field=None):
@@ -197,11 +114,11 @@ def section_item_create(*, actor, profile, model, values, parent=None, parent_fi
             item.profile = profile
         if parent_field and parent_field != "profile":
             setattr(item, parent_field, parent)
-        if model is Highlight and isinstance(parent, Highlight):
+        if isinstance(parent, model):
             # A sub-bullet belongs to the same entry as its bullet.
-            item.project_id = parent.project_id
-            item.experience_id = parent.experience_id
-            item.open_source_id = parent.open_source_id
+            for other in sections.for_model(model).parents:
+                if other.field != parent_field:
+                    setattr(item, f"{other.field}_id", getattr(parent, f"{other.field}_id"))
         m2m = _apply(item, values)
         if isinstance(item, Statement) and not item.slug:
             item.slug = _free_statement_slug(profile, slugify(item.title)[:70] or "statement")
@@ -256,6 +173,35 @@ def section_item_move(*, actor, item, direction):
     return locked
 
 
+def section_items_reorder(*, actor, profile, model, order):
+    """Put the items of one list (every id of it, once each) in the order given.
+
+    `order` must name exactly the items of one list of `profile` (a section's, or one
+    container's: the highlights of one entry, the deliveries of one talk …).
+    """
+    if len(set(order)) != len(order):
+        raise ValidationError({"order": ["An id appears more than once."]})
+    _require(permissions.can_edit_profile(actor, profile))
+    with transaction.atomic():
+        rows = {
+            row.pk: row
+            for row in model._default_manager.filter(permissions.belongs_to(model, profile), pk__in=order)
+            .select_for_update(of=("self",))
+        }
+        missing = [pk for pk in order if pk not in rows]
+        if missing:
+            raise ValidationError({"order": [f"Not items of this list: {missing}."]})
+        group = set(_siblings(model, rows[order[0]]).values_list("pk", flat=True))
+        if group != set(order):
+            raise ValidationError({"order": ["Give every item of one list (and only those), in the new order."]})
+        for position, pk in enumerate(order):
+            row = rows[pk]
+            if row.position != position:
+                row.position = position
+                _by(row, actor).save(update_fields=["position"])
+    return order
+
+
 def history_restore(*, actor, item, history_id):
     """Put an item back as it was in one of its historical versions (recorded as a new change)."""
     model = type(item)
@@ -300,134 +246,6 @@ def statement_share_link_revoke(*, actor, statement):
         if locked.visibility == Statement.Visibility.LINK:
             locked.visibility = Statement.Visibility.PRIVATE
         _by(locked, actor).save(update_fields=["share_token", "visibility", "updated_at"])
-    return locked
-
-
-# --- Publications of a member -----------------------------------------------------------
-
-
-def name_variants(profile):
-    """Ways a member's name appears in author lists (for claiming)."""
-    names = {profile.full_name.strip(), profile.native_name.strip()}
-    parts = profile.full_name.split()
-    if len(parts) >= 2:
-        names.add(f"{parts[-1]}, {' '.join(parts[:-1])}")
-        names.add(f"{parts[0][0]}. {' '.join(parts[1:])}")
-        names.add(f"{' '.join(parts[1:])} {parts[0]}")
-    return {n.casefold() for n in names if n}
-
-
-def claimable_authorships(profile):
-    """Unlinked author rows whose name matches the profile, on papers it is not on yet."""
-    variants = name_variants(profile)
-    q = Q(pk__in=[])
-    for variant in variants:
-        q |= Q(name__iexact=variant)
-    return (
-        Authorship.objects.filter(q, profile__isnull=True)
-        .exclude(publication__authorships__profile=profile)
-        .select_related("publication")
-        .order_by("-publication__year", "publication__title")
-    )
-
-
-def authorship_claim(*, actor, profile, authorship):
-    with transaction.atomic():
-        locked = _lock(authorship)
-        _require(permissions.can_claim_authorship(actor, locked, profile))
-        if locked.name.casefold() not in name_variants(profile):
-            raise PermissionDenied
-        if Authorship.objects.filter(publication_id=locked.publication_id, profile=profile).exists():
-            raise ValidationError("You are already an author of this publication.")
-        locked.profile = profile
-        _by(locked, actor).save(update_fields=["profile"])
-    return locked
-
-
-def authorship_unlink(*, actor, authorship):
-    with transaction.atomic():
-        locked = _lock(authorship)
-        _require(permissions.can_edit_authorship(actor, locked))
-        locked.profile = None
-        locked.selected = False
-        _by(locked, actor).save(update_fields=["profile", "selected"])
-    return locked
-
-
-def authorship_set_selected(*, actor, authorship, selected):
-    with transaction.atomic():
-        locked = _lock(authorship)
-        _require(permissions.can_edit_authorship(actor, locked))
-        locked.selected = bool(selected)
-        _by(locked, actor).save(update_fields=["selected"])
-    return locked
-
-
-def _write_authors(publication, authors, actor, profile=None):
-    """Replace the author list. `authors`: dicts with name, equal_contribution,
-    corresponding, is_self; existing rows keep their profile link when `id` is given."""
-    existing = {a.pk: a for a in publication.authorships.all()}
-    links = {}
-    for row in authors:
-        old = existing.get(row.get("id")) if row.get("id") else None
-        if row.get("id") and old is None:
-            raise PermissionDenied  # an author row of another publication
-        links[id(row)] = old.profile_id if old else None
-    if profile is not None:
-        selves = [row for row in authors if row.get("is_self")]
-        if len(selves) != 1:
-            raise ValidationError("Mark exactly one author as you.")
-        for row in authors:
-            if links[id(row)] == profile.pk:
-                links[id(row)] = None
-        links[id(selves[0])] = profile.pk
-    kept_selected = {a.profile_id: a.selected for a in existing.values() if a.profile_id}
-    for old in existing.values():
-        _by(old, actor).delete()
-    for position, row in enumerate(authors, start=1):
-        linked = links[id(row)]
-        author = Authorship(
-            publication=publication,
-            position=position,
-            name=row["name"].strip(),
-            equal_contribution=bool(row.get("equal_contribution")),
-            corresponding=bool(row.get("corresponding")),
-            profile_id=linked,
-            selected=bool(kept_selected.get(linked)) if linked else False,
-        )
-        author.full_clean(exclude=["publication"])
-        _by(author, actor).save()
-
-
-def publication_create(*, actor, profile, values, authors):
-    """Add a publication by hand, with `profile` as one of its (ordered) authors."""
-    _require(permissions.can_edit_profile(actor, profile))
-    if not authors:
-        raise ValidationError("Add at least one author.")
-    with transaction.atomic():
-        publication = Publication()
-        _apply(publication, values)
-        publication.full_clean(exclude=["citation_key"])
-        _by(publication, actor).save()
-        _write_authors(publication, authors, actor, profile=profile)
-        if not values.get("citation_key"):
-            publication.citation_key = publication.unique_citation_key()
-            _by(publication, actor).save(update_fields=["citation_key"])
-    return publication
-
-
-def publication_update(*, actor, publication, values, authors=None, version=None, profile=None):
-    with transaction.atomic():
-        locked = _lock(publication)
-        _require(permissions.can_edit_publication(actor, locked))
-        _check_version(locked, version, values)
-        _apply(locked, values)
-        locked.full_clean()
-        _by(locked, actor).save()
-        if authors is not None:
-            _write_authors(locked, authors, actor, profile=profile)
-            # Still an author after the edit, unless a lab admin did it.
-            _require(permissions.can_edit_publication(actor, locked))
     return locked
 
 

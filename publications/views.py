@@ -4,9 +4,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from profiles import selectors
 from profiles.cache import cache_public_page
 
+from . import selectors
 from .bibtex_export import publication_bibtex
 from .models import Publication
 

@@ -13,14 +13,9 @@ from rest_framework.validators import UniqueValidator
 
 from publications.models import Publication
 
-from .. import permissions
-from ..models import (
-    ApiToken,
-    Highlight,
-    Profile,
-    Statement,
-)
-from .sections import BY_KEY, PUBLICATION_FIELDS, SECTIONS
+from .. import permissions, sections
+from ..models import ApiToken, Profile, Statement
+from .sections import BY_KEY, SECTIONS
 
 READ_ONLY = ("id", "position")
 MAX_ID = 2**63 - 1  # the largest database id (bigint)
@@ -48,10 +43,15 @@ class SectionItemSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         profile = self.context.get("profile")
-        for name, rows in self.section.scoped.items():
+        for name, related_model in self.section.scoped.items():
             field = fields.get(name)
+            field = getattr(field, "child_relation", field)  # a many=True field wraps its child
             if field is not None and not field.read_only:
-                field.queryset = rows(profile) if profile is not None else field.queryset.none()
+                field.queryset = (
+                    sections.scoped_queryset(related_model, profile)
+                    if profile is not None
+                    else related_model._default_manager.none()
+                )
         return fields
 
 
@@ -69,22 +69,16 @@ def make_section_serializer(section):
         },
     )
     attrs = {"Meta": meta, "section": section, "__module__": __name__}
-    for name in PUBLICATION_FIELDS & set(section.fields):
-        many = name == "related_publications"
-        attrs[name] = serializers.SlugRelatedField(
-            slug_field="citation_key",
-            queryset=Publication.objects.all(),
-            many=many,
-            required=False,
-            allow_null=not many,
-            help_text="Citation key(s) of lab publications.",
-        )
-    if model is Highlight:
-        for name in section.parents:
-            attrs[name] = BoundedPrimaryKeyRelatedField(
-                queryset=model._meta.get_field(name).related_model._default_manager.all(),
+    for name, related_model in section.scoped.items():
+        if related_model is Publication:
+            many = model._meta.get_field(name).many_to_many
+            attrs[name] = serializers.SlugRelatedField(
+                slug_field="citation_key",
+                queryset=Publication.objects.all(),
+                many=many,
                 required=False,
-                allow_null=True,
+                allow_null=not many,
+                help_text="Citation key(s) of publications the profile is an author of.",
             )
     if model is Statement:
         return make_statement_serializer(attrs)
@@ -128,45 +122,59 @@ class ReorderSerializer(serializers.Serializer):
 
 
 # --- Profile detail (everything nested, as the caller may see it) -----------------------
+#
+# Read from the profile page's selector (profiles.selectors.profile_page), the same read
+# as the public page and the CV: nested lists come from the attributes it fills
+# (`Parent.attr`), related papers from the references it attached (`Ref.attr`).
 
 
-class HighlightChildSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Highlight
-        fields = ("id", "label", "text", "position")
+def _camel(key):
+    return "".join(part.title() for part in key.replace("-", "_").split("_"))
 
 
-class HighlightTreeSerializer(serializers.ModelSerializer):
-    children = HighlightChildSerializer(many=True, read_only=True)
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class NaturalKeysField(serializers.Field):
+    """Related rows (already read) written by a natural value, e.g. papers by citation key."""
 
-    class Meta:
-        model = Highlight
-        fields = ("id", "label", "text", "position", "children")
+    def __init__(self, by, **kwargs):
+        self.by = by
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return [getattr(row, self.by) for row in value]
 
 
-def _nested(section_key, name, extra_fields, **declared):
-    base = SERIALIZERS[section_key]
-    meta = type("Meta", (base.Meta,), {"fields": (*base.Meta.fields, *extra_fields)})
+_NESTED = {}
+
+
+def nested_serializer(section, *, inside=None):
+    """The serializer of `section`'s items with their children nested (one level of sub-bullets)."""
+    if (section.key, inside) not in _NESTED:
+        _NESTED[section.key, inside] = _make_nested(section, inside)
+    return _NESTED[section.key, inside]
+
+
+def _make_nested(section, inside):
+    base = SERIALIZERS[section.key]
+    declared, extra = {}, []
+    for child, parent in sections.children(section):
+        if child.key == section.key and inside == section.key:
+            continue  # sub-bullets have no sub-bullets
+        declared[parent.doc_key] = nested_serializer(child, inside=section.key)(
+            many=True, read_only=True, source=parent.attr
+        )
+        extra.append(parent.doc_key)
+    for ref in section.refs:
+        if ref.attr:
+            declared[ref.field] = NaturalKeysField(ref.by, source=ref.attr)
+    if not declared:
+        return base
+    meta = type("Meta", (base.Meta,), {"fields": (*base.Meta.fields, *extra)})
+    name = f"{_camel(section.key)}{'In' + _camel(inside) if inside else ''}NestedSerializer"
     return type(name, (base,), {"Meta": meta, "__module__": __name__, **declared})
 
 
-ProjectNestedSerializer = _nested(
-    "projects", "ProjectNestedSerializer", ("highlights",),
-    highlights=HighlightTreeSerializer(many=True, read_only=True),
-)  # fmt: skip
-ExperienceNestedSerializer = _nested(
-    "experience", "ExperienceNestedSerializer", ("highlights", "projects"),
-    highlights=HighlightTreeSerializer(many=True, read_only=True),
-    projects=ProjectNestedSerializer(many=True, read_only=True, source="visible_projects"),
-)  # fmt: skip
-OpenSourceNestedSerializer = _nested(
-    "open_source", "OpenSourceNestedSerializer", ("highlights",),
-    highlights=HighlightTreeSerializer(many=True, read_only=True),
-)  # fmt: skip
-TalkNestedSerializer = _nested(
-    "talks", "TalkNestedSerializer", ("deliveries",),
-    deliveries=SERIALIZERS["talk_deliveries"](many=True, read_only=True),
-)  # fmt: skip
+DETAIL_SECTIONS = [s for s in SECTIONS if s.section.standalone and s.section.in_detail]
 
 
 class ProfileSummarySerializer(serializers.ModelSerializer):
@@ -220,18 +228,7 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
 
 
 class ProfileDetailSerializer(ProfileSummarySerializer):
-    links = SERIALIZERS["links"](many=True, read_only=True)
-    focus_themes = SERIALIZERS["focus_themes"](many=True, read_only=True)
-    news = SERIALIZERS["news"](many=True, read_only=True)
-    education = SERIALIZERS["education"](many=True, read_only=True)
-    experience = ExperienceNestedSerializer(many=True, read_only=True)
-    projects = ProjectNestedSerializer(many=True, read_only=True, source="standalone_projects")
-    open_source = OpenSourceNestedSerializer(many=True, read_only=True)
-    talks = TalkNestedSerializer(many=True, read_only=True)
-    service = SERIALIZERS["service"](many=True, read_only=True)
-    awards = SERIALIZERS["awards"](many=True, read_only=True)
-    press = SERIALIZERS["press"](many=True, read_only=True)
-    skills = SERIALIZERS["skills"](many=True, read_only=True)
+    """A profile and every section the caller may see (fields added below from the registry)."""
 
     class Meta(ProfileSummarySerializer.Meta):
         fields = (
@@ -239,10 +236,16 @@ class ProfileDetailSerializer(ProfileSummarySerializer):
             "tagline", "joined_on", "left_on", "location", "email", "orcid", "short_bio", "long_bio",
             "research_interests", "interest_tags", "projects_intro", "press_intro", "recognition_intro",
             "display_order", "updated_at",
-            "links", "focus_themes", "news", "education", "experience", "projects", "open_source", "talks",
-            "service", "awards", "press", "skills",
+            *(s.section.doc_key for s in DETAIL_SECTIONS),
         )  # fmt: skip
         read_only_fields = fields
+
+
+for _api_section in DETAIL_SECTIONS:
+    # Read from the page object (profiles.selectors.ProfilePage): `page.<doc_key>`.
+    ProfileDetailSerializer._declared_fields[_api_section.section.doc_key] = nested_serializer(_api_section.section)(
+        many=True, read_only=True, source=f"page.{_api_section.section.doc_key}"
+    )
 
 
 # --- Tokens ------------------------------------------------------------------------------

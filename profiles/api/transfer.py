@@ -1,11 +1,10 @@
 """Export and import of one profile through the API.
 
 Export writes with the project's format writers (publications/formats, profiles/formats,
-profiles/native.py for the native document when present); the format is chosen with
+profiles/native.py for the native document); the format is chosen with
 `?format=` or the Accept header. What a caller exports is what they may see.
 """
 
-import importlib
 import json
 import re
 
@@ -22,7 +21,7 @@ from publications.bibtex_export import publication_record
 from publications.formats.bibtex import write_bibtex
 from publications.formats.csl import write_csl_json
 
-from .. import permissions, selectors
+from .. import native, permissions, selectors
 from ..formats import empty_document
 from ..formats.jsonresume import write_json_resume
 
@@ -65,15 +64,6 @@ class NativeRenderer(TextRenderer):
     extension = "profile.json"
 
 
-def native_module():
-    """profiles/native.py (the native document service) when it is installed, else None."""
-    try:
-        module = importlib.import_module("profiles.native")
-    except ImportError:
-        return None
-    return module if hasattr(module, "export_profile_document") else None
-
-
 def attachment(response, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -91,116 +81,14 @@ def records_csl(publications):
 # --------------------------------------------------------------------------- documents
 
 
-def _dates(item):
-    return {"start": item.start_date, "end": item.end_date, "is_current": item.is_current}
-
-
-def _highlights(owner):
-    return [
-        {"label": h.label, "text": h.text, "children": [{"label": c.label, "text": c.text} for c in h.children.all()]}
-        for h in owner.highlights.all()
-    ]
-
-
-def _project(project):
+def profile_document(profile, publications, *, user):
+    """The profile document that the format writers (profiles/formats) take, from the
+    native export: the same read as the profile page, only what `user` may see."""
     return {
-        "title": project.title, "summary": project.summary, "narrative": project.narrative,
-        "outcomes": project.outcomes, "url": project.url, **_dates(project), "highlights": _highlights(project),
-    }  # fmt: skip
-
-
-def profile_document(profile, publications):
-    """The profile document (profiles/formats) of a profile fetched by
-    selectors.get_profile_for_page, i.e. with only the items the caller may see."""
-    doc = empty_document()
-    for name in (
-        "full_name", "native_name", "headline", "email", "orcid", "short_bio", "long_bio", "research_interests",
-        "interest_tags", "organisation", "team",
-    ):  # fmt: skip
-        doc[name] = getattr(profile, name)
-    doc["links"] = [{"kind": link.kind, "label": link.label, "url": link.url} for link in profile.links.all()]
-    doc["focus_themes"] = [{"title": t.title, "body": t.body} for t in profile.focus_themes.all()]
-    doc["news"] = [{"date": n.date, "body": n.body} for n in profile.news.all()]
-    doc["education"] = [
-        {
-            "institution": e.institution,
-            "degree": e.degree,
-            "programme": e.programme,
-            "location": e.location,
-            **_dates(e),
-            "gpa": "" if e.gpa is None else str(e.gpa),
-            "gpa_scale": "" if e.gpa_scale is None else str(e.gpa_scale),
-            "rank": e.rank,
-            "rank_of": e.rank_of,
-            "advisor": e.advisor,
-            "note": e.note,
-        }
-        for e in profile.education.all()
-    ]
-    doc["experience"] = [
-        {
-            "kind": e.kind,
-            "organisation": e.organisation,
-            "unit": e.unit,
-            "title": e.title,
-            "location": e.location,
-            **_dates(e),
-            "summary": e.summary,
-            "highlights": _highlights(e),
-            "projects": [_project(p) for p in e.visible_projects],
-        }
-        for e in profile.experience.all()
-    ]
-    doc["projects"] = [_project(p) for p in profile.standalone_projects]
-    doc["open_source"] = [
-        {
-            "project": o.project,
-            "url": o.url,
-            "role": o.role,
-            **_dates(o),
-            "summary": o.summary,
-            "highlights": _highlights(o),
-        }
-        for o in profile.open_source.all()
-    ]
-    doc["talks"] = [
-        {
-            "title": t.title,
-            "abstract": t.abstract,
-            "deliveries": [
-                {"event": d.event, "location": d.location, "is_virtual": d.is_virtual, "date": d.date, "url": d.url}
-                for d in t.deliveries.all()
-            ],
-        }
-        for t in profile.talks.all()
-    ]
-    doc["service"] = [
-        {"role": s.role, "role_detail": s.role_detail, "venue": s.venue, "year": s.year, "note": s.note}
-        for s in profile.service.all()
-    ]
-    doc["awards"] = [
-        {
-            "title": a.title,
-            "awarding_body": a.awarding_body,
-            "year": a.year,
-            "period": a.period,
-            "role": a.role,
-            "note": a.note,
-        }
-        for a in profile.awards.all()
-    ]
-    doc["press"] = [{"outlet": p.outlet, "title": p.title, "url": p.url, "date": p.date} for p in profile.press.all()]
-    doc["skills"] = [
-        {
-            "category": s.category,
-            "name": s.name,
-            "level": s.level,
-            "keywords": [k.strip() for k in s.keywords.split(",") if k.strip()],
-        }
-        for s in profile.skills.all()
-    ]
-    doc["publications"] = [publication_record(p) for p in publications]
-    return doc
+        **empty_document(),
+        **native.export_profile_document(profile, user=user),
+        "publications": [publication_record(p) for p in publications],
+    }
 
 
 # --------------------------------------------------------------------------- export
@@ -228,10 +116,7 @@ class ProfileExportView(APIView):
     """A profile as a native document, BibTeX, CSL-JSON or JSON Resume."""
 
     def get_renderers(self):
-        renderers = [JSONResumeRenderer(), BibTeXRenderer(), CSLJSONRenderer()]
-        if native_module() is not None:
-            renderers.insert(0, NativeRenderer())
-        return renderers
+        return [NativeRenderer(), JSONResumeRenderer(), BibTeXRenderer(), CSLJSONRenderer()]
 
     @extend_schema(
         tags=["export"],
@@ -248,11 +133,10 @@ class ProfileExportView(APIView):
         elif fmt == "csl":
             body = records_csl(publications)
         elif fmt == "native":
-            document = native_module().export_profile_document(profile, user=user)
-            body = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False, indent=2)
+            document = native.export_profile_document(profile, user=user)
+            body = json.dumps(document, ensure_ascii=False, indent=2)
         else:
-            page = selectors.get_profile_for_page(user, slug)
-            body = write_json_resume(profile_document(page, publications))
+            body = write_json_resume(profile_document(profile, publications, user=user))
         return attachment(Response(body), f"{profile.slug}.{request.accepted_renderer.extension}")
 
 

@@ -4,9 +4,7 @@ Thin views: reads go through profiles.selectors and profiles.permissions, writes
 profiles.services (which check permissions again inside their transaction).
 """
 
-from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -17,8 +15,8 @@ from rest_framework.response import Response
 
 from .. import permissions, selectors, services
 from ..authentication import api_token_create, api_token_revoke, tokens_of
-from ..models import Highlight, Profile, Statement
-from .sections import SECTIONS, sibling_filter, visible_items
+from ..models import Profile, Statement
+from .sections import ALIASES, SECTIONS, visible_items
 from .serializers import (
     SERIALIZERS,
     ApiTokenCreatedSerializer,
@@ -32,12 +30,7 @@ from .serializers import (
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The profile's slug.")
 
 
-def get_viewable_profile(user, slug):
-    """The profile `user` may see, or 404 (unpublished profiles are hidden from visitors)."""
-    profile = Profile.objects.filter(slug=slug).first()
-    if profile is None or not permissions.can_view_profile(user, profile):
-        raise Http404("No such profile.")
-    return profile
+get_viewable_profile = selectors.viewable_profile
 
 
 def visible_profiles(user):
@@ -110,10 +103,10 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ProfileDetailSerializer(self._detail(profile.slug), context=self.get_serializer_context()).data)
 
     def _detail(self, slug):
-        profile = selectors.get_profile_for_page(self.request.user, slug)
-        # The talks' publications (cited by key), in one query.
-        models.prefetch_related_objects(list(profile.talks.all()), "publication")
-        return profile
+        """The profile with `.page`: the same read as its public page (selectors.profile_page)."""
+        page = selectors.profile_page(self.request.user, slug)
+        page.profile.page = page
+        return page.profile
 
 
 # --------------------------------------------------------------------------- sections
@@ -168,15 +161,12 @@ class SectionViewSet(viewsets.ModelViewSet):
         for name in self.section.parents:
             if values.get(name) is not None and parent is None:
                 parent, parent_field = values[name], name
-        if self.section.model is Highlight:
-            for name in self.section.parents:
-                values.pop(name, None)
-            if parent is None:
-                raise ValidationError(
-                    {"project": ["Give the project, experience, open_source or parent highlight it belongs to."]}
-                )
-        elif parent_field:
-            values.pop(parent_field)
+        for name in self.section.parents:
+            values.pop(name, None)
+        if parent is None and not self.section.section.standalone:
+            names = ", ".join(self.section.parents)
+            first = self.section.section.parents[0].field
+            raise ValidationError({first: [f"Give the item it belongs to (one of: {names})."]})
         serializer.instance = services.section_item_create(
             actor=self.request.user,
             profile=self.get_profile(),
@@ -200,25 +190,12 @@ class SectionViewSet(viewsets.ModelViewSet):
         serializer = ReorderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order = serializer.validated_data["order"]
-        if len(set(order)) != len(order):
-            raise ValidationError({"order": ["An id appears more than once."]})
-        model = self.section.model
-        with transaction.atomic():
-            rows = {row.pk: row for row in self.get_queryset().filter(pk__in=order).select_for_update(of=("self",))}
-            missing = [pk for pk in order if pk not in rows]
-            if missing:
-                raise ValidationError({"order": [f"Not items of this list: {missing}."]})
-            group = set(model._default_manager.filter(sibling_filter(rows[order[0]])).values_list("pk", flat=True))
-            if group != set(order):
-                raise ValidationError({"order": ["Give every item of one list (and only those), in the new order."]})
-            if not permissions.can_edit_profile(request.user, self.get_profile()):
-                raise PermissionDenied
-            for position, pk in enumerate(order):
-                row = rows[pk]
-                if row.position != position:
-                    row.position = position
-                    row._history_user = request.user
-                    row.save(update_fields=["position"])
+        visible = set(self.get_queryset().filter(pk__in=order).values_list("pk", flat=True))
+        if missing := [pk for pk in order if pk not in visible]:
+            raise ValidationError({"order": [f"Not items of this list: {missing}."]})
+        services.section_items_reorder(
+            actor=request.user, profile=self.get_profile(), model=self.section.model, order=order
+        )
         return Response({"order": order})
 
 
@@ -240,9 +217,9 @@ class StatementViewSet(SectionViewSet):
         return Response(self.get_serializer(statement).data)
 
 
-def _section_viewset(section):
+def _section_viewset(section, *, alias=None):
     base = StatementViewSet if section.model is Statement else SectionViewSet
-    name = "".join(part.title() for part in section.key.split("_"))
+    name = _camel(alias or section.key)
     tag = "profile sections" if section.model is not Statement else "statements"
     item = section.model._meta.verbose_name
     viewset = type(
@@ -250,6 +227,9 @@ def _section_viewset(section):
         (base,),
         {"section": section, "serializer_class": SERIALIZERS[section.key], "__module__": __name__},
     )
+    if alias:
+        # The older spelling of the path: same behaviour, documented once under the new one.
+        return extend_schema(exclude=True)(viewset)
     schema = {
         "list": extend_schema(summary=f"List {section.key}", description=section.description),
         "create": extend_schema(summary=f"Add a {item}"),
@@ -265,7 +245,12 @@ def _section_viewset(section):
     return extend_schema(tags=[tag], parameters=[SLUG])(viewset)
 
 
+def _camel(key):
+    return "".join(part.title() for part in key.replace("-", "_").split("_"))
+
+
 SECTION_VIEWSETS = {section.key: _section_viewset(section) for section in SECTIONS}
+SECTION_VIEWSETS.update({alias: _section_viewset(section, alias=alias) for alias, section in ALIASES.items()})
 
 
 # --------------------------------------------------------------------------- tokens

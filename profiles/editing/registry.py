@@ -1,45 +1,30 @@
-"""The sections of a profile that /me/ edits, described once.
+"""Where section items are edited on /me/: one list per place an item can live.
 
-One set of generic views (profiles/editing/views.py) adds, edits, deletes, reorders and
-shows the history of any section listed here. A config says which model, which form
-fields, and what the items hang off: the profile itself, or an item of another section
-(`parent_model` through the foreign key `parent_field`).
+Derived from the section registry (profiles/sections.py): a section that may hang off
+the profile gets a list of its own (key = the section's key), and every `Parent` of a
+section gets a list under its container (key = the parent's `edit_key`, e.g. the
+projects inside a position, or the sub-bullets of a highlight). One set of generic
+views (profiles/editing/views.py) adds, edits, deletes, reorders and shows the history
+of the items of any of these lists.
 """
 
 from dataclasses import dataclass, field
 
 from django import forms
 
-from ..models import (
-    Award,
-    Education,
-    Experience,
-    FocusTheme,
-    Highlight,
-    NewsItem,
-    OpenSourceContribution,
-    PressItem,
-    ProfileLink,
-    Project,
-    Service,
-    Skill,
-    Statement,
-    Talk,
-    TalkDelivery,
-)
-
-DATES = ["start_date", "end_date", "is_current"]
+from .. import sections as registry
 
 
 @dataclass(frozen=True)
-class Section:
+class Placement:
     key: str
     model: type
     title: str
     fields: tuple
+    section: registry.Section
     parent_model: type | None = None  # None: the item hangs off the profile
     parent_field: str = "profile"
-    # Which rows of `model` this section holds, as ORM lookups and as a test on one row.
+    # Which rows of `model` this list holds, as ORM lookups and as a test on one row.
     lookups: dict = field(default_factory=dict)
     parent_lookups: dict = field(default_factory=dict)
     children: tuple = ()
@@ -57,77 +42,44 @@ class Section:
         return "visibility" in self.fields
 
 
-HIGHLIGHT_FIELDS = ("label", "text")
-LABELS = forms.TextInput(attrs={"list": "highlight-labels"})
+def _self_field(section):
+    return next((p.field for p in section.parents if p.section == section.key), None)
 
-SECTIONS = [
-    Section("links", ProfileLink, "Links", ("kind", "label", "url")),
-    Section("focus-themes", FocusTheme, "Focus themes", ("title", "body", "visibility")),
-    Section("news", NewsItem, "News", ("date", "body", "visibility")),
-    Section(
-        "education", Education, "Education",
-        ("institution", "degree", "programme", "location", *DATES, "gpa", "gpa_scale", "rank", "rank_of",
-         "advisor", "advisor_url", "thesis_title", "note", "visibility"),
-    ),
-    Section(
-        "experience", Experience, "Experience",
-        ("kind", "organisation", "unit", "title", "location", "url", *DATES, "summary", "visibility"),
-        children=("experience-highlights", "experience-projects"),
-    ),
-    Section(
-        "experience-highlights", Highlight, "Highlights", HIGHLIGHT_FIELDS,
-        parent_model=Experience, parent_field="experience",
-        lookups={"experience__isnull": False, "parent__isnull": True},
-        children=("sub-highlights",), widgets={"label": LABELS}, top_level=False,
-    ),
-    Section(
-        "experience-projects", Project, "Projects in this position",
-        ("title", "summary", "narrative", "outcomes", "url", *DATES, "related_publications", "visibility"),
-        parent_model=Experience, parent_field="experience",
-        lookups={"experience__isnull": False}, children=("project-highlights",), top_level=False,
-    ),
-    Section(
-        "projects", Project, "Projects (systems I've built)",
-        ("title", "summary", "narrative", "outcomes", "url", *DATES, "related_publications", "visibility"),
-        lookups={"experience__isnull": True}, children=("project-highlights",),
-    ),
-    Section(
-        "project-highlights", Highlight, "Highlights", HIGHLIGHT_FIELDS,
-        parent_model=Project, parent_field="project",
-        lookups={"project__isnull": False, "parent__isnull": True},
-        children=("sub-highlights",), widgets={"label": LABELS}, top_level=False,
-    ),
-    Section(
-        "open-source", OpenSourceContribution, "Open source",
-        ("project", "url", "role", *DATES, "summary", "visibility"),
-        children=("open-source-highlights",),
-    ),
-    Section(
-        "open-source-highlights", Highlight, "Highlights", HIGHLIGHT_FIELDS,
-        parent_model=OpenSourceContribution, parent_field="open_source",
-        lookups={"open_source__isnull": False, "parent__isnull": True},
-        children=("sub-highlights",), widgets={"label": LABELS}, top_level=False,
-    ),
-    Section(
-        "sub-highlights", Highlight, "Sub-bullets", HIGHLIGHT_FIELDS,
-        parent_model=Highlight, parent_field="parent",
-        lookups={"parent__isnull": False}, parent_lookups={"parent__isnull": True},
-        widgets={"label": LABELS}, top_level=False,
-    ),
-    Section("talks", Talk, "Talks", ("title", "abstract", "publication", "visibility"),
-            children=("talk-deliveries",)),
-    Section(
-        "talk-deliveries", TalkDelivery, "Given at", ("event", "location", "is_virtual", "date", "url"),
-        parent_model=Talk, parent_field="talk", top_level=False,
-    ),
-    Section("service", Service, "Academic service", ("role", "role_detail", "venue", "year", "note", "visibility")),
-    Section("awards", Award, "Awards", ("title", "awarding_body", "year", "period", "role", "note", "visibility")),
-    Section("press", PressItem, "Press", ("outlet", "title", "url", "date", "project", "publication", "visibility")),
-    Section("skills", Skill, "Skills and languages", ("category", "name", "level", "keywords", "visibility")),
-    Section("statements", Statement, "Statements", ("kind", "title", "body", "visibility")),
-]
 
-BY_KEY = {section.key: section for section in SECTIONS}
+def _placements():
+    out = []
+    for section in registry.SECTIONS:
+        children = tuple(p.edit_key for _, p in registry.children(section))
+        widgets = {name: forms.TextInput(attrs={"list": datalist}) for name, datalist in section.widgets.items()}
+        fields = tuple(f for f in section.fields if f not in section.parent_fields)
+        self_field = _self_field(section)
+        if section.standalone:
+            out.append(Placement(
+                section.key, section.model, section.label, fields, section,
+                lookups={f"{p.field}__isnull": True for p in section.parents},
+                children=children, widgets=widgets,
+            ))  # fmt: skip
+        for parent in section.parents:
+            container = registry.BY_KEY[parent.section]
+            lookups = {f"{parent.field}__isnull": False}
+            parent_lookups = {}
+            if parent.field == self_field:
+                parent_lookups = {f"{self_field}__isnull": True}  # nesting is one level deep
+            elif self_field:
+                lookups[f"{self_field}__isnull"] = True
+            out.append(Placement(
+                parent.edit_key, section.model, parent.label, fields, section,
+                parent_model=container.model, parent_field=parent.field, lookups=lookups,
+                parent_lookups=parent_lookups, widgets=widgets, top_level=False,
+                children=() if parent.field == self_field else children,
+            ))  # fmt: skip
+    return out
+
+
+SECTIONS = _placements()
+BY_KEY = {placement.key: placement for placement in SECTIONS}
+# Old spellings (the API's) reach the same lists.
+BY_KEY.update({alias: BY_KEY[s.key] for s in registry.SECTIONS for alias in s.aliases if s.key in BY_KEY})
 
 
 def get(key):
@@ -135,13 +87,13 @@ def get(key):
 
 
 def section_for(obj):
-    """The section config that holds `obj` (e.g. a project inside a position or not)."""
+    """The list that holds `obj` (e.g. a project inside a position or not)."""
     candidates = [s for s in SECTIONS if s.model is type(obj) and s.holds(obj)]
-    # Sub-bullets match both their own section and (by owner) a top-level one: prefer
+    # Sub-bullets match both their own list and (by owner) a top-level one: prefer
     # the one with the most specific lookups.
     candidates.sort(key=lambda s: -len(s.lookups))
     return candidates[0] if candidates else None
 
 
-def children_of(section):
-    return [BY_KEY[key] for key in section.children]
+def children_of(placement):
+    return [BY_KEY[key] for key in placement.children]

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from publications import services as publication_services
 from publications.models import Authorship, Publication
 
 from .. import forms, permissions, selectors, services
@@ -462,7 +463,7 @@ def publications(request, ed):
     )
     return render(
         request, "me/publications.html",
-        ed.context(authorships=authorships, claimable=services.claimable_authorships(ed.profile)[:50]),
+        ed.context(authorships=authorships, claimable=publication_services.claimable_authorships(ed.profile)[:50]),
     )
 
 
@@ -482,11 +483,11 @@ def _publication_form(request, ed, publication=None):
     if request.method == "POST" and form.is_valid() and authors.is_valid():
         try:
             if publication is None:
-                publication = services.publication_create(
+                publication = publication_services.publication_create(
                     actor=request.user, profile=ed.profile, values=form.changes(), authors=authors.rows()
                 )
             else:
-                services.publication_update(
+                publication_services.publication_update(
                     actor=request.user, publication=publication, values=form.changes(), authors=authors.rows(),
                     version=form.cleaned_data["version"], profile=ed.profile,
                 )
@@ -520,9 +521,9 @@ def publication_edit(request, ed, pk):
 @editing_view
 @require_POST
 def authorship_claim(request, ed, pk):
-    authorship = get_object_or_404(services.claimable_authorships(ed.profile), pk=pk)
+    authorship = get_object_or_404(publication_services.claimable_authorships(ed.profile), pk=pk)
     try:
-        services.authorship_claim(actor=request.user, profile=ed.profile, authorship=authorship)
+        publication_services.authorship_claim(actor=request.user, profile=ed.profile, authorship=authorship)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -538,7 +539,7 @@ def _own_authorship(ed, pk):
 @require_POST
 def authorship_unlink(request, ed, pk):
     authorship = _own_authorship(ed, pk)
-    services.authorship_unlink(actor=request.user, authorship=authorship)
+    publication_services.authorship_unlink(actor=request.user, authorship=authorship)
     messages.success(request, f"“{authorship.publication.title}” is no longer linked to this profile.")
     return redirect(ed.url("publications"))
 
@@ -547,7 +548,7 @@ def authorship_unlink(request, ed, pk):
 @require_POST
 def authorship_select(request, ed, pk):
     authorship = _own_authorship(ed, pk)
-    services.authorship_set_selected(
+    publication_services.authorship_set_selected(
         actor=request.user, authorship=authorship, selected=request.POST.get("selected") == "1"
     )
     return redirect(ed.url("publications"))

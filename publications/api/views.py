@@ -1,7 +1,5 @@
 """REST API v1: the lab's publications, their authors, and their export."""
 
-from django.db import transaction
-from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -12,7 +10,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from profiles import permissions, selectors, services
+from profiles import permissions
 from profiles.api.transfer import (
     CSL_ITEMS,
     BibTeXRenderer,
@@ -22,6 +20,7 @@ from profiles.api.transfer import (
     records_csl,
 )
 from profiles.models import Profile
+from publications import selectors, services
 from publications.models import Authorship, Publication
 
 from .serializers import AuthorSerializer, PublicationSerializer, PublicationWriteSerializer
@@ -35,27 +34,8 @@ FILTERS = [
 
 
 def filtered_publications(params):
-    """Publications matching the list filters (same parameters as /publications/), with authors."""
-    filters = selectors.PublicationFilters.from_query(params)
-    qs = selectors.publications_with_authors()
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.member:
-        qs = qs.filter(
-            pk__in=Authorship.objects.filter(profile__slug=filters.member, profile__published=True).values(
-                "publication_id"
-            )
-        )
-    if filters.q:
-        qs = qs.filter(
-            Q(title__icontains=filters.q)
-            | Q(venue__icontains=filters.q)
-            | Q(venue_short__icontains=filters.q)
-            | Q(pk__in=Authorship.objects.filter(name__icontains=filters.q).values("publication_id"))
-        )
-    return qs.order_by("-year", "-month", "title", "pk")
+    """Publications matching the list filters (the same as /publications/), with authors."""
+    return selectors.filtered_publications(selectors.PublicationFilters.from_query(params))
 
 
 class CanEditPublicationOrReadOnly(BasePermission):
@@ -168,12 +148,7 @@ class PublicationViewSet(viewsets.ModelViewSet):
         return self.update(request, key=key, partial=True)
 
     def perform_destroy(self, instance):
-        with transaction.atomic():
-            locked = Publication.objects.select_for_update().get(pk=instance.pk)
-            if not permissions.can_delete_publication(self.request.user, locked):
-                raise PermissionDenied("Other lab members are authors of this paper: unlink yourself instead.")
-            locked._history_user = self.request.user
-            locked.delete()
+        services.publication_delete(actor=self.request.user, publication=instance)
 
     @extend_schema(request=ClaimSerializer, responses=PublicationSerializer, summary="Claim an author row as you")
     @action(detail=True, methods=["post"], permission_classes=[CanEditPublicationOrReadOnly])

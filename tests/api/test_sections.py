@@ -339,6 +339,7 @@ def test_sections_of_an_unpublished_profile_are_404(client_for, alice, bob):
 
 def test_publications_are_referred_to_by_citation_key(client_for, alice):
     paper = f.PublicationFactory(citation_key="sima2022ekko")
+    f.AuthorshipFactory(publication=paper, profile=alice.profile, name="Alice Liddell")
     response = client_for(alice).post(
         url(alice.profile, "projects"), {"title": "Ekko", "related_publications": ["sima2022ekko"]}, format="json"
     )
@@ -349,3 +350,15 @@ def test_publications_are_referred_to_by_citation_key(client_for, alice):
         url(alice.profile, "talks"), {"title": "T", "publication": "no-such-key"}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_related_papers_are_only_the_members_own_as_on_the_me_forms(client_for, alice, bob):
+    """The API offers the same choices as /me/: a project cites papers its owner wrote."""
+    theirs = f.PublicationFactory(citation_key="bob2024only")
+    f.AuthorshipFactory(publication=theirs, profile=bob.profile, name="Bob Builder")
+    response = client_for(alice).post(
+        url(alice.profile, "projects"), {"title": "Ekko", "related_publications": ["bob2024only"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "related_publications" in response.json()["errors"]
+    assert not pm.Project.objects.filter(profile=alice.profile).exists()

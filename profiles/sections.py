@@ -1,0 +1,330 @@
+"""Every section of a profile, declared once.
+
+Each `Section` says which model holds it, its label, the one URL key that names it
+(older spellings stay accepted as `aliases`), the fields a person edits, what it hangs
+off (`parents`: the profile, or an item of another section), how an imported item is
+recognised as one already there (`natural_key`), how its related choices are scoped to
+the profile being edited, its admin columns and the partial template that renders it.
+
+Everything else is derived from this list, so that adding a section means: the model
+and its migration, one entry here, one partial template in templates/sections/.
+
+- /me/ editing pages (profiles/editing/): `placements()` gives one list per place an
+  item can live (a project on its own, or inside a position);
+- the REST API (profiles/api/): one serializer and viewset per section;
+- the Django admin (profiles/admin.py): one inline per profile-level section and one
+  admin per model, with inlines for children;
+- django-import-export resources (profiles/resources.py);
+- the native document (profiles/native.py): one recursive walk for export and sync;
+- merging JSON Resume / ORCID documents (profiles/importing.py): `natural_key`;
+- the page and CV reads (profiles/selectors.py), visibility inheritance (`visible_q`);
+- page-cache invalidation (profiles/cache.py): `content_models()`.
+
+This module imports only models: permissions, selectors and services build on it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .models import (
+    Award,
+    Education,
+    Experience,
+    FocusTheme,
+    Highlight,
+    NewsItem,
+    OpenSourceContribution,
+    PressItem,
+    ProfileLink,
+    Project,
+    Service,
+    Skill,
+    Statement,
+    Talk,
+    TalkDelivery,
+)
+
+DATES = ("start_date", "end_date", "is_current")
+
+
+@dataclass(frozen=True)
+class Parent:
+    """One place an item can hang: under an item of section `section`, through FK `field`."""
+
+    field: str  # the foreign key from the item to its container
+    section: str  # key of the container's section
+    edit_key: str  # key of this placement on /me/ (…/me/<edit_key>/…)
+    label: str  # heading of this placement on /me/
+    doc_key: str  # key of the nested list in the native document and the API detail
+    attr: str  # attribute the read path fills on the container (templates read it)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A relation written by a natural value instead of an id (in documents and CSVs)."""
+
+    field: str  # model field (FK or M2M)
+    doc_key: str  # key in the native document
+    by: str  # the related model's field that names it (citation_key, title)
+    attr: str = ""  # for a many-to-many: the list the read path attaches to each item
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the URL key, one spelling: "focus-themes"
+    model: type
+    label: str
+    fields: tuple  # what a person edits (forms, serializers, admin, resources)
+    doc_key: str  # key in the native document, the API detail and the page object
+    aliases: tuple = ()  # other spellings accepted in URLs (the API's older paths)
+    parents: tuple = ()  # Parent(...) entries: where else than the profile an item can hang
+    standalone: bool = True  # may hang directly off the profile
+    natural_key: tuple = ()  # what says "the same item" when an import is merged
+    sync_key: str = "position"  # what identifies an item when a native document is synced
+    refs: tuple = ()  # Ref(...) entries
+    admin_list: tuple = ()  # changelist columns (after __str__)
+    admin_search: tuple = ()
+    inline_fields: tuple | None = None  # columns of the inline on the profile admin
+    widgets: dict = field(default_factory=dict)
+    description: str = ""
+    flat: bool = False  # read with the other flat sections in one UNION query
+    in_detail: bool = True  # nested in the API's profile detail (statements have their own pages)
+
+    @property
+    def has_visibility(self):
+        return any(f.name == "visibility" for f in self.model._meta.concrete_fields)
+
+    @property
+    def has_profile(self):
+        return any(f.name == "profile" for f in self.model._meta.concrete_fields)
+
+    @property
+    def template(self):
+        """The partial that renders this section on the profile page and the CV."""
+        return f"sections/{self.doc_key}.html"
+
+    @property
+    def parent_fields(self):
+        return tuple(p.field for p in self.parents)
+
+    def ref(self, name):
+        return next((r for r in self.refs if r.field == name), None)
+
+
+HIGHLIGHT_LABELS = {"label": "highlight-labels"}  # a <datalist> of suggested labels
+
+SECTIONS = [
+    Section(
+        "links", ProfileLink, "Links", ("kind", "label", "url"), "links",
+        natural_key=("url",), admin_list=("kind", "url"), admin_search=("url",),
+        description="Links (homepage, ORCID, GitHub …).", flat=True,
+    ),
+    Section(
+        "focus-themes", FocusTheme, "Focus themes", ("title", "body", "visibility"), "focus_themes",
+        aliases=("focus_themes",), natural_key=("title",), admin_list=("title",), admin_search=("title",), flat=True,
+    ),
+    Section(
+        "news", NewsItem, "News", ("date", "body", "visibility"), "news",
+        natural_key=("body",), admin_list=("date",), admin_search=("body",), flat=True,
+    ),
+    Section(
+        "education", Education, "Education",
+        ("institution", "degree", "programme", "location", *DATES, "gpa", "gpa_scale", "rank", "rank_of",
+         "advisor", "advisor_url", "thesis_title", "note", "visibility"),
+        "education", natural_key=("institution", "degree", "start_date"),
+        admin_list=("institution", "degree", "start_date", "end_date"), admin_search=("institution", "degree"),
+        inline_fields=("institution", "degree", "programme", "start_date", "end_date", "gpa", "gpa_scale", "rank",
+                       "rank_of", "advisor", "visibility"),
+        flat=True,
+    ),
+    Section(
+        "experience", Experience, "Experience",
+        ("kind", "organisation", "unit", "title", "location", "url", *DATES, "summary", "visibility"),
+        "experience", natural_key=("organisation", "title", "start_date"),
+        admin_list=("title", "organisation", "start_date", "end_date", "is_current"),
+        admin_search=("organisation", "title"),
+        inline_fields=("organisation", "unit", "title", "location", *DATES, "visibility"),
+    ),
+    Section(
+        "projects", Project, "Projects (systems I've built)",
+        ("title", "summary", "narrative", "outcomes", "url", *DATES, "related_publications", "visibility"),
+        "projects",
+        parents=(Parent("experience", "experience", "experience-projects", "Projects in this position",
+                        "projects", "project_list"),),
+        natural_key=("title",),
+        refs=(Ref("related_publications", "publications", "citation_key", attr="publication_refs"),),
+        admin_list=("title", "experience"), admin_search=("title", "summary"),
+        inline_fields=("title", "summary", "experience", "visibility"),
+        description="Projects: stand-alone (experience null) or inside a position.",
+    ),
+    Section(
+        "open-source", OpenSourceContribution, "Open source",
+        ("project", "url", "role", *DATES, "summary", "visibility"), "open_source",
+        aliases=("open_source",), natural_key=("project",),
+        admin_list=("project", "role", "start_date", "is_current"), admin_search=("project",),
+        inline_fields=("project", "role", "start_date", "end_date", "is_current", "visibility"),
+    ),
+    Section(
+        "highlights", Highlight, "Highlights", ("label", "text"), "highlights",
+        parents=(
+            Parent("project", "projects", "project-highlights", "Highlights", "highlights", "highlight_list"),
+            Parent("experience", "experience", "experience-highlights", "Highlights", "highlights",
+                   "highlight_list"),
+            Parent("open_source", "open-source", "open-source-highlights", "Highlights", "highlights",
+                   "highlight_list"),
+            Parent("parent", "highlights", "sub-highlights", "Sub-bullets", "children", "child_list"),
+        ),
+        standalone=False, natural_key=("label", "text"), admin_list=("label",), admin_search=("label", "text"),
+        widgets=HIGHLIGHT_LABELS,
+        description="Bullets of a project, position or open-source entry; `parent` nests a sub-bullet.",
+    ),
+    Section(
+        "talks", Talk, "Talks", ("title", "abstract", "publication", "visibility"), "talks",
+        natural_key=("title",), refs=(Ref("publication", "publication", "citation_key"),),
+        admin_list=("title",), admin_search=("title",), inline_fields=("title", "visibility"),
+    ),
+    Section(
+        "talk-deliveries", TalkDelivery, "Given at", ("event", "location", "is_virtual", "date", "url"),
+        "deliveries", aliases=("talk_deliveries",),
+        parents=(Parent("talk", "talks", "talk-deliveries", "Given at", "deliveries", "delivery_list"),),
+        standalone=False, natural_key=("event", "date"), admin_list=("event", "location", "date", "talk"),
+        admin_search=("event", "talk__title"), description="Each time a talk was given.",
+    ),
+    Section(
+        "service", Service, "Academic service", ("role", "role_detail", "venue", "year", "note", "visibility"),
+        "service", natural_key=("venue", "role"), admin_list=("venue", "role", "year"), admin_search=("venue",),
+        flat=True,
+    ),
+    Section(
+        "awards", Award, "Awards", ("title", "awarding_body", "year", "period", "role", "note", "visibility"),
+        "awards", natural_key=("title", "year"), admin_list=("title", "awarding_body", "when"),
+        admin_search=("title", "awarding_body"), flat=True,
+    ),
+    Section(
+        "press", PressItem, "Press", ("outlet", "title", "url", "date", "project", "publication", "visibility"),
+        "press", natural_key=("outlet", "title"),
+        refs=(Ref("publication", "publication", "citation_key"), Ref("project", "project", "title")),
+        admin_list=("title", "outlet"), admin_search=("title", "outlet"),
+        inline_fields=("outlet", "title", "url", "date", "visibility"), flat=True,
+    ),
+    Section(
+        "skills", Skill, "Skills and languages", ("category", "name", "level", "keywords", "visibility"), "skills",
+        natural_key=("category", "name"), admin_list=("name", "category", "level"), admin_search=("name",),
+        flat=True,
+    ),
+    Section(
+        "statements", Statement, "Statements", ("kind", "title", "body", "visibility"), "statements",
+        natural_key=("slug",), sync_key="slug", admin_list=("title", "kind"), admin_search=("title",), in_detail=False,
+        inline_fields=("kind", "title", "slug", "visibility"),
+        description="Statements (purpose, research, teaching …); private ones only for the owner.",
+    ),
+]  # fmt: skip
+
+BY_KEY = {s.key: s for s in SECTIONS}
+BY_KEY.update({alias: s for s in SECTIONS for alias in s.aliases})
+BY_MODEL = {s.model: s for s in SECTIONS}
+BY_DOC_KEY = {s.doc_key: s for s in SECTIONS}
+
+
+def get(key):
+    """The section named by `key` (its URL key or an alias), or None."""
+    return BY_KEY.get(key)
+
+
+def for_model(model):
+    return BY_MODEL.get(model)
+
+
+def top_level():
+    """Sections whose items may hang off the profile itself, in page order."""
+    return [s for s in SECTIONS if s.standalone]
+
+
+def children(section):
+    """[(child section, Parent)] of the items that hang under an item of `section`."""
+    return [(s, p) for s in SECTIONS for p in s.parents if p.section == section.key]
+
+
+def content_models():
+    """Every model whose rows a profile page shows (for cache invalidation and history)."""
+    return [s.model for s in SECTIONS]
+
+
+# --- Where an item belongs ---------------------------------------------------------------
+
+
+def profile_paths(model):
+    """ORM paths from a section model to its profile (several for a highlight)."""
+    section = BY_MODEL.get(model)
+    if section is None or section.has_profile:
+        return ("profile",)
+    return tuple(f"{p.field}__profile" for p in section.parents if p.section != section.key)
+
+
+def parent_of(item):
+    """(Parent, container) for a nested item, or (None, None) for one on the profile.
+
+    A sub-bullet's container is its bullet (the most specific parent that is set).
+    """
+    section = BY_MODEL.get(type(item))
+    if section is None:
+        return None, None
+    found = [(p, getattr(item, p.field)) for p in section.parents if getattr(item, f"{p.field}_id", None)]
+    self_ref = [pair for pair in found if pair[0].section == section.key]
+    return (self_ref or found or [(None, None)])[0]
+
+
+def siblings_q(item):
+    """Q() of the rows `item` is ordered among: the same container (and profile)."""
+    section = BY_MODEL[type(item)]
+    lookups = {f"{p.field}_id": getattr(item, f"{p.field}_id") for p in section.parents}
+    if section.has_profile:
+        lookups["profile_id"] = item.profile_id
+    return Q(**lookups)
+
+
+# --- Who sees what --------------------------------------------------------------------------
+
+
+def visible_q(section, levels, prefix=""):
+    """Q() keeping the rows of `section` whose own visibility and every container's is in `levels`.
+
+    `levels` None: everything (the owner and lab admins). A project inside a hidden
+    position is hidden with it, a highlight of a hidden project too, and so on up.
+    This is the only place that rule is written.
+    """
+    if levels is None:
+        return Q()
+    q = Q(**{f"{prefix}visibility__in": levels}) if section.has_visibility else Q()
+    for parent in section.parents:
+        if parent.section == section.key:
+            continue  # a sub-bullet shares its bullet's owner, checked below
+        container = BY_KEY[parent.section]
+        path = f"{prefix}{parent.field}"
+        q &= Q(**{f"{path}__isnull": True}) | visible_q(container, levels, prefix=f"{path}__")
+    return q
+
+
+def scoped_queryset(related_model, profile):
+    """The rows of `related_model` an item of `profile` may point to (forms and API alike).
+
+    Publications: the papers `profile` is an author of. Another section's items: that
+    profile's own. Anything else: nothing.
+    """
+    from publications.models import Publication
+
+    if related_model is Publication:
+        return Publication.objects.filter(authorships__profile=profile).distinct()
+    section = BY_MODEL.get(related_model)
+    if section is None:
+        return related_model._default_manager.none()
+    q = Q(pk__in=[])
+    for path in profile_paths(related_model):
+        q |= Q(**{path: profile})
+    rows = related_model._default_manager.filter(q)
+    if any(p.section == section.key for p in section.parents):
+        # A container must be a top-level row (highlights nest one level only).
+        self_field = next(p.field for p in section.parents if p.section == section.key)
+        rows = rows.filter(**{f"{self_field}__isnull": True})
+    return rows

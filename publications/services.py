@@ -1,0 +1,149 @@
+"""Writes to the lab's publications: adding and editing papers, their ordered authors,
+claiming an author slot, featuring a paper. Conventions as in profiles/services.py:
+`<entity>_<action>(*, actor, ...)`, one transaction per action, the permission check
+inside (profiles.permissions), history recorded with the actor.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from profiles import permissions
+from profiles.writing import _apply, _by, _check_version, _lock, _require
+
+from .models import Authorship, Publication
+
+
+def name_variants(profile):
+    """Ways a member's name appears in author lists (for claiming)."""
+    names = {profile.full_name.strip(), profile.native_name.strip()}
+    parts = profile.full_name.split()
+    if len(parts) >= 2:
+        names.add(f"{parts[-1]}, {' '.join(parts[:-1])}")
+        names.add(f"{parts[0][0]}. {' '.join(parts[1:])}")
+        names.add(f"{' '.join(parts[1:])} {parts[0]}")
+    return {n.casefold() for n in names if n}
+
+
+def claimable_authorships(profile):
+    """Unlinked author rows whose name matches the profile, on papers it is not on yet."""
+    variants = name_variants(profile)
+    q = Q(pk__in=[])
+    for variant in variants:
+        q |= Q(name__iexact=variant)
+    return (
+        Authorship.objects.filter(q, profile__isnull=True)
+        .exclude(publication__authorships__profile=profile)
+        .select_related("publication")
+        .order_by("-publication__year", "publication__title")
+    )
+
+
+def authorship_claim(*, actor, profile, authorship):
+    with transaction.atomic():
+        locked = _lock(authorship)
+        _require(permissions.can_claim_authorship(actor, locked, profile))
+        if locked.name.casefold() not in name_variants(profile):
+            raise PermissionDenied
+        if Authorship.objects.filter(publication_id=locked.publication_id, profile=profile).exists():
+            raise ValidationError("You are already an author of this publication.")
+        locked.profile = profile
+        _by(locked, actor).save(update_fields=["profile"])
+    return locked
+
+
+def authorship_unlink(*, actor, authorship):
+    with transaction.atomic():
+        locked = _lock(authorship)
+        _require(permissions.can_edit_authorship(actor, locked))
+        locked.profile = None
+        locked.selected = False
+        _by(locked, actor).save(update_fields=["profile", "selected"])
+    return locked
+
+
+def authorship_set_selected(*, actor, authorship, selected):
+    with transaction.atomic():
+        locked = _lock(authorship)
+        _require(permissions.can_edit_authorship(actor, locked))
+        locked.selected = bool(selected)
+        _by(locked, actor).save(update_fields=["selected"])
+    return locked
+
+
+def _write_authors(publication, authors, actor, profile=None):
+    """Replace the author list. `authors`: dicts with name, equal_contribution,
+    corresponding, is_self; existing rows keep their profile link when `id` is given."""
+    existing = {a.pk: a for a in publication.authorships.all()}
+    links = {}
+    for row in authors:
+        old = existing.get(row.get("id")) if row.get("id") else None
+        if row.get("id") and old is None:
+            raise PermissionDenied  # an author row of another publication
+        links[id(row)] = old.profile_id if old else None
+    if profile is not None:
+        selves = [row for row in authors if row.get("is_self")]
+        if len(selves) != 1:
+            raise ValidationError("Mark exactly one author as you.")
+        for row in authors:
+            if links[id(row)] == profile.pk:
+                links[id(row)] = None
+        links[id(selves[0])] = profile.pk
+    kept_selected = {a.profile_id: a.selected for a in existing.values() if a.profile_id}
+    for old in existing.values():
+        _by(old, actor).delete()
+    for position, row in enumerate(authors, start=1):
+        linked = links[id(row)]
+        author = Authorship(
+            publication=publication,
+            position=position,
+            name=row["name"].strip(),
+            equal_contribution=bool(row.get("equal_contribution")),
+            corresponding=bool(row.get("corresponding")),
+            profile_id=linked,
+            selected=bool(kept_selected.get(linked)) if linked else False,
+        )
+        author.full_clean(exclude=["publication"])
+        _by(author, actor).save()
+
+
+def publication_create(*, actor, profile, values, authors):
+    """Add a publication by hand, with `profile` as one of its (ordered) authors."""
+    _require(permissions.can_edit_profile(actor, profile))
+    if not authors:
+        raise ValidationError("Add at least one author.")
+    with transaction.atomic():
+        publication = Publication()
+        _apply(publication, values)
+        publication.full_clean(exclude=["citation_key"])
+        _by(publication, actor).save()
+        _write_authors(publication, authors, actor, profile=profile)
+        if not values.get("citation_key"):
+            publication.citation_key = publication.unique_citation_key()
+            _by(publication, actor).save(update_fields=["citation_key"])
+    return publication
+
+
+def publication_update(*, actor, publication, values, authors=None, version=None, profile=None):
+    with transaction.atomic():
+        locked = _lock(publication)
+        _require(permissions.can_edit_publication(actor, locked))
+        _check_version(locked, version, values)
+        _apply(locked, values)
+        locked.full_clean()
+        _by(locked, actor).save()
+        if authors is not None:
+            _write_authors(locked, authors, actor, profile=profile)
+            # Still an author after the edit, unless a lab admin did it.
+            _require(permissions.can_edit_publication(actor, locked))
+    return locked
+
+
+def publication_delete(*, actor, publication):
+    """Delete a paper: lab admins, or a member who is its only linked author."""
+    with transaction.atomic():
+        locked = _lock(publication)
+        if not permissions.can_delete_publication(actor, locked):
+            raise PermissionDenied("Other lab members are authors of this paper: unlink yourself instead.")
+        _by(locked, actor).delete()
+
