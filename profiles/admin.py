@@ -3,97 +3,77 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from . import models
+from . import models, permissions, sections, services
 from .admin_permissions import PermissionsModuleMixin
 from .resources import LabImportExportMixin
 
 
-class OrderedInline(PermissionsModuleMixin, admin.TabularInline):
+class ServiceWritesMixin:
+    """Saves and deletes in the admin go through the services, like everywhere else."""
+
+    def save_model(self, request, obj, form, change):
+        services.item_save(actor=request.user, item=obj)
+
+    def delete_model(self, request, obj):
+        services.item_delete(actor=request.user, item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.item_delete(actor=request.user, item=obj)
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            services.item_save(actor=request.user, item=obj)
+        for obj in formset.deleted_objects:
+            services.item_delete(actor=request.user, item=obj)
+        formset.save_m2m()
+
+
+def _profile_id(request):
+    match = request.resolver_match
+    return match.kwargs.get("object_id") if match else None
+
+
+class SectionInline(PermissionsModuleMixin, admin.TabularInline):
+    """An inline of one section; related choices are scoped like the /me/ forms'."""
+
+    section = None
     extra = 0
     show_change_link = True
 
-
-class LinkInline(OrderedInline):
-    model = models.ProfileLink
-    fields = ["position", "kind", "label", "url"]
-
-
-class FocusThemeInline(OrderedInline):
-    model = models.FocusTheme
-    fields = ["position", "title", "body", "visibility"]
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.is_relation and db_field.name in self.fields:
+            owner = self.parent_model._default_manager.filter(pk=_profile_id(request)).first()
+            if owner is not None:
+                profile = owner if isinstance(owner, models.Profile) else permissions.owning_profile(owner)
+                kwargs["queryset"] = sections.scoped_queryset(db_field.related_model, profile)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class NewsInline(OrderedInline):
-    model = models.NewsItem
-    fields = ["position", "date", "body", "visibility"]
+def _inline_fields(section, exclude=()):
+    names = section.inline_fields or tuple(
+        f for f in section.fields if not section.model._meta.get_field(f).many_to_many
+    )
+    return ["position", *(n for n in names if n not in exclude)]
 
 
-class EducationInline(OrderedInline):
-    model = models.Education
-    fields = [
-        "position", "institution", "degree", "programme", "start_date", "end_date",
-        "gpa", "gpa_scale", "rank", "rank_of", "advisor", "visibility",
-    ]
-
-
-class ExperienceInline(OrderedInline):
-    model = models.Experience
-    fields = [
-        "position", "organisation", "unit", "title", "location", "start_date", "end_date",
-        "is_current", "visibility",
-    ]
-
-
-class ProjectInline(OrderedInline):
-    model = models.Project
-    fields = ["position", "title", "summary", "experience", "visibility"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Offer only this profile's positions, not the whole lab's.
-        if db_field.name == "experience":
-            profile_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = models.Experience.objects.filter(profile_id=profile_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class OpenSourceInline(OrderedInline):
-    model = models.OpenSourceContribution
-    fields = ["position", "project", "role", "start_date", "end_date", "is_current", "visibility"]
-
-
-class TalkInline(OrderedInline):
-    model = models.Talk
-    fields = ["position", "title", "visibility"]
-
-
-class ServiceInline(OrderedInline):
-    model = models.Service
-    fields = ["position", "role", "role_detail", "venue", "year", "visibility"]
-
-
-class AwardInline(OrderedInline):
-    model = models.Award
-    fields = ["position", "title", "awarding_body", "year", "period", "role", "note", "visibility"]
-
-
-class PressInline(OrderedInline):
-    model = models.PressItem
-    fields = ["position", "outlet", "title", "url", "date", "visibility"]
-    raw_id_fields = ["publication", "project"]
-
-
-class SkillInline(OrderedInline):
-    model = models.Skill
-    fields = ["position", "category", "name", "level", "keywords", "visibility"]
-
-
-class StatementInline(OrderedInline):
-    model = models.Statement
-    fields = ["position", "kind", "title", "slug", "visibility"]
+def section_inline(section, parent=None):
+    """The inline of `section` on the profile (or, with `parent`, on its container's page)."""
+    attrs = {"model": section.model, "section": section, "__module__": __name__}
+    if parent is None:
+        attrs["fields"] = _inline_fields(section)
+        attrs["fk_name"] = "profile"
+    else:
+        self_field = next((p.field for p in section.parents if p.section == section.key), None)
+        attrs["fk_name"] = parent.field
+        attrs["fields"] = [*_inline_fields(section, exclude=section.parent_fields),
+                           *([self_field] if self_field and self_field != parent.field else [])]
+    return type(f"{section.model.__name__}{'In' + parent.field.title() if parent else ''}Inline",
+                (SectionInline,), attrs)  # fmt: skip
 
 
 @admin.register(models.Profile)
-class ProfileAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
+class ProfileAdmin(ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
     # Import/export (CSV, JSON, XLSX) plus a link to the bulk import page (profiles/import_views.py).
     change_list_template = "admin/import_profiles_changelist.html"
     list_display = [
@@ -114,10 +94,7 @@ class ProfileAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmi
         ("Section introductions", {"classes": ["collapse"],
                                    "fields": ["projects_intro", "press_intro", "recognition_intro"]}),
     ]
-    inlines = [
-        LinkInline, FocusThemeInline, NewsInline, EducationInline, ExperienceInline, ProjectInline,
-        OpenSourceInline, TalkInline, ServiceInline, AwardInline, PressInline, SkillInline, StatementInline,
-    ]
+    inlines = [section_inline(section) for section in sections.top_level()]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_publications=Count("authorships", distinct=True))
@@ -127,150 +104,38 @@ class ProfileAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmi
         return obj._publications
 
 
-class HighlightInline(PermissionsModuleMixin, admin.TabularInline):
-    model = models.Highlight
-    fields = ["position", "label", "text", "parent"]
-    extra = 0
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A sub-bullet's parent comes from the same entry; no lab-wide dropdown.
-        if db_field.name == "parent":
-            object_id = request.resolver_match.kwargs.get("object_id")
-            owner = self.parent_model._meta.model_name
-            owner_field = {"opensourcecontribution": "open_source"}.get(owner, owner)
-            kwargs["queryset"] = models.Highlight.objects.filter(
-                **{f"{owner_field}_id": object_id, "parent__isnull": True}
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class SectionAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
-    list_select_related = ["profile"]
-    list_filter = ["visibility"]
-    raw_id_fields = ["profile"]
-    search_fields = ["profile__full_name"]
-
-
-@admin.register(models.Experience)
-class ExperienceAdmin(SectionAdmin):
-    list_display = ["title", "organisation", "profile", "start_date", "end_date", "is_current", "visibility"]
-    search_fields = ["organisation", "title", "profile__full_name"]
-    list_filter = ["kind", "visibility"]
-    inlines = [HighlightInline]
+def section_admin(section):
+    """The changelist and change page of one section's model, with its children inline."""
+    model = section.model
+    owner = ["profile"] if section.has_profile else list(section.parent_fields[:1])
+    fields = [model._meta.get_field(name) for name in section.fields]
+    choice_filters = [f.name for f in fields if f.choices and f.name != "visibility"]
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation] + [
+        f.name for f in fields if f.many_to_many
+    ]
+    columns = ["__str__", *section.admin_list, *owner, *(["visibility"] if section.has_visibility else [])]
+    columns = list(dict.fromkeys(columns))
+    attrs = {
+        "__module__": __name__,
+        "list_display": columns,
+        "list_select_related": [f.name for f in model._meta.concrete_fields if f.is_relation and f.name in columns],
+        "list_filter": [*choice_filters, *(["visibility"] if section.has_visibility else [])],
+        "search_fields": [*section.admin_search, *(["profile__full_name"] if section.has_profile else [])],
+        "raw_id_fields": relations,
+        "inlines": [
+            section_inline(child, parent)
+            for child, parent in sections.children(section)
+            if child.model is not model
+        ],
+    }
+    if model is models.Statement:
+        attrs["readonly_fields"] = ["share_token"]
+    return type(f"{model.__name__}Admin", (ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMixin,
+                                          admin.ModelAdmin), attrs)  # fmt: skip
 
 
-@admin.register(models.Project)
-class ProjectAdmin(SectionAdmin):
-    list_display = ["title", "profile", "experience", "visibility", "position"]
-    list_select_related = ["profile", "experience"]
-    search_fields = ["title", "summary", "profile__full_name"]
-    raw_id_fields = ["profile", "experience"]
-    filter_horizontal = ["related_publications"]
-    inlines = [HighlightInline]
-
-
-@admin.register(models.OpenSourceContribution)
-class OpenSourceAdmin(SectionAdmin):
-    list_display = ["project", "role", "profile", "start_date", "is_current", "visibility"]
-    search_fields = ["project", "profile__full_name"]
-    inlines = [HighlightInline]
-
-
-class DeliveryInline(PermissionsModuleMixin, admin.TabularInline):
-    model = models.TalkDelivery
-    fields = ["position", "event", "location", "is_virtual", "date", "url"]
-    extra = 0
-
-
-@admin.register(models.Talk)
-class TalkAdmin(SectionAdmin):
-    list_display = ["title", "profile", "delivery_count", "visibility"]
-    search_fields = ["title", "profile__full_name"]
-    raw_id_fields = ["profile", "publication"]
-    inlines = [DeliveryInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_deliveries=Count("deliveries"))
-
-    @admin.display(description="deliveries", ordering="_deliveries")
-    def delivery_count(self, obj):
-        return obj._deliveries
-
-
-@admin.register(models.Highlight)
-class HighlightAdmin(PermissionsModuleMixin, admin.ModelAdmin):
-    list_display = ["__str__", "label", "project", "experience", "open_source", "parent", "position"]
-    list_select_related = ["project", "experience", "open_source", "parent"]
-    search_fields = ["label", "text"]
-    raw_id_fields = ["project", "experience", "open_source", "parent"]
-
-
-@admin.register(models.Education)
-class EducationAdmin(SectionAdmin):
-    list_display = ["institution", "degree", "profile", "start_date", "end_date", "visibility"]
-    search_fields = ["institution", "degree", "profile__full_name"]
-
-
-@admin.register(models.NewsItem)
-class NewsAdmin(SectionAdmin):
-    list_display = ["__str__", "date", "profile", "visibility"]
-    search_fields = ["body", "profile__full_name"]
-
-
-@admin.register(models.FocusTheme)
-class FocusThemeAdmin(SectionAdmin):
-    list_display = ["title", "profile", "visibility", "position"]
-    search_fields = ["title", "profile__full_name"]
-
-
-@admin.register(models.Service)
-class ServiceAdmin(SectionAdmin):
-    list_display = ["venue", "role", "year", "profile", "visibility"]
-    list_filter = ["role", "visibility"]
-    search_fields = ["venue", "profile__full_name"]
-
-
-@admin.register(models.Award)
-class AwardAdmin(SectionAdmin):
-    list_display = ["title", "awarding_body", "when", "profile", "visibility"]
-    search_fields = ["title", "awarding_body", "profile__full_name"]
-
-
-@admin.register(models.PressItem)
-class PressAdmin(SectionAdmin):
-    list_display = ["title", "outlet", "profile", "visibility"]
-    search_fields = ["title", "outlet", "profile__full_name"]
-    raw_id_fields = ["profile", "project", "publication"]
-
-
-@admin.register(models.Skill)
-class SkillAdmin(SectionAdmin):
-    list_display = ["name", "category", "level", "profile", "visibility"]
-    list_filter = ["category", "visibility"]
-    search_fields = ["name", "profile__full_name"]
-
-
-@admin.register(models.ProfileLink)
-class ProfileLinkAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
-    list_display = ["url", "kind", "profile"]
-    list_select_related = ["profile"]
-    list_filter = ["kind"]
-    search_fields = ["url", "profile__full_name"]
-    raw_id_fields = ["profile"]
-
-
-@admin.register(models.Statement)
-class StatementAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "profile", "visibility", "has_share_link", "updated_at"]
-    list_select_related = ["profile"]
-    list_filter = ["kind", "visibility"]
-    search_fields = ["title", "profile__full_name"]
-    raw_id_fields = ["profile"]
-    readonly_fields = ["share_token"]
-
-    @admin.display(boolean=True, description="share link")
-    def has_share_link(self, obj):
-        return bool(obj.share_token)
+for _section in sections.SECTIONS:
+    admin.site.register(_section.model, section_admin(_section))
 
 
 @admin.register(models.Lab)
@@ -301,14 +166,6 @@ class LabAdminOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-
-@admin.register(models.TalkDelivery)
-class TalkDeliveryAdmin(PermissionsModuleMixin, admin.ModelAdmin):
-    list_display = ["event", "location", "date", "talk"]
-    list_select_related = ["talk", "talk__profile"]
-    search_fields = ["event", "talk__title"]
-    raw_id_fields = ["talk"]
 
 
 @admin.register(models.Invitation)

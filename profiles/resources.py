@@ -13,7 +13,7 @@ from import_export.admin import ImportExportMixin
 from publications.models import Publication
 from publications.resources import FormulaSafeResource
 
-from . import models, permissions
+from . import models, permissions, sections
 from .native import PROFILE_FIELDS
 
 
@@ -39,40 +39,36 @@ def _publication_field(name="publication"):
     )
 
 
-SKIPPED = {"id", "updated_at", "created_at", "share_token", "experience", "project", "talk"}
-
-
-def section_resource(model, import_id=("profile", "position")):
-    """A resource for one section model: every plain field, the profile by slug."""
-    names = ["profile"] + [
-        f.name for f in model._meta.concrete_fields
-        if f.name not in SKIPPED and f.name != "profile" and not (f.is_relation and f.name != "publication")
-    ]  # fmt: skip
+def section_resource(section):
+    """A resource for one section: the profile by slug, its natural key, position, and every
+    field a person edits (papers by citation key). Keyed by profile + position (statements:
+    profile + slug), so an exported file imports back onto the same rows."""
+    model = section.model
+    key = "position" if section.sync_key == "position" else section.sync_key
+    own = [f for f in section.fields if f not in section.parent_fields]
+    names = ["profile", *dict.fromkeys([key, "position", *own])]
     attrs = {"profile": _profile_field()}
-    if "publication" in names:
-        attrs["publication"] = _publication_field()
-    if model is models.Project:
-        names.append("related_publications")
-        attrs["related_publications"] = fields.Field(
-            attribute="related_publications", column_name="related_publications",
-            widget=widgets.ManyToManyWidget(Publication, separator=";", field="citation_key"),
-        )  # fmt: skip
+    for name in list(names):
+        model_field = model._meta.get_field(name)
+        if not model_field.is_relation or name == "profile":
+            continue
+        if model_field.related_model is not Publication:
+            names.remove(name)  # rows of another section: named by id only, not portable
+        elif model_field.many_to_many:
+            attrs[name] = fields.Field(
+                attribute=name, column_name=name,
+                widget=widgets.ManyToManyWidget(Publication, separator=";", field="citation_key"),
+            )  # fmt: skip
+        else:
+            attrs[name] = _publication_field(name)
     meta = type("Meta", (), {
-        "model": model, "fields": names, "export_order": names, "import_id_fields": list(import_id),
+        "model": model, "fields": names, "export_order": names, "import_id_fields": ["profile", key],
         "skip_unchanged": True, "clean_model_instances": True,
     })  # fmt: skip
     return type(f"{model.__name__}Resource", (FormulaSafeResource,), {**attrs, "Meta": meta})
 
 
-SECTION_RESOURCES = {
-    model: section_resource(model)
-    for model in [
-        models.ProfileLink, models.FocusTheme, models.NewsItem, models.Education, models.Experience,
-        models.Project, models.OpenSourceContribution, models.Talk, models.Service, models.Award,
-        models.PressItem, models.Skill,
-    ]
-}  # fmt: skip
-SECTION_RESOURCES[models.Statement] = section_resource(models.Statement, import_id=("profile", "slug"))
+SECTION_RESOURCES = {section.model: section_resource(section) for section in sections.top_level()}
 RESOURCES = {models.Profile: ProfileResource, **SECTION_RESOURCES}
 
 

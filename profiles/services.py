@@ -153,6 +153,22 @@ def section_item_delete(*, actor, item):
         _by(locked, actor).delete()
 
 
+def item_save(*, actor, item):
+    """Save an item as the Django admin edited it (lab admins only; validated, history kept)."""
+    _require(permissions.can_manage_lab(actor))
+    with transaction.atomic():
+        item.full_clean(exclude=["avatar"] if isinstance(item, Profile) else None)
+        _by(item, actor).save()
+    return item
+
+
+def item_delete(*, actor, item):
+    """Delete an item from the Django admin (lab admins only)."""
+    _require(permissions.can_manage_lab(actor))
+    with transaction.atomic():
+        _by(item, actor).delete()
+
+
 def section_item_move(*, actor, item, direction):
     """Swap an item with its neighbour ("up" or "down"); positions are renumbered 0..n-1."""
     if direction not in {"up", "down"}:
