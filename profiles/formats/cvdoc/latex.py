@@ -75,7 +75,7 @@ _INLINE_CMD = re.compile(r"\\(textbf|emph|textit|href|url|underline|textsc|texts
 
 def _inline(text: str) -> str:
     """Inline markup -> Markdown, then LaTeX decoded to Unicode (one line)."""
-    s = text
+    s = re.sub(r"\\hfill\b|\\hspace\*?\{[^}]*\}|(?<!\\)&", " \x02 ", text)
     s = re.sub(r"\$\s*\^\s*\{?\s*\\?(\*|dagger|ddagger)\s*\}?\s*\$", lambda m: {"*": "*", "dagger": "†",
                "ddagger": "‡"}[m.group(1)], s)
     s = re.sub(r"\\textsuperscript\{\s*(\*|\\dagger|†)\s*\}", lambda m: "*" if m.group(1) == "*" else "†", s)
@@ -123,7 +123,8 @@ def _inline(text: str) -> str:
     except Exception:  # pylatexenc is tolerant, but never let a CV crash the reader
         s = re.sub(r"\\[a-zA-Z]+\*?", "", s).replace("{", "").replace("}", "")
     s = re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], s)
-    return " ".join(s.split())
+    s = " ".join(s.split())
+    return re.sub(r"\s*\x02\s*", "   ", s).strip()
 
 
 def _description(text: str) -> list[str]:
@@ -316,6 +317,7 @@ def latex_to_text(text: str) -> str:
     body_start = s.find("\\begin{document}")
     preamble, body = (s[:body_start], s[body_start + len("\\begin{document}") :]) if body_start >= 0 else ("", s)
     body = body.split("\\end{document}")[0]
+    body = re.sub(r"\\\\(?:\[[^\]]*\])?|\\newline\b", "\n\n", body)
     lines = _blocks(preamble, awesome=awesome) + _blocks(body, awesome=awesome)
     first = family = headline = ""
     out = []

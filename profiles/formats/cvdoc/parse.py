@@ -327,20 +327,30 @@ _JOB = re.compile(
 )
 
 
+def _split_one(piece: str, *, force: bool) -> tuple[str, str] | None:
+    """``"Intern at Google"`` / ``"Intern, Google"`` / ``"Google – Intern"`` -> ``(org, title)``."""
+    m = re.match(r"^(?P<title>.+?)\s+(?:at|@)\s+(?P<org>.+)$", piece)
+    if m and _JOB.search(m.group("title")):
+        return m.group("org"), m.group("title")
+    m = re.match(r"^(?P<a>.+?)\s*(?:,|\s[–—-])\s+(?P<b>.+)$", piece)
+    if not m:
+        return None
+    a, b = m.group("a"), m.group("b")
+    if _JOB.search(a) and not _JOB.search(b):
+        return b, a
+    if _JOB.search(b) and not _JOB.search(a):
+        return a, b
+    return (a, b) if force else None
+
+
 def _split_org_title(pieces: list[str]) -> tuple[str, str, list[str]]:
     if not pieces:
         return "", "", []
     first, rest = pieces[0], pieces[1:]
-    if len(pieces) == 1:
-        m = re.match(r"^(?P<title>.+?)\s+(?:at|@)\s+(?P<org>.+)$", first)
-        if m and _JOB.search(m.group("title")):
-            return m.group("org"), m.group("title"), []
-        m = re.match(r"^(?P<a>.+?)\s*(?:,|\s[–—-])\s+(?P<b>.+)$", first)
-        if m:
-            a, b = m.group("a"), m.group("b")
-            if _JOB.search(a) and not _JOB.search(b):
-                return b, a, []
-            return a, b, []
+    both = _split_one(first, force=not rest)
+    if both:
+        return both[0], both[1], rest
+    if not rest:
         return first, "", []
     org, title = first, rest[0]
     if _JOB.search(org) and not _JOB.search(title):
@@ -425,6 +435,24 @@ _ADVISOR = re.compile(r"\b(?:advisors?|supervisors?|advised by|supervised by|und
 _THESIS = re.compile(r"\b(?:thesis|dissertation)\s*:\s*(?P<title>[^;|]+)", re.IGNORECASE)
 
 
+def _education_parts(text: str) -> list[str]:
+    """Split at ``;``, and at the comma between an institution and a degree (either order)."""
+    out = []
+    for part in re.split(r"\s*;\s*", text):
+        segs = [x.strip() for x in part.split(", ")]
+        # a bare "MA"/"MS" after a comma is a US state more often than a degree
+        deg = next((i for i, seg in enumerate(segs) if _DEGREE.match(seg) and (" " in seg or "." in seg or not i)),
+                   None)
+        inst = next((i for i, seg in enumerate(segs) if i and _INSTITUTION.search(seg)), None)
+        if deg:
+            out += [", ".join(segs[:deg]), ", ".join(segs[deg:])]
+        elif deg == 0 and inst:
+            out += [", ".join(segs[:inst]), ", ".join(segs[inst:])]
+        else:
+            out.append(part)
+    return out
+
+
 def _parse_education(section: Section, draft: CvDraft) -> None:
     for entry in _entries(section.lines):
         pieces, dates, location, urls = _pieces(entry)
@@ -451,7 +479,7 @@ def _parse_education(section: Section, draft: CvDraft) -> None:
             cleaned = _strip_unbalanced(re.sub(r"\(\s*\)", "", cleaned).strip(" ;,·|"))
             if not cleaned:
                 continue
-            for part in re.split(r"\s*;\s*", cleaned):
+            for part in _education_parts(cleaned):
                 part = part.strip(" ,")
                 if not part:
                     continue
@@ -469,7 +497,7 @@ def _parse_education(section: Section, draft: CvDraft) -> None:
                         inst, item["location"] = m.group("inst"), m.group("loc")[:120]
                     item["institution"] = inst[:200]
                     continue
-                if (item["advisor"] and _ADVISOR.search(part)) or (item["thesis_title"] and _THESIS.search(part)):
+                if (item["advisor"] and _ADVISOR.search(part)) or (item.get("thesis_title") and _THESIS.search(part)):
                     continue
                 notes.append(part)
         if not item["institution"]:
@@ -701,7 +729,9 @@ def _parse_talks(section: Section, draft: CvDraft) -> None:
         talks.append({"title": title[:300], "abstract": "", "deliveries": deliveries})
 
 
-_PRIZE = re.compile(r"prize|medal|place|award|winner|finalist|mention|scholarship|fellowship|grant|runner", re.I)
+_PRIZE = re.compile(
+    r"prize|medal|place|award|winner|finalist|mention|scholarship|fellow|grant|runner|officer|member|best", re.I
+)
 
 
 def _parse_awards(section: Section, draft: CvDraft) -> None:

@@ -33,10 +33,12 @@ _LEGEND = re.compile(
     r"|(?:^|\s)[*†‡]\s*(?:co-?first author\w*|equal contribution)\.?",
     re.IGNORECASE,
 )
-_NAME_WORD = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’.\-À-ÿ]*"
+_W = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’\-À-ÿ]*"
+_I = r"[A-Z]\.(?:\s?-?[A-Z]\.)*"
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|ten|ter|bin|al|el)"
 _NAME = re.compile(
-    rf"^(?:{_NAME_WORD}\.?\s+|{_PARTICLE}\s+)*{_NAME_WORD}$|^{_NAME_WORD},\s*(?:{_NAME_WORD}\.?\s*)+$"
+    rf"^(?:(?:{_I}|{_W}|{_PARTICLE})\s*)*{_W}$"
+    rf"|^(?:{_PARTICLE}\s+)*{_W}(?:\s+{_W})*,\s*(?:{_I}|{_W})(?:\s*(?:{_I}|{_W}))*$"
 )
 
 
@@ -64,7 +66,7 @@ def _split_author_list(text: str) -> list[str]:
         return [p for p in (x.strip() for x in s.split(";")) if p]
     parts = [p.strip() for p in s.split(",") if p.strip()]
     # "Sima, C., Fu, Y." (family, initials): pair them back up.
-    if len(parts) >= 2 and all(re.fullmatch(r"(?:[A-Z]\.\s*-?)+", p.strip(" *†")) for p in parts[1::2]):
+    if len(parts) >= 2 and all(re.fullmatch(r"(?:[A-Z]\.?\s*-?)+", p.strip(" *†")) for p in parts[1::2]):
         parts = [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts) - 1, 2)] + (
             [parts[-1]] if len(parts) % 2 else []
         )
@@ -191,13 +193,18 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
     author_text = ""
     rest: list[str] = []
     # 1. An emphasised or quoted title.
-    m = _EMPH.search(text)
-    if m:
+    for m in _EMPH.finditer(text):
         candidate = next(g for g in m.groups() if g)
-        if not looks_like_author_list(candidate) and len(plain(candidate).split()) >= 2:
-            title = candidate
-            text_wo = text[: m.start()] + "\n" + text[m.end() :]
-            lines = [ln.strip(" .,") for ln in text_wo.split("\n") if ln.strip(" .,")]
+        before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
+        in_author_list = looks_like_author_list(candidate) and (
+            "," in candidate or after.startswith(",") or before.endswith((",", " and", "&"))
+        )
+        if in_author_list or len(plain(candidate).split()) < 2:
+            continue
+        title = candidate
+        text_wo = text[: m.start()] + "\n" + text[m.end() :]
+        lines = [ln.strip(" .,") for ln in text_wo.split("\n") if ln.strip(" .,")]
+        break
     if title:
         for ln in lines:
             if not author_text:
@@ -256,15 +263,20 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
 
 
 def _split_at_author_end(line: str) -> tuple[str, str, str]:
-    """``"A, B, C. Venue, 2019."`` -> ``("A, B, C", ".", "Venue, 2019.")`` when the head is an author list."""
+    """``"A, B, C. Venue, 2019."`` -> ``("A, B, C", ".", "Venue, 2019.")`` when the head is an author list.
+
+    The longest head that reads as an author list wins, so initials (``Doe, J., Smith, A.``) stay in it.
+    """
     s = line.strip()
     if looks_like_author_list(_LEGEND.sub("", s)):
         return s, "", ""
-    for m in re.finditer(r"(?<![A-Z])[.:](?:\s+|$)|\)\.?\s+", s):
-        head = s[: m.start() + (1 if s[m.start()] == ")" else 0)]
+    best = None
+    for m in re.finditer(r"[.:](?:\s+|$)|\)\.?\s+", s):
+        end = m.start() + (1 if s[m.start()] in ").:" and re.search(r"(?:^|[\s,])[A-Z]$|\)$", s[: m.start()]) else 0)
+        head = s[:end] if s[m.start()] != ")" else s[: m.start() + 1]
         if looks_like_author_list(_LEGEND.sub("", head)):
-            return head, m.group(0), s[m.end() :]
-    return "", "", s
+            best = (head, m.group(0), s[m.end() :])
+    return best or ("", "", s)
 
 
 _ABBREV = {"proc", "conf", "int", "vol", "pp", "no", "trans", "intl", "al", "eds", "ed", "dept", "univ", "st", "jr"}
