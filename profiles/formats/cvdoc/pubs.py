@@ -56,11 +56,16 @@ def _clean_name(raw: str) -> tuple[str, bool, bool]:
     if any(m in _CORRESPONDING_MARKS for m in marks):
         corresponding = True
     s = re.sub(r"[*†‡✉¹²³#]", "", s)
-    s = s.strip(" .,;")
+    s = s.strip(" ,;")
+    if s.endswith(".") and not re.search(r"(?:^|[\s.-])[A-Z]\.$", s):
+        s = s[:-1].rstrip(" ,;")
     return s, equal, corresponding
 
 
 def _split_author_list(text: str) -> list[str]:
+    by_and = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", text.strip()) if p.strip()]
+    if len(by_and) >= 2 and all(p.count(",") == 1 for p in by_and):
+        return by_and  # "Last, First and Last, First" (BibTeX style)
     s = re.sub(r",?\s+(?:and|&)\s+", ", ", text.strip().rstrip("."))
     if ";" in s and s.count(";") >= s.count(",") / 2:
         return [p for p in (x.strip() for x in s.split(";")) if p]

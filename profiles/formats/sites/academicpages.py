@@ -117,7 +117,7 @@ def _citation_authors(citation: str) -> tuple[list, bool]:
     s = strip_html(citation)
     m = re.match(r"^(?P<authors>.+?)\s*\(\s*(?:19|20)\d\d[a-z]?\s*\)", s)
     head = m.group("authors") if m else re.split(r"\s[\"“]", s)[0]
-    head = head.strip(" .")
+    head = head.strip(" ,")
     if not head or not looks_like_author_list(head):
         return [], False
     return parse_authors(head)

@@ -331,7 +331,7 @@ def _read_publication(root: Path, page: Path, site: SiteImport, authors: dict) -
         if url.startswith("http") and target and not record[target]:
             record[target] = url
         elif url:
-            site.skip(path, f"link {kind or text(link.get('name'))!r}: {url}")
+            site.skip(path, f"link {text(link.get('name')) or kind!r}: {url}")
     record["featured"] = bool(data.get("featured"))
     record["source"] = path
     pdfs = [rel(root, p) for p in sorted(page.parent.glob("*.pdf"))]
