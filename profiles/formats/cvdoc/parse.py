@@ -180,6 +180,7 @@ class _Entry:
     header: list = field(default_factory=list)  # markup-kept strings
     bullets: list = field(default_factory=list)  # (indent, text)
     groups: list = field(default_factory=list)  # sub-projects: {"title", "text": [], "bullets": []}
+    from_bullet: bool = False
 
 
 def _ends_sentence(text: str) -> bool:
@@ -235,8 +236,15 @@ def _entries(lines: list[Line]) -> list[_Entry]:
             entries.append(_Entry(header=[items[0].text]))
             continue
         if kind == "bullets":
-            if not entries:
-                entries.append(_Entry())
+            if not entries or entries[-1].from_bullet:
+                # No entry headers at all: each top-level bullet is an entry ("B.S., College, 1937").
+                base = min(level for level, _ in items)
+                for level, value in items:
+                    if level == base or not entries:
+                        entries.append(_Entry(header=[value], from_bullet=True))
+                    else:
+                        entries[-1].bullets.append((level, value))
+                continue
             target = entries[-1].groups[-1]["bullets"] if entries[-1].groups else entries[-1].bullets
             target.extend(tuple(b) for b in items)
             continue
@@ -507,6 +515,8 @@ def _parse_education(section: Section, draft: CvDraft) -> None:
         if location and not item["location"]:
             item["location"] = location[:120]
         _apply_dates(item, dates)
+        if item["start"] and not item["end"] and not item["is_current"] and dates and "–" not in dates.text:
+            item["start"], item["end"] = "", item["start"]  # one date on a degree is when it was awarded
         item["note"] = "; ".join(notes)
         if urls:
             item.setdefault("advisor_url", "")

@@ -457,7 +457,7 @@ def test_academicpages(tmp_path):
     ]
     # _pages/cv.md is read as a CV document
     [edu] = doc["education"]
-    assert (edu["institution"], edu["degree"], edu["end"]) == ("West Virginia State College", "B.S.", "")
+    assert (edu["institution"], edu["degree"], edu["end"]) == ("West Virginia State College", "B.S.", "1937")
     assert [s["name"] for s in doc["skills"]] == ["Orbital mechanics", "Hand computation"]
     assert [s["venue"] for s in doc["service"]] == ["Currently signed in to 43 different slack teams"]
 
