@@ -16,16 +16,21 @@ from .. import empty_document, empty_link, link_kind_for_url, text
 
 __all__ = ["SiteImport", "partial", "read_front_matter", "read_yaml"]
 
+# Author folders that name no one (Hugo's default superuser folders): never used as a profile slug.
+GENERIC_AUTHORS = {"admin", "me", "author", "default", "user", "owner"}
+
 
 @dataclass
 class SiteImport:
     """What a site folder holds, read into the project's shapes.
 
-    ``documents``: profile documents (``profiles.formats.empty_document`` shape, plus ``slug``
-    from the author folder and ``role``/``status`` when the site says), ``publications``:
-    publication records (``publications.formats.empty_record`` shape; authors matched to a
-    site author carry ``"profile": slug``; extra keys ``selected``, ``featured``,
-    ``attachments`` (local PDF paths found in the folder) and ``source`` (the file)),
+    ``documents``: profile documents (``profiles.formats.empty_document`` shape, plus
+    ``site_author`` (the author folder, ``""`` on one-person sites), ``slug`` (the folder
+    name unless it is generic like ``admin``), ``role``/``status`` when the site says, and
+    ``avatar_path`` (an image file in the site)), ``publications``: publication records
+    (``publications.formats.empty_record`` shape; authors matched to a site author carry
+    ``"site_author": folder``; extra keys ``selected``, ``featured``, ``attachments`` (local
+    PDF paths found in the site) and ``source`` (the file)),
     ``not_imported``: ``{relative file: [what was left out, …]}``, ``warnings``: problems.
     """
 
@@ -43,13 +48,15 @@ class SiteImport:
     def warn(self, path, message: str) -> None:
         self.warnings.append(f"{path}: {message}" if path else message)
 
-    def document(self, slug: str = "") -> dict:
+    def document(self, author: str = "") -> dict:
+        """The document of a site author (folder name; ``""`` for a one-person site), created on first use."""
         for doc in self.documents:
-            if doc.get("slug", "") == slug:
+            if doc.get("site_author", "") == author:
                 return doc
         doc = empty_document()
-        if slug:
-            doc["slug"] = slug
+        doc["site_author"] = author
+        if author and author.lower() not in GENERIC_AUTHORS:
+            doc["slug"] = re.sub(r"[^-a-zA-Z0-9_]", "-", author).strip("-")[:80]
         self.documents.append(doc)
         return doc
 

@@ -94,7 +94,7 @@ def _pages(folder: Path) -> list[Path]:
 def read(root: Path, site: SiteImport) -> None:
     content = root / "content"
     authors = _read_authors(root, content, site)
-    superuser = next((slug for slug, info in authors.items() if info["superuser"]), None) or next(iter(authors), "")
+    superuser = next((folder for folder, info in authors.items() if info["superuser"]), None) or next(iter(authors), "")
     for folder in _content_dirs(content, "publication", "publications"):
         for page in _pages(folder):
             _read_publication(root, page, site, authors)
@@ -131,8 +131,7 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
         if error:
             site.warn(path, error)
             continue
-        slug = re.sub(r"[^-a-zA-Z0-9_]", "-", sub.name).strip("-")[:80] or "author"
-        doc = site.document(slug)
+        doc = site.document(sub.name)
         name = text(data.get("title")) or " ".join(filter(None, [text(data.get("first_name")),
                                                                   text(data.get("last_name"))]))
         doc["full_name"] = name
@@ -189,7 +188,7 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
                        {".jpg", ".jpeg", ".png", ".webp", ".gif"}), None)
         if avatar is not None:
             doc["avatar_path"] = rel(root, avatar)
-        authors[sub.name] = {"slug": slug, "name": name, "superuser": bool(data.get("superuser"))}
+        authors[sub.name] = {"name": name, "superuser": bool(data.get("superuser"))}
         report_unused(site, path, data, {
             "title", "first_name", "last_name", "role", "organizations", "bio", "interests", "education", "social",
             "profiles", "email", "user_groups", "work", "experience", "awards", "skills", "languages", "pronouns",
@@ -264,7 +263,7 @@ def _author_list(names, notes, authors: dict) -> list[dict]:
         author["equal_contribution"] = equal or bool(re.search(r"equal|co-?first", note, re.I))
         author["corresponding"] = bool(re.search(r"correspond", note, re.I))
         if info:
-            author["profile"] = info["slug"]
+            author["site_author"] = name
         out.append(author)
     return out
 
@@ -369,9 +368,9 @@ def _read_event(root: Path, page: Path, site: SiteImport, authors: dict, superus
     }
     talk = {"title": title[:300], "abstract": markdown_plain(text(data.get("abstract"))), "deliveries": [delivery]}
     speakers = [text(a) for a in as_list(data.get("authors"))]
-    owners = [authors[a]["slug"] for a in speakers if a in authors] or [superuser]
-    for slug in owners:
-        site.document(slug)["talks"].append(talk)
+    owners = [a for a in speakers if a in authors] or [superuser]
+    for owner in owners:
+        site.document(owner)["talks"].append(talk)
     for key in ("url_slides", "url_video", "url_code", "url_pdf"):
         if text(data.get(key)):
             site.skip(path, f"{key} {text(data.get(key))}")
