@@ -37,7 +37,7 @@ _W = r"[A-ZÀ-ÖØ-Þ\u4e00-\u9fff][\w'’\-À-ÿ]*"
 _I = r"[A-Z]\.(?:\s?-?[A-Z]\.)*"
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|ten|ter|bin|al|el)"
 _NAME = re.compile(
-    rf"^(?:(?:{_I}|{_W}|{_PARTICLE})\s*)*{_W}$"
+    rf"^(?:{_I}\s*|(?:{_W}|{_PARTICLE})\s+)*{_W}$"
     rf"|^(?:{_PARTICLE}\s+)*{_W}(?:\s+{_W})*,\s*(?:{_I}|{_W})(?:\s*(?:{_I}|{_W}))*$"
 )
 
