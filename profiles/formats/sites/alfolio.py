@@ -251,27 +251,31 @@ def _cv_yaml(sections: list, doc: dict, site: SiteImport) -> None:
         for item in contents:
             if key == "education" and isinstance(item, dict):
                 edu = empty_education()
-                edu["institution"] = text(item.get("institution"))[:200]
-                edu["degree"] = text(item.get("title"))[:120]
+                edu["institution"] = strip_html(item.get("institution"))[:200]
+                edu["degree"] = strip_html(item.get("title"))[:120]
                 edu["start"], edu["end"], edu["is_current"] = _years(item.get("year"))
+                if edu["start"] and not edu["end"] and not edu["is_current"]:
+                    edu["start"], edu["end"] = "", edu["start"]  # one year on a degree: when it was awarded
                 edu["note"] = "; ".join(text(d) for d in as_list(item.get("description")) if text(d))
                 if edu["institution"]:
                     doc["education"].append(edu)
             elif key in {"experience", "teaching", "open_source"} and isinstance(item, dict):
                 job = empty_experience()
-                job["organisation"] = (text(item.get("institution")) or text(item.get("title")))[:200]
-                job["title"] = text(item.get("title"))[:200] if text(item.get("institution")) else ""
+                job["organisation"] = (strip_html(item.get("institution")) or strip_html(item.get("title")))[:200]
+                job["title"] = strip_html(item.get("title"))[:200] if text(item.get("institution")) else ""
+                href = re.search(r"href=[\"']([^\"']+)", text(item.get("title")) + text(item.get("institution")))
+                url = href.group(1) if href and href.group(1).startswith("http") else ""
                 job["start"], job["end"], job["is_current"] = _years(item.get("year"))
                 job["kind"] = "teaching" if key == "teaching" else guess_experience_kind(job["organisation"],
                                                                                          job["title"])
-                job["highlights"] = [highlight(_description(d)) for d in as_list(item.get("description"))
-                                     if _description(d)]
+                job["highlights"] = _highlights(item.get("description"))
                 if key == "open_source":
                     doc["open_source"].append({"project": job["organisation"], "role": job["title"],
                                                "start": job["start"], "end": job["end"],
                                                "is_current": job["is_current"], "summary": "",
-                                               "highlights": job["highlights"], "url": ""})
+                                               "highlights": job["highlights"], "url": url})
                 elif job["organisation"]:
+                    job["url"] = url
                     doc["experience"].append(job)
             elif key == "awards" and isinstance(item, dict):
                 year = find_date_range(text(item.get("year")))
@@ -281,16 +285,36 @@ def _cv_yaml(sections: list, doc: dict, site: SiteImport) -> None:
                         award["title"] = text(entry)[:300]
                         award["year"] = year.year if year else None
                         doc["awards"].append(award)
-            elif key in {"research_interests", "skills"} and isinstance(item, dict):
+            elif key == "research_interests" and isinstance(item, dict) and text(item.get("title")):
+                topic = strip_html(item.get("title")).rstrip(".")
+                doc["interest_tags"] = ", ".join(filter(None, [doc["interest_tags"], topic]))[:400]
+                details = "; ".join(strip_html(i) for i in as_list(item.get("items")) if text(i))
+                if details:
+                    doc["research_interests"] = "\n".join(filter(None, [doc["research_interests"],
+                                                                          f"{topic}: {details}"]))
+            elif key == "skills" and isinstance(item, dict):
                 skill = empty_skill()
-                skill["name"] = text(item.get("title"))[:120] or title
-                skill["keywords"] = [text(i) for i in as_list(item.get("items")) if text(i)]
-                if key == "research_interests":
-                    doc["interest_tags"] = ", ".join(filter(None, [doc["interest_tags"], *skill["keywords"]]))[:400]
-                elif skill["name"]:
+                skill["name"] = strip_html(item.get("title"))[:120] or title
+                skill["keywords"] = [strip_html(i) for i in as_list(item.get("items")) if text(i)]
+                if skill["name"]:
                     doc["skills"].append(skill)
             else:
                 site.skip(where, f"{title}: {_description(item)[:120]}")
+
+
+def _highlights(value) -> list[dict]:
+    """cv.yml descriptions: strings, or ``{title, contents: [...]}`` with sub-items."""
+    out = []
+    for entry in as_list(value):
+        if isinstance(entry, dict):
+            item = highlight(strip_html(entry.get("title")))
+            item["children"] = [{"label": "", "text": strip_html(c)} for c in as_list(entry.get("contents"))
+                                if text(c)]
+            if item["text"] or item["children"]:
+                out.append(item)
+        elif text(entry):
+            out.append(highlight(strip_html(entry)))
+    return out
 
 
 def _description(value) -> str:

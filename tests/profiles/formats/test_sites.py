@@ -286,7 +286,21 @@ I invented **Smalltalk** and the Dynabook.
       year: 1970 - 1981
       description:
         - Smalltalk
-        - Overlapping windows
+        - title: Overlapping windows
+          contents:
+            - Alto
+- title: Open Source Projects
+  type: time_table
+  contents:
+    - title: <a href="https://github.com/akay/squeak">Squeak</a>
+      year: 1996-now
+      description: A Smalltalk for everyone.
+- title: Research Interests
+  type: nested_list
+  contents:
+    - title: Personal computing.
+      items:
+        - Children and computers
 - title: Honors and Awards
   type: time_table
   contents:
@@ -332,6 +346,13 @@ def test_alfolio(tmp_path):
     assert (job["organisation"], job["title"], job["start"], job["end"]) == ("Xerox PARC", "Researcher", "1970",
                                                                            "1981")
     assert [h["text"] for h in job["highlights"]] == ["Smalltalk", "Overlapping windows"]
+    assert job["highlights"][1]["children"] == [{"label": "", "text": "Alto"}]
+    [squeak] = doc["open_source"]
+    assert (squeak["project"], squeak["url"], squeak["start"], squeak["is_current"]) == (
+        "Squeak", "https://github.com/akay/squeak", "1996", True,
+    )  # fmt: skip
+    assert doc["interest_tags"] == "Personal computing"
+    assert doc["research_interests"] == "Personal computing: Children and computers"
     assert [(a["title"], a["year"]) for a in doc["awards"]] == [("Turing Award", 2003)]
     assert [s["name"] for s in doc["skills"]] == ["English", "Portuguese"]
     assert doc["news"] == [{"date": "2015-10-22", "body": "A new talk is up."}]
