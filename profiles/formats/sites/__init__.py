@@ -63,6 +63,8 @@ def _safe_extract(archive: Path, target: Path) -> None:
                     raise SiteReadError(f"the zip has an unsafe path: {info.filename}")
                 if info.is_dir() or (info.external_attr >> 16) & 0o170000 == 0o120000:  # dirs and symlinks
                     continue
+                if name.parts[0] == "__MACOSX":  # Finder's resource forks
+                    continue
                 dest = target.joinpath(*name.parts)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(dest, "wb") as out:

@@ -25,6 +25,7 @@ from .common import (
     rel,
     report_unused,
     strip_html,
+    visible,
 )
 
 __all__ = ["detect", "read"]
@@ -109,7 +110,7 @@ def read(root: Path, site: SiteImport) -> None:
 
 def _files(root: Path, name: str) -> list[Path]:
     folder = root / name
-    return sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+    return visible(folder.glob("*.md"))
 
 
 def _citation_authors(citation: str) -> tuple[list, bool]:

@@ -38,6 +38,7 @@ from .common import (
     read_yaml,
     rel,
     strip_html,
+    visible,
 )
 
 __all__ = ["detect", "read"]
@@ -121,7 +122,7 @@ def read(root: Path, site: SiteImport) -> None:
         for other in parsed.records:
             _merge(doc, other)
             site.publications.extend(other.get("publications") or [])
-    for path in sorted((root / "_news").glob("*.md")) if (root / "_news").is_dir() else []:
+    for path in visible((root / "_news").glob("*.md")):
         data, body, error = read_front_matter(path)
         site.files_read += 1
         if error:
@@ -130,7 +131,7 @@ def read(root: Path, site: SiteImport) -> None:
         news = markdown_plain(body) or text(data.get("title"))
         if news:
             doc["news"].append({"date": partial(data.get("date")), "body": news})
-    for path in sorted((root / "_projects").glob("*.md")) if (root / "_projects").is_dir() else []:
+    for path in visible((root / "_projects").glob("*.md")):
         data, body, error = read_front_matter(path)
         site.files_read += 1
         if error or not text(data.get("title")):
@@ -168,7 +169,7 @@ def _bibliography(root: Path, site: SiteImport) -> None:
     folder = root / "_bibliography"
     if not folder.is_dir():
         return
-    for bib in sorted(folder.glob("*.bib")):
+    for bib in visible(folder.glob("*.bib")):
         path = rel(root, bib)
         source = bib.read_text(encoding="utf-8-sig", errors="replace")
         site.files_read += 1

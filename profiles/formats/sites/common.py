@@ -187,3 +187,8 @@ def report_unused(site: SiteImport, path: str, data: dict, used: set, ignored: s
     left = sorted(k for k, v in data.items() if k not in used and k not in ignored and v not in (None, "", [], {}))
     if left:
         site.skip(path, "fields " + ", ".join(left))
+
+
+def visible(paths, *, files_only: bool = True) -> list[Path]:
+    """Sorted, without hidden files (``.DS_Store``, macOS ``._x.md`` forks, editor swap files)."""
+    return sorted(p for p in paths if not p.name.startswith((".", "~")) and (p.is_file() or not files_only))

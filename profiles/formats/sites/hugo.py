@@ -26,6 +26,7 @@ from .common import (
     read_front_matter,
     rel,
     report_unused,
+    visible,
 )
 
 __all__ = ["detect", "read"]
@@ -80,7 +81,7 @@ def _content_dirs(content: Path, *names: str) -> list[Path]:
 def _pages(folder: Path) -> list[Path]:
     """Page bundles (``x/index.md``) and single pages (``x.md``), ``_index.md`` list pages skipped."""
     pages = []
-    for path in sorted(folder.iterdir()):
+    for path in visible(folder.iterdir(), files_only=False):
         if path.is_dir():
             for name in ("index.md", "_index.md", "index.markdown"):
                 if (path / name).is_file():
@@ -106,7 +107,7 @@ def read(root: Path, site: SiteImport) -> None:
             _read_post(root, page, site, superuser)
     home = content / "home"
     if home.is_dir():
-        for page in sorted(home.glob("*.md")):
+        for page in visible(home.glob("*.md")):
             _read_widget(root, page, site, superuser)
     for name in ("project", "projects"):
         folder = content / name
@@ -121,7 +122,7 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
     if not folder.is_dir():
         site.warn("content/authors", "no author folders; profile fields cannot be read")
         return authors
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for sub in (p for p in visible(folder.iterdir(), files_only=False) if p.is_dir()):
         page = next((sub / n for n in ("_index.md", "index.md") if (sub / n).is_file()), None)
         if page is None:
             continue

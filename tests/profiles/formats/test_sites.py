@@ -389,6 +389,8 @@ author:
   googlescholar: https://scholar.google.com/citations?user=XYZ
 """,
     "images/profile.png": b"fake",
+    "_publications/._2009-10-01-paper-title-number-1.md": b"\x00\x05\x16\x07\xff\xfe macOS fork",
+    "_publications/.DS_Store": b"\x00\x00\x00\x01Bud1",
     "_pages/about.md": "---\npermalink: /\ntitle: About me\n---\nI computed trajectories.\n",
     "_publications/2009-10-01-paper-title-number-1.md": """---
 title: "Determination of Azimuth Angle at Burnout"
@@ -455,6 +457,7 @@ Service and leadership
 def test_academicpages(tmp_path):
     site = read_site(write(tmp_path / "pages", ACADEMICPAGES))
     assert site.generator == "academicpages"
+    assert site.warnings == []  # hidden files (macOS forks, .DS_Store) are not pages
     [doc] = site.documents
     assert (doc["full_name"], doc["short_bio"], doc["organisation"], doc["email"]) == (
         "Katherine Johnson", "Mathematician at NASA", "NASA Langley", "kj@example.org",
@@ -490,6 +493,7 @@ def test_zip_of_a_repository_with_a_top_folder(tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         for name, content in ACADEMICPAGES.items():
             zf.writestr(f"kj.github.io-main/{name}", content)
+        zf.writestr("__MACOSX/kj.github.io-main/._about.md", b"\x00\x05\x16\x07")
     site = read_site(archive)
     assert site.generator == "academicpages"
     assert site.documents[0]["full_name"] == "Katherine Johnson"
