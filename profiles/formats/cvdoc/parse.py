@@ -119,6 +119,7 @@ def _parse_header(lines: list[Line], draft: CvDraft) -> None:
             continue
         if _CONTACT.search(raw):
             _add_links(draft, raw)
+            _add_handles(draft, raw)
             rest = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\]]*\]\([^)]*\)|https?://\S+", "", raw)
             rest = plain(rest).strip(" |·•,;:")
             if rest and not re.fullmatch(r"[\w\s:|·•,;+()-]*", rest):
@@ -128,6 +129,19 @@ def _parse_header(lines: list[Line], draft: CvDraft) -> None:
             doc["headline"] = p
             continue
         draft.leftover("", raw)
+
+
+_HANDLES = {"linkedin": "https://www.linkedin.com/in/{}", "github": "https://github.com/{}",
+            "gitlab": "https://gitlab.com/{}"}
+_HANDLE = re.compile(r"\b(?P<site>LinkedIn|GitHub|GitLab)\s*:\s*\[?(?P<handle>[\w.-]{2,60})\]?(?:\(#?\))?", re.I)
+
+
+def _add_handles(draft: CvDraft, raw: str) -> None:
+    """``LinkedIn: chijun-sima`` (a handle, not a URL) -> the profile's address on that site."""
+    for m in _HANDLE.finditer(raw):
+        url = _HANDLES[m.group("site").lower()].format(m.group("handle"))
+        if not any(link["url"].rstrip("/").lower() == url.lower() for link in draft.document["links"]):
+            draft.document["links"].append(empty_link(link_kind_for_url(url), url, ""))
 
 
 def _paragraphs(lines: list[Line]) -> list[str]:

@@ -26,6 +26,13 @@ def test_seed_001_cv_identity_and_education():
     doc = draft.document
     assert doc["full_name"] == "Chijun Sima"
     assert doc["email"] == "simachijun@gmail.com"
+    assert [(link["kind"], link["url"]) for link in doc["links"]] == [
+        ("linkedin", "https://www.linkedin.com/in/chijun-sima"),
+    ]
+    assert draft.leftovers == [{
+        "section": "Selected Company/Press Write-ups",
+        "text": "All links below are external write-ups about Ekko (OSDI '22).",
+    }]  # fmt: skip
     assert doc["research_interests"].startswith("Efficient AI (MLSys)")
     [education] = doc["education"]
     assert education["institution"] == "South China University of Technology"
