@@ -922,7 +922,3 @@ _PARSERS = {
     "press": _parse_press,
 }
 
-
-def year_of(text: str) -> int | None:
-    dr = find_date_range(text)
-    return dr.year if dr else None
