@@ -54,7 +54,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             index, members = PublicationIndex.load(), None
             if profile is not None:
-                document = _owner_document(site, profile.slug)
+                document = _owner_document(site, profile)
+                others = [d.get("full_name") or d.get("site_author") for d in site.documents if d is not document]
+                if others:
+                    report.warn(f"{site.root}: the site has other authors, not imported with --profile "
+                                f"(use --lab): {', '.join(others)}")
                 if document is not None:
                     merge_profile_document(document, actor=None, profile=profile, report=report, source=site.root)
                 targets = {None: profile}
@@ -75,9 +79,10 @@ class Command(BaseCommand):
         print_report(self, report)
 
 
-def _owner_document(site, slug):
-    """The document for --profile: the author folder of the same name, else the site owner's (first) one."""
-    for document in site.documents:
-        if document.get("slug") == slug:
-            return document
+def _owner_document(site, profile):
+    """The document for --profile: the author folder of that slug, else of that name, else the site owner's."""
+    for key, value in (("slug", profile.slug), ("full_name", profile.full_name)):
+        for document in site.documents:
+            if value and (document.get(key) or "").casefold() == value.casefold():
+                return document
     return site.documents[0] if site.documents else None

@@ -54,6 +54,14 @@ def test_profile_site_dry_run_writes_nothing(tmp_path):
     assert Publication.objects.get().authorships.filter(profile=member).exists()
 
 
+def test_profile_import_of_a_lab_site_names_the_authors_it_leaves_out(tmp_path):
+    member = ProfileFactory(slug="rosalind-franklin", full_name="Rosalind Franklin")
+    out = run(write(tmp_path / "hugo", HUGO), "--profile", member.slug)
+    assert "not imported with --profile (use --lab): Aaron Klug" in out
+    assert Talk.objects.get(profile=member).title == "Viruses in Three Dimensions"
+    assert not Profile.objects.filter(full_name="Aaron Klug").exists()
+
+
 def test_unknown_folder_and_missing_target(tmp_path):
     (tmp_path / "plain").mkdir()
     with pytest.raises(CommandError, match="could not tell the site generator"):
