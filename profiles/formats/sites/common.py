@@ -41,6 +41,7 @@ class SiteImport:
     not_imported: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     files_read: int = 0
+    owner: str = ""  # site_author of the site's owner (Hugo's superuser; "" on one-person sites)
 
     def skip(self, path, what: str) -> None:
         self.not_imported.setdefault(str(path), []).append(what)

@@ -96,6 +96,7 @@ def read(root: Path, site: SiteImport) -> None:
     content = root / "content"
     authors = _read_authors(root, content, site)
     superuser = next((folder for folder, info in authors.items() if info["superuser"]), None) or next(iter(authors), "")
+    site.owner = superuser
     for folder in _content_dirs(content, "publication", "publications"):
         for page in _pages(folder):
             _read_publication(root, page, site, authors)

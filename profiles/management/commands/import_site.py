@@ -85,4 +85,5 @@ def _owner_document(site, profile):
         for document in site.documents:
             if value and (document.get(key) or "").casefold() == value.casefold():
                 return document
-    return site.documents[0] if site.documents else None
+    owner = [d for d in site.documents if d.get("site_author", "") == site.owner]
+    return (owner or site.documents or [None])[0]

@@ -147,6 +147,7 @@ def hugo_site(tmp_path):
 def test_hugo_profiles_for_each_author(hugo_site):
     site = read_site(hugo_site)
     assert site.generator == "hugo-academic"
+    assert site.owner == "admin"  # superuser: true
     franklin = next(d for d in site.documents if d["site_author"] == "admin")
     assert "slug" not in franklin  # "admin" names no one
     assert franklin["full_name"] == "Rosalind Franklin"
