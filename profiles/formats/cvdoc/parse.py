@@ -277,7 +277,11 @@ def _entries(lines: list[Line]) -> list[_Entry]:
         lead = dated[0]
         starts = [0]
         for d in dated[1:]:
-            starts.append(max(starts[-1] + 1, d - lead))
+            # Entries repeat the first one's layout ("Org / date / degree"): the same number of lines
+            # before the date. A date sharing its line with text where the first entry had a date line
+            # of its own ("MIT   2020 – 2022" after "Org / date") is another layout: that line starts it.
+            mixed = is_date_line(items[dated[0]]) and not is_date_line(items[d])
+            starts.append(max(starts[-1] + 1, d if mixed else d - lead))
         for a, b in zip(starts, [*starts[1:], len(items)], strict=True):
             entries.append(_Entry(header=list(items[a:b])))
     return [e for e in entries if e.header or e.bullets]

@@ -178,6 +178,9 @@ def build_docx():
     document.add_paragraph("Stanford University")
     document.add_paragraph("Sep 1961 – Jun 1968")
     document.add_paragraph("Ph.D. in Computer Science; Advisor: John McCarthy")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "1956 – 1961"
+    table.cell(0, 1).text = "Wellesley College, B.A. in Mathematics"
     document.add_heading("Experience", level=1)
     para = document.add_paragraph()
     para.add_run("MIT").bold = True
@@ -201,9 +204,13 @@ def test_docx():
     doc = parse_cv_file("cv.docx", build_docx()).document
     assert doc["full_name"] == "Barbara Liskov"
     assert doc["email"] == "liskov@example.edu"
-    [edu] = doc["education"]
+    edu, wellesley = doc["education"]
     assert (edu["institution"], edu["degree"], edu["advisor"], edu["start"], edu["end"]) == (
         "Stanford University", "Ph.D.", "John McCarthy", "1961-09", "1968-06",
+    )  # fmt: skip
+    # a table row (dates | details) reads as one entry with columns
+    assert (wellesley["institution"], wellesley["degree"], wellesley["programme"], wellesley["start"]) == (
+        "Wellesley College", "B.A.", "Mathematics", "1956",
     )  # fmt: skip
     [job] = doc["experience"]
     assert (job["organisation"], job["title"], job["start"], job["is_current"]) == (
