@@ -9,8 +9,7 @@ from django.core.management.base import CommandError
 from profiles.models import Profile, Talk
 from publications.models import Publication
 from tests.factories import ProfileFactory
-
-from .test_sites import ACADEMICPAGES, HUGO, write
+from tests.profiles.formats.test_sites import ACADEMICPAGES, HUGO, write
 
 pytestmark = pytest.mark.django_db
 
