@@ -77,7 +77,7 @@ def tokenize(text: str) -> list[Line]:
 
 # --------------------------------------------------------------------------- inline markup
 
-_MD_LINK = re.compile(r"\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)")
+_MD_LINK = re.compile(r"\[(?P<label>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<url>[^)\s]*)\)")  # "[[PDF]](url)" too
 _ANGLE_URL = re.compile(r"<(?P<url>(?:https?://|mailto:)[^>\s]+)>")
 _BARE_URL = re.compile(r"(?<![\w(/\[])(?P<url>(?:https?://|www\.)[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -109,7 +109,11 @@ def parse_authors(text: str) -> tuple[list[dict], bool]:
         if name.lower().rstrip(".") in {"et al", "others", "and others"}:
             truncated = True
             continue
-        given, family = split_name(name)
+        m = re.fullmatch(r"(?P<family>[^\s,]{2,}(?:\s[^\s,]{2,})?)\s(?P<initials>[A-Z]{1,3})", name)
+        if m and not m.group("family").isupper():  # "Doe J" / "Smith AB" (Vancouver, Springer)
+            given, family = ". ".join(m.group("initials")) + ".", m.group("family")
+        else:
+            given, family = split_name(name)
         authors.append(make_author(given, family, equal_contribution=equal, corresponding=corresponding))
     return authors, truncated
 
@@ -166,8 +170,12 @@ def _strip_year(venue: str) -> tuple[str, int | None]:
         if y:
             year = y
             venue = re.sub(r"\s*['’‘]\d\d\b", "", venue)
-    venue = re.sub(r"\s{2,}", " ", venue)
-    return venue.strip(" ,.;:()-–—"), year
+    venue = re.sub(r"\(\s*\)", "", re.sub(r"\s{2,}", " ", venue)).strip(" ,.;:-–—")
+    while venue.endswith(")") and venue.count(")") > venue.count("("):
+        venue = venue[:-1].rstrip(" ,.;:")
+    while venue.endswith("(") or (venue.count("(") > venue.count(")") and "(" in venue):
+        venue = venue[: venue.rindex("(")].rstrip(" ,.;:")
+    return venue.strip(" ,.;:-–—"), year
 
 
 def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
@@ -189,19 +197,28 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
     # Strip link clutter ("[PDF] [Code]") and supervision notes, keeping them as a note.
     notes = [plain(m.group(0)).strip(" .;") for m in _SUPERVISION.finditer(joined)]
     text = _SUPERVISION.sub(" ", joined)
-    text = re.sub(r"\[(?:pdf|code|slides?|video|bib(?:tex)?|project|website|paper|arxiv|doi|poster)\]\([^)]*\)", " ",
+    text = re.sub(r"\[\[?(?:pdf|code|slides?|video|bib(?:tex)?|project|website|paper|arxiv|doi|poster|html|abs)\]?\]"
+                  r"\([^)]*\)", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)10\.\S+|arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?[,;]?", " ",
                   text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)10\.\S+|arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?", " ", text,
-                  flags=re.IGNORECASE)
+    pages = re.search(r"\bpp?\.\s*(\d+)\s*(?:[–—-]{1,2}\s*(\d+))?", text)
+    if pages:
+        record["pages"] = pages.group(1) + (f"–{pages.group(2)}" if pages.group(2) else "")
+        text = text[: pages.start()] + text[pages.end() :]
+    status = re.search(r"\(?\b(to appear|accepted|in press|forthcoming|under review|submitted)\b\)?", text, re.I)
+    if status:
+        text = text[: status.start()] + text[status.end() :]
+    text = re.sub(r"[ \t]+([,;])", r"\1", text)  # "SOSP , 2023" after a removed link
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     title = ""
     author_text = ""
     rest: list[str] = []
     # 1. An emphasised or quoted title.
     for m in _EMPH.finditer(text):
-        candidate = next(g for g in m.groups() if g)
+        candidate = next(g for g in m.groups() if g).strip(" ,.;:")
+        quoted = bool(m.group("q") or m.group("d"))
         before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
-        in_author_list = looks_like_author_list(candidate) and (
+        in_author_list = not quoted and looks_like_author_list(candidate) and (
             "," in candidate or after.startswith(",") or before.endswith((",", " and", "&"))
         )
         if in_author_list or len(plain(candidate).split()) < 2:
@@ -262,6 +279,13 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
     else:
         record["venue"] = venue
     record["kind"] = guess_kind(record["venue"])
+    if status:
+        notes.append(status.group(1).lower())
+        if status.group(1).lower() in {"under review", "submitted"}:
+            record["kind"] = "preprint"
+    if record["arxiv_id"] and record["kind"] == "other":
+        record["kind"] = "preprint"
+        record["venue"] = record["venue"] or "arXiv"
     if notes:
         record["note"] = "; ".join(n for n in notes if n)[:300]
     return record, leftovers
@@ -275,6 +299,9 @@ def _split_at_author_end(line: str) -> tuple[str, str, str]:
     s = line.strip()
     if looks_like_author_list(_LEGEND.sub("", s)):
         return s, "", ""
+    m = re.match(r"^(?P<head>.+?)\s*\((?P<year>(?:19|20)\d\d)[a-z]?\)[.:]?\s+(?P<tail>.+)$", s)
+    if m and looks_like_author_list(_LEGEND.sub("", m.group("head"))):  # APA/Springer: "Doe J, Smith A (2020) Title."
+        return m.group("head"), "", f"{m.group('tail')} ({m.group('year')})"
     best = None
     for m in re.finditer(r"[.:](?:\s+|$)|\)\.?\s+", s):
         end = m.start() + (1 if s[m.start()] in ").:" and re.search(r"(?:^|[\s,])[A-Z]$|\)$", s[: m.start()]) else 0)
@@ -291,7 +318,7 @@ def _sentences(text: str) -> list[str]:
     """Split at ``. `` that ends a sentence (not an initial like ``J.`` or ``Proc.``)."""
     s = text.strip()
     parts, start = [], 0
-    for m in re.finditer(r"\.\s+(?=[A-Z“\"*(])|[?!]\s+", s):
+    for m in re.finditer(r"\.\s+(?=[A-Z0-9“\"*(])|[?!]\s+", s):
         word = re.search(r"(\w+)$", s[start : m.start()])
         w = word.group(1) if word else ""
         if m.group(0).startswith(".") and ((len(w) == 1 and w.isupper()) or w.lower() in _ABBREV):

@@ -278,3 +278,47 @@ def test_publication_with_corresponding_mark_and_et_al():
     assert [(a["name"], a["corresponding"]) for a in record["authors"]] == [("A. Turing", True), ("B. Church", False)]
     assert record["authors_truncated"] is True
     assert record["year"] == 1936
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "authors", "venue", "year", "kind"),
+    [
+        (  # IEEE: quoted title, "in Proc.", pages
+            "J. Doe, A. Smith, and B. Lee, “Fast Things,” in Proc. NSDI, 2021, pp. 1–10.",
+            "Fast Things", ["J. Doe", "A. Smith", "B. Lee"], "Proc. NSDI", 2021, "conference",
+        ),
+        (  # Springer/Vancouver: "Family Initials", year in parentheses after the authors
+            "Doe J, Smith A (2020) Fast things in slow places. Nature 1:2–3",
+            "Fast things in slow places", ["J. Doe", "A. Smith"], "Nature 1:2–3", 2020, "journal",
+        ),
+        (  # arXiv only: a preprint
+            "J. Doe*, A. Smith*. Fast Things. arXiv:2101.00001, 2021.",
+            "Fast Things", ["J. Doe", "A. Smith"], "arXiv", 2021, "preprint",
+        ),
+        (  # own name in bold inside the author list, link buttons after the venue
+            "Jane Doe, **Ann Smith**, Bo Lee. Scaling the Unscalable. In *SOSP*, 2023. "
+            "[[PDF]](https://x.org/a.pdf) [[Code]](https://github.com/a/b)",
+            "Scaling the Unscalable", ["Jane Doe", "Ann Smith", "Bo Lee"], "SOSP", 2023, "conference",
+        ),
+        (  # status note
+            '**Ann Smith**, Jane Doe. "Learned Indexes for Everyone." VLDB 2024 (to appear).',
+            "Learned Indexes for Everyone", ["Ann Smith", "Jane Doe"], "VLDB", 2024, "conference",
+        ),
+    ],
+)
+def test_reference_styles(line, title, authors, venue, year, kind):
+    record, _ = parse_publication([line])
+    names = [a["name"] for a in record["authors"]]
+    assert (record["title"], names, record["venue"], record["year"], record["kind"]) == (title, authors, venue, year, kind)
+
+
+def test_reference_links_pages_and_status():
+    record, _ = parse_publication([
+        "Jane Doe, **Ann Smith**, Bo Lee. Scaling the Unscalable. In *SOSP*, 2023, pp. 5--9. (to appear) "
+        "[[PDF]](https://x.org/a.pdf) [[Code]](https://github.com/a/b)"
+    ])  # fmt: skip
+    assert (record["url_pdf"], record["url_code"]) == ("https://x.org/a.pdf", "https://github.com/a/b")
+    assert record["pages"] == "5–9"
+    assert record["note"] == "to appear"
+    preprint, _ = parse_publication(["J. Doe, A. Smith. Faster Things. Under review, 2024."])
+    assert preprint["kind"] == "preprint"
