@@ -309,7 +309,8 @@ def test_publication_with_corresponding_mark_and_et_al():
 def test_reference_styles(line, title, authors, venue, year, kind):
     record, _ = parse_publication([line])
     names = [a["name"] for a in record["authors"]]
-    assert (record["title"], names, record["venue"], record["year"], record["kind"]) == (title, authors, venue, year, kind)
+    got = (record["title"], names, record["venue"], record["year"], record["kind"])
+    assert got == (title, authors, venue, year, kind)
 
 
 def test_reference_links_pages_and_status():
