@@ -93,8 +93,16 @@ def docx_to_text(data: bytes) -> str:
             else:
                 lines.append(text)
 
+    try:
+        _docx_blocks(document, lines, add_paragraph, Table)
+    except Exception as exc:  # a package python-docx opens but cannot walk (odd parts, broken XML)
+        raise CvReadError(f"could not read the .docx body ({exc.__class__.__name__})") from exc
+    return "\n".join(lines).strip() + "\n"
+
+
+def _docx_blocks(document, lines, add_paragraph, table_type):
     for block in document.iter_inner_content():
-        if isinstance(block, Table):
+        if isinstance(block, table_type):
             for row in block.rows:
                 cells = []
                 for cell in row.cells:
@@ -106,7 +114,6 @@ def docx_to_text(data: bytes) -> str:
             lines.append("")
         else:
             add_paragraph(block)
-    return "\n".join(lines).strip() + "\n"
 
 
 # --------------------------------------------------------------------------- PDF
