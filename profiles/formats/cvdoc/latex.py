@@ -1,0 +1,340 @@
+"""LaTeX CVs -> the Markdown-ish intermediate text (then ``parse_cv_text`` reads it).
+
+Understood: ``\\section``/``\\section*``/``\\cvsection`` (headings), ``\\subsection``/``\\cvsubsection``
+(entry headings), itemize/enumerate/``cvitems`` (bullets, nested), ``\\textbf``/``\\emph``/
+``\\href``/``\\url``; moderncv's ``\\name``, ``\\title``, ``\\email``, ``\\homepage``, ``\\social``,
+``\\cventry{dates}{title}{employer}{city}{grade}{description}``, ``\\cvitem{label}{text}``,
+``\\cvlistitem``, ``\\cvdoubleitem``, ``\\cvitemwithcomment``; awesome-cv's ``\\name``, ``\\position``,
+``\\email``, ``\\homepage``, ``\\github``, ``\\linkedin``, ``\\googlescholar``, ``\\orcid``,
+``\\cventry{position}{organisation}{location}{dates}{items}``, ``\\cvhonor{award}{event}{location}{date}``.
+Accents and escapes are decoded with pylatexenc. Unknown commands keep their text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+__all__ = ["latex_to_text"]
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(re.sub(r"(?<!\\)%.*$", "", line) for line in text.split("\n"))
+
+
+def _read_group(text: str, pos: int, open_ch: str = "{", close_ch: str = "}") -> tuple[str | None, int]:
+    """The balanced group starting at ``pos`` (after whitespace), or ``(None, pos)``."""
+    i = pos
+    while i < len(text) and text[i] in " \t\n":
+        i += 1
+    if i >= len(text) or text[i] != open_ch:
+        return None, pos
+    depth, j = 0, i
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == open_ch:
+            depth += 1
+        elif ch == close_ch:
+            depth -= 1
+            if depth == 0:
+                return text[i + 1 : j], j + 1
+        j += 1
+    return text[i + 1 :], len(text)
+
+
+def _read_args(text: str, pos: int, n: int) -> tuple[list[str], int]:
+    _, pos2 = _read_group(text, pos, "[", "]")  # one optional argument, ignored
+    pos = pos2
+    args = []
+    for _ in range(n):
+        arg, new = _read_group(text, pos)
+        if arg is None:
+            break
+        args.append(arg)
+        pos = new
+    return args, pos
+
+
+_SOCIAL = {
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "github": "https://github.com/{}",
+    "gitlab": "https://gitlab.com/{}",
+    "twitter": "https://twitter.com/{}",
+    "orcid": "https://orcid.org/{}",
+    "googlescholar": "https://scholar.google.com/citations?user={}",
+    "scholar": "https://scholar.google.com/citations?user={}",
+}
+
+
+_INLINE_CMD = re.compile(r"\\(textbf|emph|textit|href|url|underline|textsc|textsl|mbox|small|footnotesize)\b")
+
+
+def _inline(text: str) -> str:
+    """Inline markup -> Markdown, then LaTeX decoded to Unicode (one line)."""
+    s = re.sub(r"\\hfill\b|\\hspace\*?\{[^}]*\}|(?<!\\)&", " \x02 ", text)
+    s = re.sub(r"\$\s*\^\s*\{?\s*\\?(\*|dagger|ddagger)\s*\}?\s*\$", lambda m: {"*": "*", "dagger": "†",
+               "ddagger": "‡"}[m.group(1)], s)
+    s = re.sub(r"\\textsuperscript\{\s*(\*|\\dagger|†)\s*\}", lambda m: "*" if m.group(1) == "*" else "†", s)
+    s = s.replace("\\dagger", "†").replace("\\ddagger", "‡")
+    out = []
+    i = 0
+    while i < len(s):
+        m = _INLINE_CMD.search(s, i)
+        if not m:
+            out.append(s[i:])
+            break
+        out.append(s[i : m.start()])
+        name = m.group(1)
+        if name == "href":
+            args, end = _read_args(s, m.end(), 2)
+            url, label = [*args, "", ""][:2]
+            out.append(f"[{_inline(label)}]({url.strip()})")
+        elif name == "url":
+            args, end = _read_args(s, m.end(), 1)
+            out.append(args[0].strip() if args else "")
+        elif name in {"small", "footnotesize"}:
+            end = m.end()
+        else:
+            args, end = _read_args(s, m.end(), 1)
+            inner = _inline(args[0]) if args else ""
+            if name == "textbf" and inner.strip():
+                out.append(f"**{inner.strip()}**")
+            elif name in {"emph", "textit", "textsl"} and inner.strip():
+                out.append(f"*{inner.strip()}*")
+            else:
+                out.append(inner)
+        i = end
+    s = "".join(out)
+    # Protect Markdown and URLs from the LaTeX decoder.
+    keep: list[str] = []
+
+    def protect(m):
+        keep.append(m.group(0))
+        return f"\x00{len(keep) - 1}\x00"
+
+    s = re.sub(r"\]\([^)]*\)|https?://\S+|[*†‡]", protect, s)
+    s = s.replace("\\\\", " ").replace("\\newline", " ")
+    try:
+        s = LatexNodes2Text(math_mode="text", strict_latex_spaces=False).latex_to_text(s)
+    except Exception:  # pylatexenc is tolerant, but never let a CV crash the reader
+        s = re.sub(r"\\[a-zA-Z]+\*?", "", s).replace("{", "").replace("}", "")
+    s = re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], s)
+    s = " ".join(s.split())
+    return re.sub(r"\s*\x02\s*", "   ", s).strip()
+
+
+def _description(text: str) -> list[str]:
+    """A description argument: its list items as bullets, else one line of text."""
+    lines = _blocks(text)
+    return [ln for ln in lines if ln.strip()]
+
+
+_ENV_LIST = r"itemize|enumerate|cvitems|description|compactitem|compactenum"
+_TOKEN = re.compile(
+    r"\\begin\{(?P<begin>[^}]+)\}|\\end\{(?P<end>[^}]+)\}|\\item\b(?:\[[^\]]*\])?"
+    r"|\\(?P<cmd>section|subsection|subsubsection|cvsection|cvsubsection|cventry|cvitem|cvlistitem|cvdoubleitem"
+    r"|cvitemwithcomment|cvhonor|cvlistdoubleitem|cvskill|cvparagraph|paragraph|name|firstname|familyname|title"
+    r"|position|email|homepage|social|github|linkedin|gitlab|twitter|googlescholar|orcid|phone|mobile|address"
+    r"|quote|extrainfo|photo|makecvtitle|makecvheader|makecvfooter|cvsubentry|vspace|hspace|newpage|clearpage"
+    r"|moderncvstyle|moderncvcolor|documentclass|usepackage|geometry|setlength|renewcommand|newcommand"
+    r"|colorlet|setmainfont|fontdir|recipient|date|opening|closing|enclosure|letterdate|lettertitle|cvfooter"
+    r"|cvletter|makeletterclosing|faicon|fontawesome\w*)\b(?P<star>\*)?"
+)
+
+
+def _blocks(text: str, *, awesome: bool = False) -> list[str]:
+    """Convert a LaTeX fragment to intermediate lines."""
+    lines: list[str] = []
+    buf: list[str] = []
+    depth = 0
+
+    def flush():
+        joined = _inline("".join(buf))
+        buf.clear()
+        if joined.strip():
+            lines.append(joined)
+
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.search(text, pos)
+        if not m:
+            chunk = text[pos:]
+            for i, part in enumerate(re.split(r"\n\s*\n", chunk)):
+                if i:
+                    flush()
+                    lines.append("")
+                buf.append(part)
+            break
+        before = text[pos : m.start()]
+        for i, part in enumerate(re.split(r"\n\s*\n", before)):
+            if i:
+                flush()
+                lines.append("")
+            buf.append(part)
+        pos = m.end()
+        if m.group("begin"):
+            env = m.group("begin")
+            if re.fullmatch(_ENV_LIST, env):
+                flush()
+                depth += 1
+            elif env in {"document", "cventries", "cvhonors", "cvskills", "center", "flushleft", "minipage"}:
+                flush()
+                if env == "minipage":
+                    _, pos = _read_args(text, pos, 1)
+            else:
+                _, pos = _read_group(text, pos)  # e.g. tabular column spec: dropped with the env name
+            continue
+        if m.group("end"):
+            if re.fullmatch(_ENV_LIST, m.group("end")):
+                flush()
+                depth = max(0, depth - 1)
+            continue
+        if m.group(0).startswith("\\item"):
+            flush()
+            label = re.match(r"\\item\[([^\]]*)\]", m.group(0))
+            prefix = "  " * max(0, depth - 1) + "- "
+            buf.append(prefix + (f"**{label.group(1)}** " if label and label.group(1).strip() else ""))
+            continue
+        cmd = m.group("cmd")
+        flush()
+        if cmd in {"section", "cvsection"}:
+            args, pos = _read_args(text, pos, 1)
+            lines.append(f"## {_inline(args[0]) if args else ''}")
+        elif cmd in {"subsection", "cvsubsection", "subsubsection", "paragraph", "cvparagraph"}:
+            args, pos = _read_args(text, pos, 1)
+            lines.append(f"### {_inline(args[0]) if args else ''}")
+        elif cmd == "cventry" and not awesome:
+            args, pos = _read_args(text, pos, 6)
+            dates, title, employer, city, grade, desc = (args + [""] * 6)[:6]
+            lines.append(f"### {_inline(employer) or _inline(title)}")
+            lines += [x for x in (_inline(dates), _inline(title) if _inline(employer) else "") if x]
+            if _inline(city):
+                lines.append(f"Location: {_inline(city)}")
+            if _inline(grade):
+                lines.append(_inline(grade))
+            lines += _description(desc)
+            lines.append("")
+        elif cmd == "cventry":
+            args, pos = _read_args(text, pos, 5)
+            position, org, loc, dates, desc = (args + [""] * 5)[:5]
+            lines.append(f"### {_inline(org) or _inline(position)}")
+            lines += [x for x in (_inline(dates), _inline(position) if _inline(org) else "") if x]
+            if _inline(loc):
+                lines.append(f"Location: {_inline(loc)}")
+            lines += _description(desc)
+            lines.append("")
+        elif cmd == "cvhonor":
+            args, pos = _read_args(text, pos, 4)
+            award, event, loc, date = (_inline(a) for a in (args + [""] * 4)[:4])
+            item = ", ".join(x for x in (award, event) if x)
+            if loc:
+                item += f" ({loc})"
+            if date:
+                item += f", {date}"
+            lines.append(f"- {item}")
+        elif cmd == "cvskill":
+            args, pos = _read_args(text, pos, 2)
+            label, body = (_inline(a) for a in [*args, "", ""][:2])
+            lines.append(f"- **{label}:** {body}" if label else f"- {body}")
+        elif cmd in {"cvitem", "cvitemwithcomment"}:
+            args, pos = _read_args(text, pos, 3 if cmd == "cvitemwithcomment" else 2)
+            label, body = _inline(args[0]) if args else "", _inline(args[1]) if len(args) > 1 else ""
+            comment = _inline(args[2]) if len(args) > 2 else ""
+            body = ", ".join(x for x in (body, comment) if x)
+            lines.append(f"- **{label}:** {body}" if label else f"- {body}")
+        elif cmd in {"cvlistitem"}:
+            args, pos = _read_args(text, pos, 1)
+            lines.append(f"- {_inline(args[0]) if args else ''}")
+        elif cmd in {"cvdoubleitem", "cvlistdoubleitem"}:
+            n = 4 if cmd == "cvdoubleitem" else 2
+            args, pos = _read_args(text, pos, n)
+            if cmd == "cvdoubleitem":
+                for label, body in ((args + [""] * 4)[0:2], (args + [""] * 4)[2:4]):
+                    if _inline(label) or _inline(body):
+                        lines.append(f"- **{_inline(label)}:** {_inline(body)}")
+            else:
+                lines += [f"- {_inline(a)}" for a in args if _inline(a)]
+        elif cmd in {"name"}:
+            args, pos = _read_args(text, pos, 2)
+            lines.insert(0, "# " + " ".join(_inline(a) for a in args if _inline(a)))
+        elif cmd in {"firstname", "familyname"}:
+            args, pos = _read_args(text, pos, 1)
+            lines.append(f"\x01{cmd}\x01{_inline(args[0]) if args else ''}")
+        elif cmd in {"title", "position"}:
+            args, pos = _read_args(text, pos, 1)
+            if args and _inline(args[0]):
+                lines.append(f"\x01headline\x01{_inline(args[0])}")
+        elif cmd == "email":
+            args, pos = _read_args(text, pos, 1)
+            lines.append(f"Email: {args[0].strip()}" if args else "")
+        elif cmd == "homepage":
+            args, pos = _read_args(text, pos, 1)
+            if args and args[0].strip():
+                url = args[0].strip()
+                lines.append(url if "://" in url else f"https://{url}")
+        elif cmd in {"social"}:
+            kind, _ = _read_group(text, pos, "[", "]")
+            args, pos = _read_args(text, pos, 1)
+            template = _SOCIAL.get((kind or "").strip().lower())
+            if template and args:
+                lines.append(template.format(args[0].strip()))
+        elif cmd in {"github", "linkedin", "gitlab", "twitter", "googlescholar", "orcid"}:
+            args, pos = _read_args(text, pos, 2 if cmd == "googlescholar" else 1)
+            if args and args[0].strip():
+                value = args[0].strip()
+                lines.append(value if "://" in value else _SOCIAL[cmd].format(value))
+        elif cmd in {"phone", "mobile", "address", "quote", "extrainfo", "photo", "recipient", "date",
+                     "opening", "closing", "enclosure", "letterdate", "lettertitle", "cvfooter", "faicon"}:
+            _, pos = _read_group(text, pos, "[", "]")
+            args, pos = _read_args(text, pos, 1)
+            while True:  # \address{street}{city}{country}
+                extra, new = _read_group(text, pos)
+                if extra is None:
+                    break
+                pos = new
+        elif cmd in {"vspace", "hspace", "documentclass", "usepackage", "geometry", "moderncvstyle",
+                     "moderncvcolor", "setlength", "renewcommand", "newcommand", "colorlet", "setmainfont",
+                     "fontdir", "cvsubentry"}:
+            _, pos = _read_group(text, pos, "[", "]")
+            for _ in range({"setlength": 2, "renewcommand": 2, "newcommand": 2, "colorlet": 2,
+                            "cvsubentry": 4}.get(cmd, 1)):
+                _, pos = _read_group(text, pos)
+                _, pos = _read_group(text, pos, "[", "]")
+        # makecvtitle, newpage, …: nothing to keep
+    flush()
+    return lines
+
+
+def latex_to_text(text: str) -> str:
+    """A LaTeX CV -> intermediate Markdown-ish text."""
+    s = (text or "").lstrip("\ufeff").replace("\r\n", "\n")
+    awesome = bool(re.search(r"\\documentclass(?:\[[^\]]*\])?\{awesome-cv\}|\\cvsection\b|\\cvhonor\b", s))
+    s = _strip_comments(s)
+    body_start = s.find("\\begin{document}")
+    preamble, body = (s[:body_start], s[body_start + len("\\begin{document}") :]) if body_start >= 0 else ("", s)
+    body = body.split("\\end{document}")[0]
+    body = re.sub(r"\\\\(?:\[[^\]]*\])?|\\newline\b", "\n\n", body)
+    lines = _blocks(preamble, awesome=awesome) + _blocks(body, awesome=awesome)
+    first = family = headline = ""
+    out = []
+    for line in lines:
+        m = re.match(r"^\x01(\w+)\x01(.*)$", line)
+        if m:
+            first = m.group(2) if m.group(1) == "firstname" else first
+            family = m.group(2) if m.group(1) == "familyname" else family
+            headline = m.group(2) if m.group(1) == "headline" else headline
+            continue
+        out.append(line)
+    names = [ln for ln in out if ln.startswith("# ")]
+    others = [ln for ln in out if not ln.startswith("# ")]
+    head = names[:1] or ([f"# {first} {family}".strip()] if (first or family) else [])
+    if headline:
+        head.append(headline)
+    # Contact lines go right after the name, before the first section.
+    contact = [ln for ln in others if re.match(r"^(Email: |https?://)", ln)]
+    rest = [ln for ln in others if ln not in contact]
+    return "\n".join([*head, *contact, "", *rest]).strip() + "\n"

@@ -1,0 +1,219 @@
+"""academicpages (Jekyll, Minimal Mistakes) sites.
+
+Reads ``_config.yml`` (``name``, ``author:`` block with its social usernames),
+``_pages/about.md``, ``_publications/*.md``, ``_talks/*.md``, ``_teaching/*.md`` and
+``_pages/cv.md`` (read as a CV document with ``profiles.formats.cvdoc``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from publications.formats import empty_record
+
+from .. import empty_experience, text
+from ..cvdoc import parse_cv_text
+from ..cvdoc.pubs import guess_kind, looks_like_author_list, parse_authors
+from .common import (
+    SiteImport,
+    add_link,
+    markdown_plain,
+    partial,
+    read_front_matter,
+    read_yaml,
+    rel,
+    report_unused,
+    strip_html,
+    visible,
+)
+
+__all__ = ["detect", "read"]
+
+AUTHOR_LINKS = {
+    "github": "https://github.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "twitter": "https://twitter.com/{}",
+    "googlescholar": "{}",
+    "orcid": "{}",
+    "researchgate": "{}",
+    "uri": "{}",
+    "bluesky": "https://bsky.app/profile/{}",
+    "gitlab": "https://gitlab.com/{}",
+    "dblp": "{}",
+    "semantic": "{}",
+}
+_CATEGORY = {"manuscripts": "journal", "conferences": "conference", "books": "book", "thesis": "thesis"}
+_IGNORED = {"collection", "permalink", "excerpt", "layout", "header", "author_profile", "redirect_from", "share",
+            "comments", "classes", "toc", "sidebar", "related"}
+
+
+def detect(root: Path) -> bool:
+    return any((root / name).is_dir() for name in ("_publications", "_talks", "_teaching"))
+
+
+def read(root: Path, site: SiteImport) -> None:
+    doc = site.document("")
+    config_path = root / "_config.yml"
+    if config_path.is_file():
+        site.files_read += 1
+        try:
+            config = read_yaml(config_path.read_text(encoding="utf-8-sig")) or {}
+        except Exception as exc:  # yaml.YAMLError
+            site.warn("_config.yml", f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else exc}")
+            config = {}
+        author = config.get("author") if isinstance(config.get("author"), dict) else {}
+        doc["full_name"] = text(author.get("name")) or text(config.get("name"))
+        doc["short_bio"] = text(author.get("bio"))
+        doc["location"] = text(author.get("location"))[:120]
+        doc["organisation"] = text(author.get("employer"))[:200]
+        doc["email"] = text(author.get("email"))
+        for key, template in AUTHOR_LINKS.items():
+            value = text(author.get(key))
+            if value:
+                add_link(doc, value if "://" in value else template.format(value))
+        avatar = text(author.get("avatar"))
+        if avatar and (root / "images" / avatar).is_file():
+            doc["avatar_path"] = f"images/{avatar}"
+    about = root / "_pages" / "about.md"
+    if about.is_file():
+        _data, body, error = read_front_matter(about)
+        site.files_read += 1
+        if error:
+            site.warn("_pages/about.md", error)
+        else:
+            doc["long_bio"] = markdown_plain(body)
+    for path in _files(root, "_publications"):
+        _publication(root, path, site, doc)
+    for path in _files(root, "_talks"):
+        _talk(root, path, site, doc)
+    for path in _files(root, "_teaching"):
+        _teaching(root, path, site, doc)
+    cv = root / "_pages" / "cv.md"
+    if cv.is_file():
+        _data, body, error = read_front_matter(cv)
+        site.files_read += 1
+        if error:
+            site.warn("_pages/cv.md", error)
+            return
+        draft = parse_cv_text(re.sub(r"\{%.*?%\}", "", body, flags=re.S))
+        for key, value in draft.document.items():
+            if key == "publications":
+                continue  # _publications/ is the site's list; the CV's copy would duplicate it
+            if isinstance(value, list) and value:
+                doc[key].extend(value)
+            elif isinstance(value, str) and value and not doc.get(key):
+                doc[key] = value
+        for left in draft.leftovers:
+            site.skip("_pages/cv.md", f"{left['section'] + ': ' if left['section'] else ''}{left['text'][:160]}")
+
+
+def _files(root: Path, name: str) -> list[Path]:
+    folder = root / name
+    return visible(folder.glob("*.md"))
+
+
+def _citation_authors(citation: str) -> tuple[list, bool]:
+    """``Your Name, You. (2009). "Title." <i>Journal</i>.`` -> the authors before ``(year)``."""
+    s = strip_html(citation)
+    m = re.match(r"^(?P<authors>.+?)\s*\(\s*(?:19|20)\d\d[a-z]?\s*\)", s)
+    head = m.group("authors") if m else re.split(r"\s[\"“]", s)[0]
+    head = head.strip(" ,")
+    if not head or not looks_like_author_list(head):
+        return [], False
+    return parse_authors(head)
+
+
+def _publication(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
+    where = rel(root, path)
+    data, body, error = read_front_matter(path)
+    site.files_read += 1
+    if error:
+        site.warn(where, error)
+        return
+    title = text(data.get("title"))
+    if not title:
+        site.warn(where, "publication without a title; skipped")
+        return
+    record = empty_record()
+    record["title"] = title
+    record["venue"] = strip_html(text(data.get("venue")))[:300]
+    date = partial(data.get("date"))
+    if date:
+        record["year"] = int(date[:4])
+        record["month"] = int(date[5:7]) if len(date) >= 7 else None
+    record["kind"] = _CATEGORY.get(text(data.get("category")), "") or guess_kind(record["venue"])
+    paper = text(data.get("paperurl"))
+    if paper.startswith("http"):
+        record["url_pdf" if paper.lower().endswith(".pdf") else "url"] = paper
+    elif paper:
+        local = root / paper.lstrip("/")
+        if local.is_file():
+            record["attachments"] = [rel(root, local)]
+        else:
+            site.skip(where, f"paperurl {paper!r} is neither a web address nor a file in the site")
+    slides = text(data.get("slidesurl"))
+    if slides.startswith("http"):
+        record["url_slides"] = slides
+    elif slides:
+        site.skip(where, f"slidesurl {slides!r}")
+    citation = text(data.get("citation"))
+    if citation:
+        record["authors"], record["authors_truncated"] = _citation_authors(citation)
+        if not record["authors"]:
+            site.skip(where, "citation: authors could not be read from it")
+    abstract = markdown_plain(body) or text(data.get("excerpt"))
+    if abstract:
+        record["abstract"] = abstract
+    record["source"] = where
+    report_unused(site, where, data, {"title", "venue", "date", "category", "paperurl", "slidesurl", "citation",
+                                      "bibtexurl"}, _IGNORED)
+    if text(data.get("bibtexurl")):
+        site.skip(where, f"bibtexurl {text(data.get('bibtexurl'))} (import the .bib file itself for its fields)")
+    site.publications.append(record)
+
+
+def _talk(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
+    where = rel(root, path)
+    data, body, error = read_front_matter(path)
+    site.files_read += 1
+    if error:
+        site.warn(where, error)
+        return
+    title = text(data.get("title"))
+    if not title:
+        return
+    location = text(data.get("location"))
+    delivery = {
+        "event": (strip_html(text(data.get("venue"))) or title)[:250],
+        "location": location[:120],
+        "is_virtual": bool(re.search(r"virtual|online|zoom", location, re.I)),
+        "date": partial(data.get("date")),
+        "url": "",
+    }
+    doc["talks"].append({"title": title[:300], "abstract": markdown_plain(body), "deliveries": [delivery]})
+    report_unused(site, where, data, {"title", "venue", "date", "location"}, _IGNORED | {"type", "talk_type"})
+    if text(data.get("type")) and text(data.get("type")).lower() != "talk":
+        site.skip(where, f"type {text(data.get('type'))!r} (kept as a talk)")
+
+
+def _teaching(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
+    where = rel(root, path)
+    data, body, error = read_front_matter(path)
+    site.files_read += 1
+    if error:
+        site.warn(where, error)
+        return
+    title = text(data.get("title"))
+    venue = strip_html(text(data.get("venue")))
+    if not (title or venue):
+        return
+    item = empty_experience()
+    item["kind"] = "teaching"
+    item["organisation"] = (venue or title)[:200]
+    item["title"] = " — ".join(filter(None, [title, text(data.get("type"))]))[:200] if venue else ""
+    item["location"] = text(data.get("location"))[:120]
+    item["start"] = partial(data.get("date"))
+    item["summary"] = markdown_plain(body)
+    doc["experience"].append(item)
+    report_unused(site, where, data, {"title", "venue", "date", "location", "type"}, _IGNORED)

@@ -1,0 +1,195 @@
+"""Shared pieces of the site readers: front matter, file walking, the result and its report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from publications.formats import normalise_partial_date
+
+from .. import empty_document, empty_link, link_kind_for_url, text
+
+__all__ = ["SiteImport", "partial", "read_front_matter", "read_yaml"]
+
+# Author folders that name no one (Hugo's default superuser folders): never used as a profile slug.
+GENERIC_AUTHORS = {"admin", "me", "author", "default", "user", "owner"}
+
+
+@dataclass
+class SiteImport:
+    """What a site folder holds, read into the project's shapes.
+
+    ``documents``: profile documents (``profiles.formats.empty_document`` shape, plus
+    ``site_author`` (the author folder, ``""`` on one-person sites), ``slug`` (the folder
+    name unless it is generic like ``admin``), ``role``/``status`` when the site says, and
+    ``avatar_path`` (an image file in the site)), ``publications``: publication records
+    (``publications.formats.empty_record`` shape; authors matched to a site author carry
+    ``"site_author": folder``; extra keys ``selected``, ``featured``, ``attachments`` (local
+    PDF paths found in the site) and ``source`` (the file)),
+    ``not_imported``: ``{relative file: [what was left out, …]}``, ``warnings``: problems.
+    """
+
+    generator: str = ""
+    root: str = ""
+    documents: list = field(default_factory=list)
+    publications: list = field(default_factory=list)
+    not_imported: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    files_read: int = 0
+    owner: str = ""  # site_author of the site's owner (Hugo's superuser; "" on one-person sites)
+
+    def skip(self, path, what: str) -> None:
+        self.not_imported.setdefault(str(path), []).append(what)
+
+    def warn(self, path, message: str) -> None:
+        self.warnings.append(f"{path}: {message}" if path else message)
+
+    def document(self, author: str = "") -> dict:
+        """The document of a site author (folder name; ``""`` for a one-person site), created on first use."""
+        for doc in self.documents:
+            if doc.get("site_author", "") == author:
+                return doc
+        doc = empty_document()
+        doc["site_author"] = author
+        if author and author.lower() not in GENERIC_AUTHORS:
+            doc["slug"] = re.sub(r"[^-a-zA-Z0-9_]", "-", author).strip("-")[:80]
+        self.documents.append(doc)
+        return doc
+
+    def report_lines(self) -> list[str]:
+        lines = [f"site: {self.generator or 'unknown'} ({self.files_read} files read)"]
+        for doc in self.documents:
+            counts = ", ".join(f"{len(v)} {k}" for k, v in doc.items() if isinstance(v, list) and v)
+            lines.append(f"profile {doc.get('full_name') or doc.get('slug') or '(no name)'}: {counts or 'no sections'}")
+        lines.append(f"publications: {len(self.publications)}")
+        for message in self.warnings:
+            lines.append(f"warning: {message}")
+        for path in sorted(self.not_imported):
+            for what in self.not_imported[path]:
+                lines.append(f"not imported: {path}: {what}")
+        return lines
+
+
+_YAML_FM = re.compile(r"\A\ufeff?---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.DOTALL)
+_TOML_FM = re.compile(r"\A\ufeff?\+\+\+\s*\n(.*?)\n\+\+\+\s*(?:\n|\Z)", re.DOTALL)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as ISO strings (Hugo/Jekyll front matter)."""
+
+
+def _timestamp_as_text(loader, node):
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def read_yaml(source: str):
+    return yaml.load(source, Loader=_Loader)  # a SafeLoader subclass: dates stay strings
+
+
+def read_front_matter(path: Path) -> tuple[dict, str, str | None]:
+    """``(front matter, body, error)`` of a Markdown file with YAML (``---``) or TOML (``+++``) front matter."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, "", f"could not read the file ({exc.__class__.__name__})"
+    for pattern, kind in ((_YAML_FM, "yaml"), (_TOML_FM, "toml")):
+        m = pattern.match(raw)
+        if not m:
+            continue
+        body = raw[m.end() :]
+        try:
+            data = read_yaml(m.group(1)) if kind == "yaml" else tomllib.loads(m.group(1))
+        except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            return {}, body, f"invalid {kind.upper()} front matter: {first}"
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            return {}, body, "the front matter is not a mapping"
+        return _jsonable(data), body.strip(), None
+    return {}, raw.strip(), None
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def partial(value) -> str:
+    """Any front-matter date -> ISO partial date (``""`` when absent)."""
+    s = text(value)
+    if not s:
+        return ""
+    return normalise_partial_date(s[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", s) else s)
+
+
+def as_list(value) -> list:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def add_link(doc: dict, url: str, label: str = "", kind: str | None = None) -> None:
+    url = text(url)
+    if not url:
+        return
+    if url.lower().startswith("mailto:"):
+        doc["email"] = doc["email"] or url[7:]
+        return
+    if re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", url):
+        doc["email"] = doc["email"] or url
+        return
+    if not url.lower().startswith(("http://", "https://")):
+        return
+    if any(link["url"] == url for link in doc["links"]):
+        return
+    doc["links"].append(empty_link(kind or link_kind_for_url(url), url, label[:100]))
+
+
+def strip_html(value) -> str:
+    s = re.sub(r"<br\s*/?>", "\n", text(value), flags=re.I)
+    s = re.sub(r"<a\s[^>]*href=[\"']([^\"']+)[\"'][^>]*>(.*?)</a>", r"\2", s, flags=re.I | re.S)
+    s = re.sub(r"<[^>]+>", "", s)
+    return re.sub(r"[ \t]+", " ", s).strip()
+
+
+def markdown_plain(body: str) -> str:
+    """Markdown body as readable text (shortcodes, HTML and images removed, paragraphs kept)."""
+    s = re.sub(r"\{\{[<%].*?[%>]\}\}", "", body or "", flags=re.S)  # Hugo shortcodes
+    s = re.sub(r"\{%.*?%\}", "", s, flags=re.S)  # Liquid tags
+    s = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", s)
+    s = strip_html(s)
+    s = re.sub(r"\n{3,}", "\n\n", s)
+    return s.strip()
+
+
+def rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def report_unused(site: SiteImport, path: str, data: dict, used: set, ignored: set = frozenset()) -> None:
+    """List the front-matter keys that were neither imported nor known to be presentation-only."""
+    left = sorted(k for k, v in data.items() if k not in used and k not in ignored and v not in (None, "", [], {}))
+    if left:
+        site.skip(path, "fields " + ", ".join(left))
+
+
+def visible(paths, *, files_only: bool = True) -> list[Path]:
+    """Sorted, without hidden files (``.DS_Store``, macOS ``._x.md`` forks, editor swap files)."""
+    return sorted(p for p in paths if not p.name.startswith((".", "~")) and (p.is_file() or not files_only))
