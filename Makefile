@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+JOBS ?= auto  # pytest-xdist workers for `make test` (one per core)
 
 .PHONY: demo test lint fmt bench migrations-check serve browser-test clean
 
@@ -27,7 +28,7 @@ demo: $(STAMP)
 serve: demo
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS)
 
 browser-test: $(STAMP)
 	$(PY) -m pytest tests/browser -o norecursedirs=".venv"

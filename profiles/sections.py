@@ -90,6 +90,7 @@ class Section:
     description: str = ""
     flat: bool = False  # read with the other flat sections in one UNION query
     in_detail: bool = True  # nested in the API's profile detail (statements have their own pages)
+    cv_rank: int = 0  # the CV shows sections by this rank, then in this list's (the page's) order
 
     @property
     def has_visibility(self):
@@ -114,6 +115,7 @@ class Section:
 
 HIGHLIGHT_LABELS = {"label": "highlight-labels"}  # a <datalist> of suggested labels
 
+# In the order the profile page shows them (the CV reorders by `cv_rank`).
 SECTIONS = [
     Section(
         "links", ProfileLink, "Links", ("kind", "label", "url"), "links",
@@ -127,16 +129,6 @@ SECTIONS = [
     Section(
         "news", NewsItem, "News", ("date", "body", "visibility"), "news",
         natural_key=("body",), admin_list=("date",), admin_search=("body",), flat=True,
-    ),
-    Section(
-        "education", Education, "Education",
-        ("institution", "degree", "programme", "location", *DATES, "gpa", "gpa_scale", "rank", "rank_of",
-         "advisor", "advisor_url", "thesis_title", "note", "visibility"),
-        "education", natural_key=("institution", "degree", "start_date"),
-        admin_list=("institution", "degree", "start_date", "end_date"), admin_search=("institution", "degree"),
-        inline_fields=("institution", "degree", "programme", "start_date", "end_date", "gpa", "gpa_scale", "rank",
-                       "rank_of", "advisor", "visibility"),
-        flat=True,
     ),
     Section(
         "experience", Experience, "Experience",
@@ -157,6 +149,16 @@ SECTIONS = [
         admin_list=("title", "experience"), admin_search=("title", "summary"),
         inline_fields=("title", "summary", "experience", "visibility"),
         description="Projects: stand-alone (experience null) or inside a position.",
+    ),
+    Section(
+        "education", Education, "Education",
+        ("institution", "degree", "programme", "location", *DATES, "gpa", "gpa_scale", "rank", "rank_of",
+         "advisor", "advisor_url", "thesis_title", "note", "visibility"),
+        "education", natural_key=("institution", "degree", "start_date"),
+        admin_list=("institution", "degree", "start_date", "end_date"), admin_search=("institution", "degree"),
+        inline_fields=("institution", "degree", "programme", "start_date", "end_date", "gpa", "gpa_scale", "rank",
+                       "rank_of", "advisor", "visibility"),
+        flat=True, cv_rank=-1,
     ),
     Section(
         "open-source", OpenSourceContribution, "Open source",

@@ -45,6 +45,11 @@ from .models import (
 
 # How many publications the profile page shows when none is marked "selected".
 RECENT_PUBLICATIONS_ON_PROFILE = 10
+# Publications are not a profile section (papers are the lab's, shared by their authors):
+# the page and the CV place their block after these sections.
+PUBLICATIONS_TEMPLATE = "sections/_publications.html"
+PUBLICATIONS_ON_PAGE_AFTER = "news"
+PUBLICATIONS_ON_CV_AFTER = "experience"
 
 
 # --------------------------------------------------------------------------- lab
@@ -140,6 +145,26 @@ class ProfilePage:
 
     def section_items(self, section):
         return self.items.get(section.doc_key, [])
+
+    def _blocks(self, sections, publications_after):
+        blocks = []
+        for section in sections:
+            items = self.listed_statements if section.model is Statement else self.section_items(section)
+            if items:
+                blocks.append((section.template, items))
+            if section.key == publications_after and self.publications:
+                blocks.append((PUBLICATIONS_TEMPLATE, self.publications))
+        return blocks
+
+    @property
+    def page_blocks(self):
+        """[(partial template, items)] of the profile page, in the registry's order."""
+        return self._blocks(registry.top_level(), PUBLICATIONS_ON_PAGE_AFTER)
+
+    @property
+    def cv_blocks(self):
+        """[(partial template, items)] of the CV (registry order, by `cv_rank`)."""
+        return self._blocks(sorted(registry.top_level(), key=lambda s: s.cv_rank), PUBLICATIONS_ON_CV_AFTER)
 
     @property
     def listed_statements(self):

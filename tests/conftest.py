@@ -50,3 +50,63 @@ def anon():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+# --- The demo lab, built once per test session ---------------------------------------------
+#
+# load_demo() writes the whole lab through the native sync (validation, history rows):
+# seconds per call. The session builds it once inside a transaction that is rolled back,
+# keeps the rows in memory, and each test that asks for `demo_lab` inserts them again with
+# bulk_create (a fraction of a second). Tests of load_demo itself still call it.
+
+
+def _snapshot_models():
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model()
+    found = [user, Group, user.groups.through, Group.permissions.through, user.user_permissions.through]
+    for label in ("profiles", "publications"):
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            found.append(model)
+    return list(dict.fromkeys(found))
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    from profiles.demo import load_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        rows = [(model, list(model._base_manager.all())) for model in _snapshot_models()]
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.fixture
+def demo_lab(db, _demo_rows):
+    """The demo lab of `manage.py load_demo`, in this test's transaction."""
+    import copy
+
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    for model, objects in _demo_rows:
+        if objects:
+            model._base_manager.bulk_create([copy.copy(obj) for obj in objects])
+    # Rows came with their ids: move the id sequences past them (PostgreSQL).
+    for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in _demo_rows]):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    return _demo_rows
+
+
+def pytest_configure(config):
+    # Hashing a password the production way costs ~0.3 s each; the suite logs in hundreds
+    # of times. Login behaviour does not depend on the hasher.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

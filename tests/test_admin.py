@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from profiles.demo import load_demo
 from profiles.permissions import LAB_ADMIN_GROUP
 from tests import factories as f
 
@@ -47,8 +46,7 @@ def test_every_model_of_ours_is_registered():
             assert model in registered, f"{model.__name__} is not in the admin"
 
 
-def test_every_changelist_add_and_change_page_loads(lab_admin_client):
-    load_demo()
+def test_every_changelist_add_and_change_page_loads(demo_lab, lab_admin_client):
     for model, model_admin in our_admins():
         response = lab_admin_client.get(url(model, "changelist"))
         assert response.status_code == 200, model
@@ -59,8 +57,7 @@ def test_every_changelist_add_and_change_page_loads(lab_admin_client):
             assert lab_admin_client.get(url(model, "change", obj.pk)).status_code == 200, model
 
 
-def test_profile_change_page_shows_every_section_inline(lab_admin_client):
-    load_demo()
+def test_profile_change_page_shows_every_section_inline(demo_lab, lab_admin_client):
     from profiles.models import Profile
 
     profile = Profile.objects.get(slug="chijun-sima")

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from profiles.demo import DEMO_PASSWORD, load_demo
+from profiles.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,7 @@ def _plain_static(settings):
     }
 
 
-def test_seed_researcher_and_lab_admin_log_in():
-    load_demo()
+def test_seed_researcher_and_lab_admin_log_in(demo_lab):
     chijun = Client()
     response = chijun.post("/accounts/login/", {"username": "chijun", "password": DEMO_PASSWORD})
     assert response["Location"] == "/me/"

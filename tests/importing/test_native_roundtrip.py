@@ -5,7 +5,6 @@ import json
 import pytest
 
 from profiles import models as pm
-from profiles.demo import load_demo
 from profiles.formats.native import parse_native, validate_document, write_native
 from profiles.native import export_profile_document, import_profile_document
 from publications.models import Authorship, Publication
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def chijun():
-    load_demo()
+def chijun(demo_lab):
     return pm.Profile.objects.get(slug="chijun-sima")
 
 
@@ -114,8 +112,7 @@ def test_parse_native_refuses_other_json_and_other_versions():
     assert broken.errors[0].line == 2
 
 
-def test_export_for_a_visitor_leaves_out_private_and_members_only_content():
-    load_demo()
+def test_export_for_a_visitor_leaves_out_private_and_members_only_content(demo_lab):
     aiko = pm.Profile.objects.get(slug="aiko-nakamura")
     mei = pm.Profile.objects.get(slug="mei-ling-chou")
     assert export_profile_document(aiko, user=None)["news"] == []  # members-only item

@@ -42,8 +42,9 @@ def snapshot():
 
 
 @pytest.fixture
-def demo():
-    load_demo()
+def demo(demo_lab):
+    # The session's demo lab (tests/conftest.py); test_command_prints_the_logins and the
+    # idempotency tests below run load_demo() itself.
     return pm.Profile.objects.get(slug="chijun-sima")
 
 

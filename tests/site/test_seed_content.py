@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from profiles.demo import load_demo
-
 pytestmark = pytest.mark.django_db
 
 # Phrases taken from the seed pages (About, CV, homepage), one or more per section.
@@ -76,29 +74,25 @@ def visible_text(response):
     return response.content.decode()
 
 
-def test_profile_page_shows_every_seed_section(client):
-    load_demo()
+def test_profile_page_shows_every_seed_section(demo_lab, client):
     page = visible_text(client.get("/people/chijun-sima/"))
     missing = [phrase for phrase in ON_PROFILE if phrase not in page and html.escape(phrase) not in page]
     assert missing == []
 
 
-def test_figures_in_highlights_are_bold(client):
-    load_demo()
+def test_figures_in_highlights_are_bold(demo_lab, client):
     page = visible_text(client.get("/people/chijun-sima/"))
     for figure in ["92%", "49%", "10,000×", "2.4s", "+40%", "+87%", "1,200×"]:
         assert re.search(rf"<strong>[^<]*{re.escape(figure)}[^<]*</strong>", page), figure
 
 
-def test_cv_page_shows_dates_scores_and_every_delivery(client):
-    load_demo()
+def test_cv_page_shows_dates_scores_and_every_delivery(demo_lab, client):
     page = visible_text(client.get("/people/chijun-sima/cv/"))
     missing = [phrase for phrase in ON_CV if phrase not in page]
     assert missing == []
 
 
-def test_private_statement_of_purpose_stays_private(client):
-    load_demo()
+def test_private_statement_of_purpose_stays_private(demo_lab, client):
     page = visible_text(client.get("/people/mei-ling-chou/"))
     assert "Statement of purpose" not in page
     assert client.get("/people/mei-ling-chou/statements/statement-of-purpose/").status_code == 404
