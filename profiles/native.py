@@ -15,9 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from publications import services as publication_services
 from publications.models import Authorship, Publication
 
-from . import permissions
+from . import permissions, services
 from . import sections as registry
 from .models import Profile, Skill
 
@@ -105,44 +106,13 @@ Tally = ImportReport
 # --- Idempotent upserts --------------------------------------------------------------------
 
 
-def _label(model):
-    return model._meta.model_name
+def upsert(report, model, lookup, values, *, actor=None):
+    """Create or update one row, writing only when something differs (services.item_upsert)."""
+    return services.item_upsert(actor=actor, report=report, model=model, lookup=lookup, values=values)
 
 
-def _coerce(obj, name, value):
-    field_ = obj._meta.get_field(name)
-    if field_.is_relation:
-        return value
-    return field_.to_python(value)
-
-
-def upsert(report, model, lookup, values):
-    """Create or update one row, writing only when something differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        report.count(_label(model), "created")
-        return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != _coerce(obj, name, value)]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.full_clean()
-        obj.save()
-        report.count(_label(model), "updated")
-    else:
-        report.count(_label(model), "unchanged")
-    return obj
-
-
-def _prune(report, queryset, keep_ids):
-    stale = queryset.exclude(pk__in=keep_ids)
-    count = stale.count()
-    if count:
-        stale.delete()
-        report.count(_label(queryset.model), "deleted", count)
+def _prune(report, queryset, keep_ids, *, actor=None):
+    services.items_prune(actor=actor, report=report, queryset=queryset, keep=keep_ids)
 
 
 def _without(values, *names):
@@ -497,7 +467,7 @@ def _apply_native(document, *, actor, profile, is_admin, report, prefix):
         by_id = Publication.objects.in_bulk(pub_ids)
         publications = {r.get("citation_key"): by_id[i] for r, i in zip(records, pub_ids, strict=True) if i}
         publications.update({p.citation_key: p for p in by_id.values()})
-        _sync_own_flags(records, target, by_id, pub_ids)
+        _sync_own_flags(records, target, by_id, pub_ids, actor=actor)
     sync_profile(report, data, publications, profile=target, fields=fields)
 
 
@@ -514,7 +484,7 @@ def _as_record(native_record):
     return record
 
 
-def _sync_own_flags(records, profile, by_id, pub_ids):
+def _sync_own_flags(records, profile, by_id, pub_ids, *, actor):
     """A member's own "selected" flags from their document."""
     wanted = {}
     for record, pk in zip(records, pub_ids, strict=True):
@@ -525,5 +495,6 @@ def _sync_own_flags(records, profile, by_id, pub_ids):
                 wanted[pk] = bool(author.get("selected"))
     for row in Authorship.objects.filter(profile=profile, publication_id__in=list(wanted)):
         if row.selected != wanted[row.publication_id]:
-            row.selected = wanted[row.publication_id]
-            row.save(update_fields=["selected"])
+            publication_services.authorship_set_selected(
+                actor=actor, authorship=row, selected=wanted[row.publication_id]
+            )

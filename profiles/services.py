@@ -169,6 +169,50 @@ def item_delete(*, actor, item):
         _by(item, actor).delete()
 
 
+# --- Imports: idempotent upserts (the native sync, the demo loader and merges use these) ----
+
+
+def _coerce(obj, name, value):
+    model_field = obj._meta.get_field(name)
+    return value if model_field.is_relation else model_field.to_python(value)
+
+
+def item_upsert(*, actor=None, report, model, lookup, values):
+    """Create or update the row `lookup` names, writing only when something differs.
+
+    The caller (an import) checked the actor's rights for the whole document; `report`
+    counts what happened per model (created / updated / unchanged).
+    """
+    label = model._meta.model_name
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        _by(obj, actor).save()
+        report.count(label, "created")
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != _coerce(obj, name, value)]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        _by(obj, actor).save()
+        report.count(label, "updated")
+    else:
+        report.count(label, "unchanged")
+    return obj
+
+
+def items_prune(*, actor=None, report, queryset, keep):
+    """Delete the rows of `queryset` not in `keep` (an import that says the list is exactly this)."""
+    stale = queryset.exclude(pk__in=keep)
+    count = stale.count()
+    if count:
+        for obj in stale:
+            _by(obj, actor).delete()
+        report.count(queryset.model._meta.model_name, "deleted", count)
+
+
 def section_item_move(*, actor, item, direction):
     """Swap an item with its neighbour ("up" or "down"); positions are renumbered 0..n-1."""
     if direction not in {"up", "down"}:

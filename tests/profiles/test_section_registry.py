@@ -34,7 +34,8 @@ def test_each_place_an_item_can_live_has_a_me_list_with_a_form(section):
     keys = ([section.key] if section.standalone else []) + [p.edit_key for p in section.parents]
     for key in keys:
         placement = editing.get(key)
-        assert placement is not None and placement.model is section.model, key
+        assert placement is not None, key
+        assert placement.model is section.model, key
         form = forms.section_form_class(placement)()
         assert set(placement.fields) <= set(form.fields), key
     for alias in section.aliases:
@@ -160,7 +161,8 @@ def test_every_section_round_trips_through_the_native_document(everything, admin
     for section in sections.top_level():
         _assert_holds({section.doc_key: document[section.doc_key]}, exported, "document")
     again = native.import_profile_document(exported, actor=None, dry_run=True)
-    assert again.ok and again.created == 0 and again.updated == 0, again.lines()
+    assert again.ok, again.lines()
+    assert (again.created, again.updated) == (0, 0), again.lines()
 
 
 def test_every_section_is_in_the_api_detail(everything, client):
