@@ -262,25 +262,33 @@ def section_items_reorder(*, actor, profile, model, order):
     return order
 
 
-def history_restore(*, actor, item, history_id):
-    """Put an item back as it was in one of its historical versions (recorded as a new change)."""
-    model = type(item)
-    with transaction.atomic():
-        locked = _lock(item)
-        _require(permissions.can_edit_object(actor, locked))
-        record = locked.history.filter(history_id=history_id).first()
-        if record is None:
-            raise PermissionDenied
-        old = record.instance
-        keep = {"id", "position", "created_at", "updated_at", "share_token", "avatar", "user_id"}
-        for field in model._meta.concrete_fields:
-            if field.attname not in keep and not field.primary_key:
-                setattr(locked, field.attname, getattr(old, field.attname))
-        # The restored version must still belong to the same profile.
-        _require(permissions.can_edit_object(actor, locked))
-        locked.full_clean(exclude=["avatar"])
-        _by(locked, actor).save()
-    return locked
+def history_restore(*, actor, item, history_id, version=None):
+    """Put an item back as it was in one of its historical versions (recorded as a new change).
+
+    A restore is an edit like any other: it writes only the fields the actor may edit
+    (a member restoring their profile gets back their bio, not the role, status,
+    published flag or display order a lab admin set), through the same service.
+    """
+    record = item.history.filter(history_id=history_id).first()
+    if record is None:
+        raise PermissionDenied
+    old = record.instance
+    if isinstance(item, Profile):
+        names = [
+            f.name for f in Profile._meta.concrete_fields
+            if f.editable and not f.primary_key and f.name not in RESTORE_NEVER
+            and (f.name not in MEMBERSHIP_FIELDS or permissions.can_manage_lab(actor))
+        ]  # fmt: skip
+        changes = {n: getattr(old, n) for n in names if getattr(old, n) != getattr(item, n)}
+        return profile_update(actor=actor, profile=item, changes=changes, version=version) if changes else item
+    section = sections.for_model(type(item))
+    names = [n for n in section.fields if not type(item)._meta.get_field(n).is_relation]
+    changes = {n: getattr(old, n) for n in names if getattr(old, n) != getattr(item, n)}
+    return section_item_update(actor=actor, item=item, values=changes, version=version) if changes else item
+
+
+# Never put back by a restore: identity of the row, files, the account link.
+RESTORE_NEVER = {"avatar", "user", "slug", "created_at", "updated_at"}
 
 
 # --- Statements ------------------------------------------------------------------------

@@ -89,6 +89,7 @@ def _write_authors(publication, authors, actor, profile=None):
             if links[id(row)] == profile.pk:
                 links[id(row)] = None
         links[id(selves[0])] = profile.pk
+    _protect_other_members_slots(actor, existing, authors, links)
     kept_selected = {a.profile_id: a.selected for a in existing.values() if a.profile_id}
     for old in existing.values():
         _by(old, actor).delete()
@@ -105,6 +106,27 @@ def _write_authors(publication, authors, actor, profile=None):
         )
         author.full_clean(exclude=["publication"])
         _by(author, actor).save()
+
+
+def _protect_other_members_slots(actor, existing, authors, links):
+    """A member never removes, relinks or renames an author slot linked to another member.
+
+    Every such slot must come back (by id) with the same printed name and the same link;
+    only a lab admin may change it. Reordering the list is fine.
+    """
+    if permissions.is_lab_admin(actor):
+        return
+    own = permissions.own_profile_id(actor)
+    given = {row.get("id"): row for row in authors if row.get("id")}
+    for pk, old in existing.items():
+        if old.profile_id is None or old.profile_id == own:
+            continue
+        row = given.get(pk)
+        if row is None or row["name"].strip() != old.name or links[id(row)] != old.profile_id:
+            raise PermissionDenied(
+                f"The author slot of {old.name!r} is linked to another member: only they or a lab admin may "
+                "remove, rename or relink it."
+            )
 
 
 def publication_create(*, actor, profile, values, authors):
