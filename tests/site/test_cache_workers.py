@@ -119,7 +119,8 @@ def test_private_and_unpublished_vanish_on_every_worker(gunicorn):
     # Both workers render and store the page (each request is a new connection).
     for n in range(60):
         status, body, _ = get(base + page)
-        assert status == 200 and SECRET in body
+        assert status == 200
+        assert SECRET in body
         if len(workers_serving(log, page)) == 2 and n >= 10:
             break
     assert len(workers_serving(log, page)) == 2, "both workers must have served the page"
