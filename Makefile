@@ -22,6 +22,8 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 demo: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	@# Import previews nobody confirmed are deleted after 24 h (run it daily in production).
+	DEBUG=1 $(PY) manage.py expire_import_uploads
 	@echo "Serving the demo lab at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

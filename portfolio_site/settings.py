@@ -1,8 +1,9 @@
 """Settings for the academic profile platform.
 
 One module, driven by environment variables, with safe local defaults: with nothing
-set you get DEBUG off, an SQLite file in the project folder,
-a local-memory cache and media in ./media. See README.md ("Configuration").
+set you get DEBUG off, an SQLite file in the project folder, a file-based cache in
+./var/cache (shared by every worker process of the machine) and media in ./media.
+See README.md ("Configuration").
 """
 
 import os
@@ -57,12 +58,15 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "simple_history",
+    "csp",
     "profiles",
     "publications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (django-csp; the policy is below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "profiles.context_processors.lab",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -117,16 +122,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 
-def cache_from_url(url):
-    """Map CACHE_URL to a CACHES entry: locmem:// (default), redis://…, dummy://."""
-    if not url or url.startswith("locmem://"):
+# State that is neither served nor versioned: the default page cache and the import
+# previews waiting for confirmation (VAR_DIR/cache, VAR_DIR/private).
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+
+def cache_from_url(url, default_dir=None):
+    """Map CACHE_URL to a CACHES entry.
+
+    No CACHE_URL: a file-based cache under VAR_DIR/cache, which every gunicorn worker on
+    this machine shares, so an edit or an unpublish saved by one worker is seen by all.
+    ``file:///path`` picks the folder; ``redis://…`` shares one cache across machines;
+    ``db://table`` uses the database (run ``manage.py createcachetable``); ``locmem://``
+    (one process only: development and single-worker set-ups) and ``dummy://`` (nothing
+    kept) are there for tests and debugging.
+    """
+    parsed = urlparse(url or "")
+    scheme = parsed.scheme
+    if not url or scheme == "file":
+        location = parsed.path if scheme == "file" and parsed.path else str(default_dir or VAR_DIR / "cache")
         return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": urlparse(url).netloc if url else "portfolio",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+            # Culling drops a third of the files once this many are stored.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
         }
-    scheme = urlparse(url).scheme
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parsed.netloc or "portfolio"}
     if scheme in {"redis", "rediss", "unix"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parsed.netloc or "page_cache"}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"Unsupported CACHE_URL scheme: {scheme!r}")
@@ -144,6 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: its password_changed() hook revokes the user's API tokens.
+    {"NAME": "profiles.authentication.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -159,6 +187,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files waiting for an import preview to be confirmed: outside MEDIA_ROOT,
+    # never served; `manage.py expire_import_uploads` deletes what is left after a day.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("IMPORT_UPLOADS_ROOT", str(VAR_DIR / "private" / "imports"))},
+    },
     "staticfiles": {
         # Hashed, compressed names in production; plain finders in DEBUG and tests.
         "BACKEND": (
@@ -186,7 +220,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+# The client address (for axes and the password-reset limits) is REMOTE_ADDR unless
+# TRUSTED_PROXY_COUNT says how many reverse proxies stand in front of the app: then it is
+# read from X-Forwarded-For, counting that many entries from the right (what our own
+# proxies appended), so a client cannot pick its address by sending the header itself.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_IPWARE_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "profiles.accounts.client_ip"
+# Password reset (profiles/accounts.py): at most this many emails per address and
+# requests per client address within PASSWORD_RESET_WINDOW_MINUTES.
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3)
+PASSWORD_RESET_PER_IP = env_int("PASSWORD_RESET_PER_IP", 10)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
+# API tokens: longest lifetime a user may choose (days); tokens may also never expire.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+# Import previews: uploads not confirmed within this many hours are deleted.
+IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("IMPORT_UPLOAD_MAX_AGE_HOURS", 24)
 # Invitations and avatars (see profiles/services.py and profiles/uploads.py).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
@@ -291,6 +339,41 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("FORWARDED_PROTO_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every response. Scripts and styles come from
+# this site only; the few inline blocks that cannot move carry the request's nonce
+# ({{ request.csp_nonce }}), and cached public pages have none. The 500 page is
+# self-contained (it renders without a request), so its one <style> is allowed by hash.
+# /api/docs/ and /api/redoc/ loosen style-src for Swagger UI and ReDoc, which inject
+# their styles at run time (portfolio_site/api_urls.py).
+def _inline_style_hash(template):
+    import base64
+    import hashlib
+    import re
+
+    text = (BASE_DIR / "templates" / template).read_text(encoding="utf-8")
+    match = re.search(r"<style>(.*?)</style>", text, re.DOTALL)
+    if not match:
+        return []
+    return ["'sha256-" + base64.b64encode(hashlib.sha256(match.group(1).encode()).digest()).decode() + "'"]
+
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, *_inline_style_hash("500.html")],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

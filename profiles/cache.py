@@ -1,22 +1,35 @@
 """Whole-page cache of the public site, for anonymous visitors only.
 
 A rendered page is stored under its host, path and query string plus the site's
-*generation*: a counter kept in the cache backend itself (locmem on one machine, Redis
-across many), bumped by the signals below whenever anything that a page shows is saved
-or deleted. Bumping makes every stored page unreachable at once, so an edit shows at the
-next request in every process; the stale entries simply expire (PAGE_CACHE_SECONDS).
+*generation*: a value kept in the cache backend itself (by default a file-based cache
+that every worker process of the machine shares; Redis across machines), replaced by the
+signals below whenever anything that a page shows is saved or deleted. Replacing it makes
+every stored page unreachable at once, so an edit shows at the next request in every
+process; the stale entries simply expire (PAGE_CACHE_SECONDS).
+
+The generation is replaced twice per write: at once (post_save/post_delete), and again
+after the transaction commits (transaction.on_commit). The second one matters: a request
+that read the old rows while the write was still uncommitted may have stored its page
+under the first new generation; after the commit that page is unreachable, so nobody is
+served a page that still shows an item that has just been made private or unpublished.
+A new generation is a fresh unique value (clock + random), never a counter: with a cache
+whose increments are not atomic across processes (the file cache), two workers bumping
+at once can never bring back an earlier generation.
+
+A page that used a CSP nonce is not stored (the nonce is per response).
 
 Logged-in users are never served a cached page and never store one: what they see may
 include members-only or private items.
 """
 
-import contextlib
 import hashlib
+import secrets
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -25,23 +38,27 @@ GENERATION_KEY = "public-site:generation"
 PAGE_KEY_PREFIX = "public-site:page"
 
 
+def _new_generation():
+    return f"{time.time_ns():x}-{secrets.token_hex(4)}"
+
+
 def generation():
     gen = cache.get(GENERATION_KEY)
     if gen is None:
-        # Start from the clock, not from 1: if the counter is evicted, a restarted one
-        # must not land on a generation whose pages are still stored.
-        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+        # Evicted or never set: a fresh value, so no page stored earlier is reachable.
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         gen = cache.get(GENERATION_KEY)
     return gen
 
 
+def _replace_generation():
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
 def bump_generation(**kwargs):
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted), or a cache that keeps nothing (dummy://)
-        generation()
-        with contextlib.suppress(ValueError):  # nothing is cached: nothing to invalidate
-            cache.incr(GENERATION_KEY)
+    """Make every stored page unreachable, now and again once the current transaction commits."""
+    _replace_generation()
+    transaction.on_commit(_replace_generation, robust=True)
 
 
 def page_key(request):
@@ -78,6 +95,7 @@ def cache_public_page(view):
             and not response.streaming
             and not response.cookies
             and not getattr(request, "_page_cache_skip", False)
+            and getattr(request, "_csp_nonce", None) is None
         ):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
@@ -98,12 +116,10 @@ def _watched_models():
     from publications.models import Authorship, Publication
 
     from . import models as m
+    from . import sections
 
-    return [
-        m.Lab, m.Profile, m.ProfileLink, m.FocusTheme, m.NewsItem, m.Education, m.Experience, m.Project,
-        m.OpenSourceContribution, m.Highlight, m.Talk, m.TalkDelivery, m.Service, m.Award, m.PressItem,
-        m.Skill, m.Statement, Publication, Authorship,
-    ]  # fmt: skip
+    # Every profile section comes from the section registry; the rest is what pages show besides.
+    return [m.Lab, m.Profile, *sections.content_models(), Publication, Authorship]
 
 
 def connect_signals():

@@ -2,11 +2,16 @@
 
 `/me/import/` imports into one's own profile (profiles.importing.import_for_profile);
 `/admin/import-profiles/` is the lab admins' bulk import (import_uploads), the same as
-`manage.py import_profiles`. Between preview and confirm the uploaded files wait in the
-storage backend (default_storage, so several app servers share them) under a random
-token scoped to the user; confirming re-runs the import for real, then deletes them.
+`manage.py import_profiles`. Between preview and confirm the uploaded files wait in a
+private storage that is never served (STORAGES["imports"], outside MEDIA_ROOT) under a
+random token scoped to the user; confirming re-runs the import for real. The files are
+deleted when the preview is confirmed (whatever the outcome), cancelled, or fails; what
+is left (previews nobody confirmed) is deleted after IMPORT_UPLOAD_MAX_AGE_HOURS by
+`manage.py expire_import_uploads`.
 """
 
+import contextlib
+import os
 import re
 import secrets
 
@@ -14,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
@@ -25,6 +30,11 @@ from .models import Profile
 
 STASH = "import-uploads"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def stash_storage():
+    """Where previews' uploads wait: private, never served (see settings.STORAGES)."""
+    return storages["imports"]
 
 
 def _folder(user, token):
@@ -42,7 +52,7 @@ def _stash(request, uploads):
             continue
         data = upload.read()
         name = get_valid_filename(upload.name) or "upload"
-        default_storage.save(f"{_folder(request.user, token)}/{index:03d}-{name}", ContentFile(data))
+        stash_storage().save(f"{_folder(request.user, token)}/{index:03d}-{name}", ContentFile(data))
         sources.append((upload.name, data))
     return token, sources, problems
 
@@ -52,37 +62,58 @@ def _unstash(request, token):
         return None
     folder = _folder(request.user, token)
     try:
-        _, names = default_storage.listdir(folder)
+        _, names = stash_storage().listdir(folder)
     except FileNotFoundError:
         return None
     sources = []
     for name in sorted(names):
-        with default_storage.open(f"{folder}/{name}") as handle:
+        with stash_storage().open(f"{folder}/{name}") as handle:
             sources.append((name.split("-", 1)[1], handle.read()))
     return sources or None
 
 
 def _discard(request, token):
+    if not token or not TOKEN.match(token):
+        return
+    storage = stash_storage()
     folder = _folder(request.user, token)
     try:
-        _, names = default_storage.listdir(folder)
+        _, names = storage.listdir(folder)
     except FileNotFoundError:
         return
     for name in names:
-        default_storage.delete(f"{folder}/{name}")
+        storage.delete(f"{folder}/{name}")
+    _remove_empty_folder(storage, folder)
+
+
+def _remove_empty_folder(storage, folder):
+    # FileSystemStorage leaves the folder behind; remove it (and tolerate other backends).
+    try:
+        path = storage.path(folder)
+    except NotImplementedError:
+        return
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
 
 
 def _run(request, run, template, context):
     """The shared preview/confirm flow; `run(sources, dry_run)` returns an ImportReport."""
-    if request.method == "POST" and request.POST.get("action") == "confirm":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "cancel":
+        _discard(request, request.POST.get("token", ""))
+        messages.info(request, "Import cancelled; the uploaded files were deleted.")
+        return redirect(request.get_full_path())
+    if action == "confirm":
         token = request.POST.get("token", "")
         sources = _unstash(request, token)
         if sources is None:
             messages.error(request, "That preview has expired; upload the files again.")
             return redirect(request.path)
-        report = run(sources, False)
+        try:
+            report = run(sources, False)
+        finally:
+            _discard(request, token)  # confirmed: whatever the outcome, the upload is not kept
         if report.ok:
-            _discard(request, token)
             messages.success(request, f"Imported: {report.summary()}.")
         return render(request, template, {**context, "report": report, "done": report.ok})
     if request.method == "POST":
@@ -90,10 +121,17 @@ def _run(request, run, template, context):
         if not uploads:
             return render(request, template, {**context, "problem": "Choose at least one file."}, status=400)
         token, sources, problems = _stash(request, uploads)
-        report = run(sources, True)
+        try:
+            report = run(sources, True)
+        except BaseException:
+            _discard(request, token)
+            raise
         for problem in problems:
             report.error(problem)
-        return render(request, template, {**context, "report": report, "token": token if report.ok else ""})
+        if not report.ok:
+            _discard(request, token)  # a failed preview cannot be confirmed: keep nothing
+            token = ""
+        return render(request, template, {**context, "report": report, "token": token})
     return render(request, template, context)
 
 

@@ -118,6 +118,29 @@ def match_author(name, orcid, index):
     return None, False
 
 
+def profile_by_trusted_email(email):
+    """The one profile whose *verified* address is `email`, or None.
+
+    A member may type any address into their profile's public `email` field, a
+    colleague's included, so a bulk import never matches on that field alone. Trusted:
+    the account email of the profile's user (the address the invitation was sent to and
+    accepted from, or one a lab admin set; members cannot change it), and the profile
+    email of a profile no member controls (only lab admins edit those). Two profiles
+    under one address: no match.
+    """
+    from django.db.models import Q
+
+    from .models import Profile
+
+    email = (email or "").strip()
+    if not email:
+        return None
+    found = list(
+        Profile.objects.filter(Q(user__email__iexact=email) | Q(user__isnull=True, email__iexact=email))[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
 def member_index_from_db():
     """The whole lab's index, in one query."""
     from .models import Profile

@@ -20,6 +20,7 @@ from publications.models import Authorship, Publication
 
 from . import permissions, services
 from . import sections as registry
+from .matching import profile_by_trusted_email
 from .models import Profile, Skill
 
 FORMAT = "academic-profile"
@@ -372,11 +373,11 @@ def find_profile(document):
         found = Profile.objects.filter(orcid=orcid).first()
         if found:
             return found
-    email = (document.get("email") or "").strip()
-    if email:
-        found = Profile.objects.filter(email__iexact=email).first()
-        if found:
-            return found
+    # Only a verified address (profiles.matching.profile_by_trusted_email), never the
+    # profile email a member can set to anything.
+    found = profile_by_trusted_email(document.get("email"))
+    if found:
+        return found
     slug = (document.get("slug") or "").strip()
     return Profile.objects.filter(slug=slug).first() if slug else None
 

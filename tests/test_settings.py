@@ -55,7 +55,13 @@ def test_deploy_check_flags_the_development_secret_key(tmp_path):
 
 
 def test_cache_url_selects_the_backend():
-    assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
+    # No CACHE_URL: a file cache that all worker processes of the machine share.
+    default = cache_from_url("")
+    assert default["BACKEND"].endswith("FileBasedCache")
+    assert default["LOCATION"].endswith("cache")
+    assert cache_from_url("file:///srv/lab/cache")["LOCATION"] == "/srv/lab/cache"
+    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("db://page_cache")["BACKEND"].endswith("DatabaseCache")
     redis = cache_from_url("redis://127.0.0.1:6379/1")
     assert redis["BACKEND"].endswith("RedisCache")
     assert redis["LOCATION"] == "redis://127.0.0.1:6379/1"
@@ -81,6 +87,7 @@ def test_sqlite_takes_the_write_lock_up_front():
         assert "journal_mode=WAL" in options["init_command"]
 
 
+@pytest.mark.django_db
 def test_a_dummy_cache_does_not_break_saving(monkeypatch):
     from django.core.cache.backends.dummy import DummyCache
 

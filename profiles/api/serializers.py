@@ -252,10 +252,16 @@ for _api_section in DETAIL_SECTIONS:
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
+    expires_in_days = serializers.IntegerField(
+        write_only=True, required=False, allow_null=True, min_value=1,
+        help_text="Days until the token expires; leave out for a token that never expires.",
+    )  # fmt: skip
+
     class Meta:
         model = ApiToken
-        fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-        read_only_fields = ("id", "prefix", "created_at", "last_used_at", "revoked_at")
+        fields = ("id", "name", "scope", "prefix", "created_at", "expires_at", "expires_in_days", "last_used_at",
+                  "revoked_at")  # fmt: skip
+        read_only_fields = ("id", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):

@@ -14,8 +14,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from .. import permissions, selectors, services
-from ..authentication import api_token_create, api_token_revoke, tokens_of
-from ..models import Profile, Statement
+from ..authentication import TOKEN_CANNOT_MINT, api_token_create, api_token_revoke, tokens_of
+from ..models import ApiToken, Profile, Statement
 from .sections import ALIASES, SECTIONS, visible_items
 from .serializers import (
     SERIALIZERS,
@@ -281,9 +281,18 @@ class ApiTokenViewSet(
         return tokens_of(self.request.user)
 
     def create(self, request):
+        if isinstance(request.auth, ApiToken):
+            raise PermissionDenied(TOKEN_CANNOT_MINT)
         serializer = ApiTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, raw = api_token_create(actor=request.user, name=serializer.validated_data["name"])
+        data = serializer.validated_data
+        token, raw = api_token_create(
+            actor=request.user,
+            name=data["name"],
+            scope=data.get("scope", ApiToken.Scope.READ),
+            expires_in_days=data.get("expires_in_days"),
+            via_token=isinstance(request.auth, ApiToken),  # a token never mints a token
+        )
         token.token = raw
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 // - "Copy" buttons next to BibTeX (hidden until this script shows them);
-// - the CV page's "Print" button.
+// - the CV page's "Print" button;
+// - fields that select their text on focus (a new API token), [data-select-on-focus].
 (function () {
   "use strict";
 
@@ -51,5 +52,9 @@
   document.querySelectorAll(".js-print").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
+  });
+
+  document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
+    field.addEventListener("focus", function () { field.select(); });
   });
 })();

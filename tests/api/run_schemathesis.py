@@ -36,7 +36,7 @@ from profiles.authentication import api_token_create
 from profiles.models import Profile
 from publications.models import Authorship
 profile = Profile.objects.exclude(user=None).filter(published=True).order_by("pk").first()
-token, raw = api_token_create(actor=profile.user, name="schemathesis")
+token, raw = api_token_create(actor=profile.user, name="schemathesis", scope="read-write")
 key = Authorship.objects.filter(profile=profile).values_list("publication__citation_key", flat=True).first()
 import json
 print(json.dumps({"token": raw, "slug": profile.slug, "username": profile.user.username, "key": key or ""}))

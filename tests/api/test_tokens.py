@@ -29,7 +29,7 @@ def test_token_is_stored_hashed_with_a_prefix(alice):
 
 @pytest.mark.parametrize("keyword", ["Token", "Bearer", "token"])
 def test_token_authenticates_and_writes(alice, keyword):
-    token, raw = api_token_create(actor=alice, name="script")
+    token, raw = api_token_create(actor=alice, name="script", scope="read-write")
     response = token_client(raw, keyword).patch(ME, {"headline": "Via token"}, format="json")
     assert response.status_code == 200
     token.refresh_from_db()
@@ -37,7 +37,7 @@ def test_token_authenticates_and_writes(alice, keyword):
 
 
 def test_token_writes_need_no_csrf_but_session_writes_do(alice):
-    _, raw = api_token_create(actor=alice, name="script")
+    _, raw = api_token_create(actor=alice, name="script", scope="read-write")
     client = APIClient(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     assert client.patch(ME, {"headline": "ok"}, format="json").status_code == 200
@@ -59,18 +59,18 @@ def test_bad_tokens_are_401(alice, header):
 
 
 def test_revoked_token_and_inactive_user_are_refused(alice):
-    token, raw = api_token_create(actor=alice, name="old")
+    token, raw = api_token_create(actor=alice, name="old", scope="read-write")
     token.revoked_at = timezone.now()
     token.save()
     assert token_client(raw).get("/api/v1/profiles/").status_code == 401
-    _, raw2 = api_token_create(actor=alice, name="new")
+    _, raw2 = api_token_create(actor=alice, name="new", scope="read-write")
     alice.is_active = False
     alice.save()
     assert token_client(raw2).get("/api/v1/profiles/").status_code == 401
 
 
 def test_token_of_a_member_does_not_edit_others(alice, bob):
-    _, raw = api_token_create(actor=alice, name="script")
+    _, raw = api_token_create(actor=alice, name="script", scope="read-write")
     response = token_client(raw).patch("/api/v1/profiles/bob-builder/", {"headline": "x"}, format="json")
     assert response.status_code == 403
 

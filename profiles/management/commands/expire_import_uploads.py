@@ -1,0 +1,57 @@
+"""Delete import-preview uploads nobody confirmed or cancelled (run it daily, e.g. from cron).
+
+They wait in STORAGES["imports"] (private, never served) under
+import-uploads/<user id>/<token>/; a folder whose newest file is older than
+IMPORT_UPLOAD_MAX_AGE_HOURS (24) is deleted with its files.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from profiles.import_views import STASH, _remove_empty_folder, stash_storage
+
+
+class Command(BaseCommand):
+    help = "Delete import-preview uploads older than IMPORT_UPLOAD_MAX_AGE_HOURS (default 24)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--hours", type=float, default=None, help="Age limit in hours (default: the setting).")
+        parser.add_argument("--dry-run", action="store_true", help="Only list what would be deleted.")
+
+    def handle(self, *args, hours=None, dry_run=False, **options):
+        hours = settings.IMPORT_UPLOAD_MAX_AGE_HOURS if hours is None else hours
+        cutoff = timezone.now() - timedelta(hours=hours)
+        storage = stash_storage()
+        deleted = kept = 0
+        try:
+            users, _ = storage.listdir(STASH)
+        except FileNotFoundError:
+            users = []
+        for user in users:
+            user_folder = f"{STASH}/{user}"
+            tokens, stray = storage.listdir(user_folder)
+            for token in tokens:
+                folder = f"{user_folder}/{token}"
+                _, names = storage.listdir(folder)
+                files = [f"{folder}/{name}" for name in names]
+                newest = max((storage.get_modified_time(name) for name in files), default=None)
+                if newest is not None and newest > cutoff:
+                    kept += 1
+                    continue
+                deleted += 1
+                if dry_run:
+                    self.stdout.write(f"would delete {folder} ({len(files)} files)")
+                    continue
+                for name in files:
+                    storage.delete(name)
+                _remove_empty_folder(storage, folder)
+            for name in stray:  # nothing else belongs here
+                if storage.get_modified_time(f"{user_folder}/{name}") <= cutoff and not dry_run:
+                    storage.delete(f"{user_folder}/{name}")
+            if not dry_run:
+                _remove_empty_folder(storage, user_folder)
+        verb = "Would delete" if dry_run else "Deleted"
+        self.stdout.write(f"{verb} {deleted} expired import preview(s); {kept} younger than {hours:g} h kept.")
