@@ -13,7 +13,7 @@ from profiles import feeds as profile_feeds
 from profiles import import_views
 from profiles import views as profile_views
 from profiles.cache import cache_public_page
-from profiles.sitemaps import SITEMAPS
+from profiles.sitemaps import SITEMAPS, sitemap_file
 
 
 @functools.cache
@@ -58,8 +58,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        cache_public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        cache_public_page(sitemap_file),
         name="sitemap_section",
     ),
     path("favicon.ico", favicon, name="favicon"),

@@ -102,3 +102,24 @@ def test_query_counts_do_not_grow_with_rows(client, lab, django_assert_max_num_q
         with django_assert_max_num_queries(3):
             response = client.get(f"/sitemap-{section}.xml")
         assert len(_locs(response.content.decode())) == expected
+
+
+def test_a_file_is_well_formed_xml_with_escaped_urls_and_last_modified(client, lab):
+    from xml.etree import ElementTree
+
+    f.ProfileFactory(slug="ada")
+    pub = f.PublicationFactory(citation_key="a&b")
+    response = client.get("/sitemap-publications.xml")
+    assert response["Content-Type"] == "application/xml"
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert "Last-Modified" in response
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ElementTree.fromstring(response.content)
+    (url,) = root.findall("s:url", ns)
+    assert url.find("s:loc", ns).text == "http://testserver/publications/a&b/"
+    assert url.find("s:lastmod", ns).text == pub.updated_at.date().isoformat()
+    assert url.find("s:priority", ns).text == "0.5"
+    assert url.find("s:changefreq", ns).text == "monthly"
+    people = ElementTree.fromstring(client.get("/sitemap-people.xml").content)
+    assert [u.find("s:loc", ns).text for u in people.findall("s:url", ns)] == ["http://testserver/people/ada/"]
+    assert client.post("/sitemap-people.xml").status_code == 405
