@@ -562,8 +562,11 @@ def run_size(n_profiles, n_papers, args, tmp):
         log("rows: " + ", ".join(f"{k} {v:,}" for k, v in result["rows"].items()))
         urls = urls_for(info, n_papers)
         for cache_on in (False, True):
-            log(f"-- page cache {'on' if cache_on else 'off'}")
-            result["cache_on" if cache_on else "cache_off"] = serve_and_measure(env, urls, args, cache_on)
+            mode = "cache_on" if cache_on else "cache_off"
+            load_before = os.getloadavg()[0]
+            log(f"-- page cache {'on' if cache_on else 'off'} (load average {load_before:.1f})")
+            result[mode] = serve_and_measure(env, urls, args, cache_on)
+            result[f"{mode}_load"] = (load_before, os.getloadavg()[0])
         result["labels"] = [label for label, _ in urls]
     finally:
         drop_database(name)
@@ -585,6 +588,13 @@ def print_table(result, tenth=None):
     for key in ("import_profiles", "import_papers"):
         if key in result:
             log(f"- {key}: {result[key]['seconds']:.1f} s, peak RSS {result[key]['rss_mb']:.0f} MB")
+    for mode in ("cache_off", "cache_on"):
+        if f"{mode}_load" in result:
+            before, after = result[f"{mode}_load"]
+            log(
+                f"- machine load average (1 min) during {mode.replace('_', ' ')}: {before:.1f} -> {after:.1f}"
+                f" on {os.cpu_count()} CPUs (other processes slow every figure down)"
+            )
     log("")
     header = "| page | off p50 ms | off p95 ms | off req/s | on p50 ms | on p95 ms | on req/s |"
     if tenth:
