@@ -631,6 +631,8 @@ def main():
     parser.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
+    # Stopped with SIGTERM as with Ctrl-C: the `finally` blocks stop gunicorn and drop the database.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     n_profiles = args.profiles or (500 if args.small else 5_000)
     n_papers = args.papers or (20_000 if args.small else 200_000)
 
