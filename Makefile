@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 JOBS ?= auto  # pytest-xdist workers for `make test` (one per core)
 
-.PHONY: demo test lint fmt bench migrations-check serve browser-test clean
+.PHONY: demo test lint fmt bench bench-scale bench-scale-small migrations-check serve browser-test clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -49,6 +49,15 @@ migrations-check: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/pages.py
 	$(PY) bench/import_bench.py
+
+# The site at lab scale on PostgreSQL (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres):
+# 5,000 profiles and 200,000 papers, then one tenth (about half an hour); -small: 500 / 20,000.
+# Extra options: make bench-scale ARGS="--no-tenth --json scale.json"
+bench-scale: $(STAMP)
+	$(PY) bench/scale.py $(ARGS)
+
+bench-scale-small: $(STAMP)
+	$(PY) bench/scale.py --small $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

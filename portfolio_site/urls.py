@@ -1,12 +1,39 @@
+import functools
+
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from profiles import feeds as profile_feeds
 from profiles import import_views
 from profiles import views as profile_views
-from profiles.sitemaps import SITEMAPS
+from profiles.cache import cache_public_page
+from profiles.sitemaps import SITEMAPS, sitemap_file
+
+
+@functools.cache
+def _favicon_bytes():
+    found = finders.find("favicon.ico")
+    if not found:
+        return None
+    with open(found, "rb") as fh:
+        return fh.read()
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on a first visit whatever the page's <link rel=icon> says."""
+    data = _favicon_bytes()
+    if data is None:
+        raise Http404("No favicon.")
+    return HttpResponse(data, content_type="image/x-icon")
+
 
 urlpatterns = [
     # Bulk import for lab admins (profiles/import_views.py), linked from the Profile changelist.
@@ -21,7 +48,20 @@ urlpatterns = [
     path("me/", include("profiles.editing.urls")),
     path("publications/", include("publications.urls")),
     # Public site: discovery (see profiles/sitemaps.py, profiles/feeds.py).
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # A sitemap index (/sitemap.xml) pointing at one file per section and page
+    # (/sitemap-people.xml?p=2), each at most SITEMAP_LIMIT URLs (profiles/sitemaps.py).
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_public_page(sitemap_file),
+        name="sitemap_section",
+    ),
+    path("favicon.ico", favicon, name="favicon"),
     path("robots.txt", profile_views.robots_txt, name="robots_txt"),
     path("feeds/news.atom", profile_feeds.NewsFeed(), name="feed_news"),
     path("feeds/publications.atom", profile_feeds.PublicationFeed(), name="feed_publications"),

@@ -95,21 +95,6 @@ def test_robots_txt(client, lab):
         assert line in body
 
 
-def test_sitemap_lists_public_pages_only(client, lab):
-    public = f.ProfileFactory(slug="public-person")
-    f.ProfileFactory(slug="hidden-person", published=False)
-    f.StatementFactory(profile=public, visibility="public", slug="open-letter")
-    f.StatementFactory(profile=public, visibility="members", slug="lab-only")
-    f.PublicationFactory(citation_key="paper-x")
-    body = client.get("/sitemap.xml").content.decode()
-    assert "/people/public-person/" in body
-    assert "/people/public-person/cv/" in body
-    assert "/people/public-person/statements/open-letter/" in body
-    assert "/publications/paper-x/" in body
-    assert "hidden-person" not in body
-    assert "lab-only" not in body
-
-
 def test_branded_404(client, lab):
     response = client.get("/people/nobody/")
     assert response.status_code == 404

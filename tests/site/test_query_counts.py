@@ -50,8 +50,8 @@ def test_publication_list(client, lab, django_assert_max_num_queries, n_pubs, n_
 def test_directory_and_home(client, lab, django_assert_max_num_queries, n_people):
     for _ in range(n_people):
         build_profile(n_publications=1, n_items=1)
-    # Directory: 1 lab, 2 people.
-    with django_assert_max_num_queries(2):
+    # Directory: 1 lab, 2 people per (status, role) for the group links and the pager, 3 one page of people.
+    with django_assert_max_num_queries(3):
         assert client.get("/people/?q=member").status_code == 200
     # Home: 1 lab, 2 people, 3 news, 4 publications, 5 their authors.
     with django_assert_max_num_queries(5):
