@@ -43,8 +43,38 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+BLANK = {"type": "string", "maxLength": 0}
+FORMAT_KEYS = ("format", "pattern", "minLength")
+
+
+def blank_strings_as_plain_strings(node):
+    """Optional strings that may be blank are plain strings, in requests and responses.
+
+    drf-spectacular writes an optional e-mail, URL or patterned identifier as
+    `oneOf: [{format: …}, {maxLength: 0}]`, which "" matches twice (and so breaks `oneOf`).
+    Our one rule instead (docs/api.md): such a field is `type: string`, always present,
+    `""` when not set (never null); the format it has when set is said in its description.
+    """
+    if isinstance(node, list):
+        return [blank_strings_as_plain_strings(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: blank_strings_as_plain_strings(value) for key, value in node.items()}
+    options = node.get("oneOf")
+    if isinstance(options, list) and len(options) == 2 and BLANK in options:
+        inner = next(option for option in options if option != BLANK)
+        if inner.get("type") == "string":
+            del node["oneOf"]
+            shape = inner.get("format") or ("pattern " + inner["pattern"] if "pattern" in inner else "")
+            node = {**{k: v for k, v in inner.items() if k not in FORMAT_KEYS}, **node}
+            note = f'"" when not set{f"; otherwise {shape}" if shape else ""}.'
+            node["description"] = f"{node['description'].rstrip('.')}. {note}" if node.get("description") else note
+    return node
+
+
 def add_error_responses(result, generator, request, public):
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    result["components"] = blank_strings_as_plain_strings(result.get("components", {}))
+    schemas = result["components"].setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():

@@ -230,6 +230,9 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
 class ProfileDetailSerializer(ProfileSummarySerializer):
     """A profile and every section the caller may see (fields added below from the registry)."""
 
+    # A plain string: "" when the member gave none (the schema's rule for blank strings).
+    email = serializers.CharField(read_only=True, help_text='Shown on the public page when set; "" when not set.')
+
     class Meta(ProfileSummarySerializer.Meta):
         fields = (
             *ProfileSummarySerializer.Meta.fields,
