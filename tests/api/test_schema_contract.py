@@ -59,9 +59,8 @@ def to_json_schema(node):
 @pytest.fixture(scope="module")
 def lab(django_db_setup, django_db_blocker):
     """The schema and every response of the demo lab, read once; the database is rolled back."""
-    from django.contrib.auth import get_user_model
-
     from django.conf import settings
+    from django.contrib.auth import get_user_model
 
     # What tests/conftest.py and tests/api/conftest.py do per test: plain HTTP, no throttling.
     rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
@@ -155,7 +154,9 @@ class Recorder:
             share = f"{API}/profiles/{own}/statements/{statement['id']}/share_link/"
             self.record(who, client, "post", share)
             self.record(who, client, "delete", share)
-            good = SimpleUploadedFile("cv.bib", b"@misc{contract2026, title = {Contract}, author = {Doe, J.}, year = 2026}")
+            good = SimpleUploadedFile(
+                "cv.bib", b"@misc{contract2026, title = {Contract}, author = {Doe, J.}, year = 2026}"
+            )
             self.record_import(who, client, own, good, dry_run=True)
             bad = SimpleUploadedFile("cv.bib", b"@article{broken, title = {no end")
             self.record_import(who, client, own, bad)
@@ -181,7 +182,10 @@ class Recorder:
 def validate(lab, schema, body):
     root = {**copy.deepcopy(to_json_schema(schema)), "components": lab.components}
     validator = jsonschema.Draft202012Validator(root, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    return [f"{'/'.join(map(str, error.absolute_path)) or '<body>'}: {error.message}" for error in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '<body>'}: {error.message}"
+        for error in validator.iter_errors(body)
+    ]
 
 
 def test_the_lab_was_read_as_every_role(lab):
@@ -244,7 +248,9 @@ def test_every_response_component_is_checked_against_real_data(lab):
                     met.add(name)
                     todo.extend(_refs(components[name], set()))
     # Enum components are checked through the objects that use them.
-    objects = {name for name in in_responses if components[name].get("type") == "object" or "properties" in components[name]}
+    objects = {
+        name for name in in_responses if components[name].get("type") == "object" or "properties" in components[name]
+    }
     not_met = objects - met
     assert not not_met, f"response components never checked against a real body: {sorted(not_met)}"
 
@@ -256,4 +262,3 @@ def test_blank_optional_strings_are_declared_as_such(lab):
     bodies = [row[5] for row in lab.responses if row[3] == f"{API}/profiles/{{slug}}/" and row[4] == 200]
     assert any(body["email"] == "" for body in bodies), "the demo lab has a member without an email"
     assert all(body["email"] is not None and body["orcid"] is not None for body in bodies)
-
