@@ -93,7 +93,6 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
-
 # --- OpenAPI links: from a resource to the operations on it -------------------------------
 #
 # drf-spectacular (0.30) has no API for response links, so they are derived here from the
@@ -138,17 +137,13 @@ def add_links(paths):
                     if all(p in BODY_POINTERS and p not in IDENTITY for p in extra):
                         found = {p: f"$response.body#{BODY_POINTERS[p]}" for p in extra}
                         _add(responses["200"], target_item, {**pinned, **found}, skip=operation)
-                if path.endswith("/profiles/{slug}/"):
-                    listing = next(
-                        (i["get"] for i in paths.values() if i.get("get", {}).get("operationId") == "publications_list"),
-                        None,
-                    )
-                    if listing:
-                        responses["200"].setdefault("links", {})["publications_list"] = {
-                            "operationId": "publications_list",
-                            "parameters": {"member": "$response.body#/slug"},
-                            "description": "The member's publications.",
-                        }
+                listings = [i["get"]["operationId"] for i in paths.values() if "get" in i]
+                if path.endswith("/profiles/{slug}/") and "publications_list" in listings:
+                    responses["200"].setdefault("links", {})["publications_list"] = {
+                        "operationId": "publications_list",
+                        "parameters": {"member": "$response.body#/slug"},
+                        "description": "The member's publications.",
+                    }
 
 
 def _add(response, target_item, parameters, skip=None):
