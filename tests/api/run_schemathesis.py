@@ -57,6 +57,10 @@ kwargs = {}
 if "scope" in inspect.signature(api_token_create).parameters:  # tokens with scopes: ask for writes
     kwargs["scope"] = getattr(getattr(ApiToken, "Scope", None), "READ_WRITE", "read-write")
 token, raw = api_token_create(actor=user, name="schemathesis", **kwargs)
+# Fuzzed `DELETE /tokens/{id}/` would revoke this very token (a legitimate request) and turn
+# the rest of the run into 401s: give it an id far from the ones generated for that path.
+import random
+ApiToken.objects.filter(pk=token.pk).update(pk=random.SystemRandom().randrange(10**14, 10**15))
 profile = Profile.objects.get(slug=slug)
 key = Authorship.objects.filter(profile=profile).values_list("publication__citation_key", flat=True).first()
 print(json.dumps({"token": raw, "slug": slug, "username": username, "key": key or ""}))

@@ -154,6 +154,11 @@ class Recorder:
             share = f"{API}/profiles/{own}/statements/{statement['id']}/share_link/"
             self.record(who, client, "post", share)
             self.record(who, client, "delete", share)
+            papers = list(self.all_pages(who, client, f"{API}/publications/?member={own}"))
+            mine = next(a for a in papers[0]["authors"] if a["profile"] == own)
+            author = f"{API}/publications/{papers[0]['citation_key']}/authors/{mine['id']}/"
+            self.record(who, client, "patch", author, {"selected": True})
+            self.record(who, client, "delete", author)  # unlink: answers the author row
             good = SimpleUploadedFile(
                 "cv.bib", b"@misc{contract2026, title = {Contract}, author = {Doe, J.}, year = 2026}"
             )
