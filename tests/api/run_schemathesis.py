@@ -60,7 +60,7 @@ token, raw = api_token_create(actor=user, name="schemathesis", **kwargs)
 # Fuzzed `DELETE /tokens/{id}/` would revoke this very token (a legitimate request) and turn
 # the rest of the run into 401s: give it an id far from the ones generated for that path.
 import random
-ApiToken.objects.filter(pk=token.pk).update(pk=random.SystemRandom().randrange(10**14, 10**15))
+ApiToken.objects.filter(pk=token.pk).update(id=random.SystemRandom().randrange(10**14, 10**15))
 profile = Profile.objects.get(slug=slug)
 key = Authorship.objects.filter(profile=profile).values_list("publication__citation_key", flat=True).first()
 print(json.dumps({"token": raw, "slug": slug, "username": username, "key": key or ""}))
@@ -80,10 +80,12 @@ def free_port():
 
 
 def manage(env, *args, capture=False):
-    return subprocess.run(
-        [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, text=True,
-        capture_output=capture,
+    result = subprocess.run(
+        [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, text=True, capture_output=capture
     )  # fmt: skip
+    if result.returncode:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{result.stderr or ''}")
+    return result
 
 
 def wait_for(url, seconds=60):
