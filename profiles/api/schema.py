@@ -67,7 +67,8 @@ def blank_strings_as_plain_strings(node):
         inner = next(option for option in options if option != BLANK)
         if inner.get("type") == "string":
             del node["oneOf"]
-            shape = inner.get("format") or ("pattern " + inner["pattern"] if "pattern" in inner else "")
+            shape = f"format {inner['format']}" if "format" in inner else ""
+            shape = shape or (f"pattern {inner['pattern']}" if "pattern" in inner else "")
             node = {**{k: v for k, v in inner.items() if k not in FORMAT_KEYS}, **node}
             note = f'"" when not set{f"; otherwise {shape}" if shape else ""}.'
             node["description"] = f"{node['description'].rstrip('.')}. {note}" if node.get("description") else note

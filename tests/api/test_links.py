@@ -94,3 +94,15 @@ def test_schema_links_publications_tokens_and_profiles(schema):
             for response in operation.get("responses", {}).values():
                 for link in response.get("links", {}).values():
                     assert link["operationId"] in operation_ids
+
+
+def test_blank_optional_strings_are_plain_strings_in_the_schema(schema):
+    """One rule (docs/api.md): an optional e-mail/URL/identifier is a plain string that may be ""."""
+    components = schema["components"]["schemas"]
+    for name in ("Experience", "ExperienceRequest", "Publication", "PatchedProfileUpdateRequest"):
+        for prop in components[name]["properties"].values():
+            assert "oneOf" not in prop, (name, prop)
+    assert components["Experience"]["properties"]["url"]["type"] == "string"
+    assert "format" not in components["Experience"]["properties"]["url"]
+    assert "format uri" in components["Experience"]["properties"]["url"]["description"]
+    assert "format" not in components["PatchedProfileUpdateRequest"]["properties"]["email"]
