@@ -227,18 +227,58 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
         return fields
 
 
+def api_url(context, path):
+    """`path` as an absolute URL when the serializer has the request (as the pagination links)."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def profile_api_path(slug):
+    return f"/api/v1/profiles/{slug}/"
+
+
+SECTION_URLS_SCHEMA = {
+    "type": "object",
+    "description": "Address of each section's collection (list, add, reorder).",
+    "properties": {s.key: {"type": "string"} for s in SECTIONS},
+    "required": [s.key for s in SECTIONS],
+}
+
+
 class ProfileDetailSerializer(ProfileSummarySerializer):
     """A profile and every section the caller may see (fields added below from the registry)."""
+
+    api_url = serializers.SerializerMethodField()
+    publications_url = serializers.SerializerMethodField()
+    section_urls = serializers.SerializerMethodField()
+
+    # A plain string: "" when the member gave none (the schema's rule for blank strings).
+    email = serializers.CharField(read_only=True, help_text='Shown on the public page when set; "" when not set.')
 
     class Meta(ProfileSummarySerializer.Meta):
         fields = (
             *ProfileSummarySerializer.Meta.fields,
             "tagline", "joined_on", "left_on", "location", "email", "orcid", "short_bio", "long_bio",
             "research_interests", "interest_tags", "projects_intro", "press_intro", "recognition_intro",
-            "display_order", "updated_at",
+            "display_order", "updated_at", "api_url", "publications_url", "section_urls",
             *(s.section.doc_key for s in DETAIL_SECTIONS),
         )  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_api_url(self, profile):
+        """This resource: /api/v1/profiles/<slug>/."""
+        return api_url(self.context, profile_api_path(profile.slug))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_publications_url(self, profile):
+        """The member's publications: /api/v1/publications/?member=<slug>."""
+        return api_url(self.context, f"/api/v1/publications/?member={profile.slug}")
+
+    @extend_schema_field(SECTION_URLS_SCHEMA)
+    def get_section_urls(self, profile):
+        base = profile_api_path(profile.slug)
+        return {s.key: api_url(self.context, f"{base}{s.key}/") for s in SECTIONS}
 
 
 for _api_section in DETAIL_SECTIONS:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from profiles import permissions
+from profiles.api.serializers import api_url, profile_api_path
 from publications.models import Authorship, Publication
 
 PUBLICATION_FIELDS = (
@@ -19,19 +20,33 @@ class AuthorSerializer(serializers.ModelSerializer):
     """One author as printed, with the member they are (when that member's page is visible)."""
 
     profile = serializers.SerializerMethodField()
+    profile_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Authorship
-        fields = ("id", "position", "name", "profile", "equal_contribution", "corresponding", "selected")
+        fields = (
+            "id", "position", "name", "profile", "profile_url", "equal_contribution", "corresponding", "selected",
+        )  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field({"type": "string", "nullable": True, "description": "The linked member's slug."})
-    def get_profile(self, authorship):
+    def _visible_profile(self, authorship):
         profile = authorship.profile
         if profile is None:
             return None
         user = self.context["request"].user if "request" in self.context else None
-        return profile.slug if permissions.can_view_profile(user, profile) else None
+        return profile if permissions.can_view_profile(user, profile) else None
+
+    @extend_schema_field({"type": "string", "nullable": True, "description": "The linked member's slug."})
+    def get_profile(self, authorship):
+        profile = self._visible_profile(authorship)
+        return profile.slug if profile else None
+
+    @extend_schema_field(
+        {"type": "string", "nullable": True, "description": "The linked member's profile in the API (null: none)."}
+    )
+    def get_profile_url(self, authorship):
+        profile = self._visible_profile(authorship)
+        return api_url(self.context, profile_api_path(profile.slug)) if profile else None
 
 
 class AuthorInputSerializer(serializers.Serializer):

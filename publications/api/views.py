@@ -172,7 +172,7 @@ class PublicationViewSet(viewsets.ModelViewSet):
         methods=["PATCH"], request=AuthorFlagsSerializer, responses=AuthorSerializer,
         summary="Feature (or not) the paper on the linked member's page",
     )  # fmt: skip
-    @extend_schema(methods=["DELETE"], request=None, responses=AuthorSerializer, summary="Unlink a member")
+    @extend_schema(methods=["DELETE"], request=None, responses={200: AuthorSerializer}, summary="Unlink a member")
     @action(
         detail=True, methods=["patch", "delete"], url_path=r"authors/(?P<author_id>[0-9]{1,18})",
         permission_classes=[CanEditPublicationOrReadOnly],
