@@ -34,6 +34,8 @@ from publications.importing import (
     import_publication_records,
     looks_like_publications_csv,
     parse_publications_csv,
+    skip_entry,
+    warn_entry,
 )
 
 from . import permissions
@@ -209,6 +211,10 @@ def load_source(name, data, fmt, report, *, allowed=None):
         kind, result = detected, PARSERS[detected](text)
     for error in result.errors:
         report.error(f"{name}: {_where(error)}")
+    for problem in result.skipped:  # entries that cannot be papers: skipped, or errors with --strict
+        skip_entry(report, f"{name}: {_where(problem)}")
+    for problem in result.warnings:
+        warn_entry(report, f"{name}: {_where(problem)}")
     if kind in {"jsonresume", "orcid", "native"} and not result.errors and not result.records:
         report.error(f"{name}: no profile found in the file")
     return kind, result.records
@@ -463,9 +469,10 @@ def expand_paths(paths, report):
     return files
 
 
-def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False):
+def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False, strict=False):
     """Import files and directories from disk (the `import_profiles` command)."""
     report = ImportReport(dry_run=dry_run)
+    report.strict = strict  # skipped entries and warnings become errors
     sources = []
     for path in expand_paths(paths, report):
         size = path.stat().st_size
@@ -477,9 +484,17 @@ def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False):
     return import_uploads(actor=actor, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run, report=report)
 
 
-def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False):
-    """Import (name, bytes) pairs in one all-or-nothing run; returns the ImportReport."""
+def import_uploads(
+    *, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False, strict=None,
+):
+    """Import (name, bytes) pairs in one transaction; returns the ImportReport.
+
+    Files that cannot be read refuse the run; entries that cannot be papers are skipped
+    and reported (with `strict`, they are errors and the run is all or nothing).
+    """
     report = report if report is not None else ImportReport(dry_run=dry_run)
+    if strict is not None:
+        report.strict = strict
     if fmt not in FORMATS:
         report.error(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
         return report
@@ -511,7 +526,9 @@ def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, r
         for message in _messages(exc):
             report.error(message)
     if report.errors and not dry_run:
-        report.note("nothing was written (the whole run is rolled back on any error)")
+        would = report.summary()
+        report.counts.clear()  # never print "N created" above "nothing was written"
+        report.note(f"nothing was written (the whole run is rolled back on any error); it would have done: {would}")
     return report
 
 

@@ -500,7 +500,9 @@ def publication_filter_choices():
 
 def publication_detail(key):
     """One publication with its authors (2 queries), or 404."""
-    publication = publications_with_authors().filter(citation_key=key).first()
+    # Pages are addressed by slug; old links by citation key keep working.
+    publication = publications_with_authors().filter(slug=key).first()
+    publication = publication or publications_with_authors().filter(citation_key=key).first()
     if publication is None:
         raise Http404("No such publication.")
     return publication

@@ -42,7 +42,7 @@ class PublicationSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Publication.objects.only("citation_key", "updated_at").order_by("-year", "citation_key")
+        return Publication.objects.only("citation_key", "slug", "updated_at").order_by("-year", "citation_key")
 
     def lastmod(self, item):
         return item.updated_at
