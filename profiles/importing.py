@@ -18,7 +18,6 @@ Entry points: `import_paths` (the `import_profiles` command and the admin page),
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from publications.formats import JSONTooDeep, load_json
 from publications.formats.bibtex import parse_bibtex
 from publications.formats.csl import parse_csl_json
 from publications.importing import (
@@ -121,7 +121,9 @@ def sniff(name, text):
         return "bibtex"
     if by_ext == "json" or stripped[:1] in "[{":
         try:
-            data = json.loads(stripped)
+            data = load_json(stripped)
+        except JSONTooDeep:
+            return "json"  # refused with its reason by load_source
         except ValueError:
             return "json" if by_ext == "json" else None
         if is_native(data):
@@ -179,7 +181,7 @@ def load_source(name, data, fmt, report, *, allowed=None):
     detected = sniff(name, text) if fmt == "auto" else fmt
     if detected == "json":
         try:
-            json.loads(text)
+            load_json(text)
         except ValueError as exc:
             report.error(f"{name}: line {getattr(exc, 'lineno', '?')}: invalid JSON: {getattr(exc, 'msg', exc)}")
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from publications.formats import empty_record, parse_partial_date
+from publications.formats import JSONTooDeep, empty_record, load_json, parse_partial_date
 
 from . import (
     ParseError,
@@ -239,7 +239,10 @@ def parse_json_resume(text_in: str) -> ParseResult:
     if not text_in.strip():
         return result
     try:
-        data = json.loads(text_in)
+        data = load_json(text_in)
+    except JSONTooDeep as exc:
+        result.errors.append(ParseError(exc.msg, line=1))
+        return result
     except json.JSONDecodeError as exc:
         result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
         return result

@@ -9,7 +9,15 @@ from __future__ import annotations
 import json
 import re
 
-from publications.formats import empty_record, make_author, normalise_arxiv, normalise_doi, split_name
+from publications.formats import (
+    JSONTooDeep,
+    empty_record,
+    load_json,
+    make_author,
+    normalise_arxiv,
+    normalise_doi,
+    split_name,
+)
 
 from . import (
     ParseError,
@@ -267,7 +275,10 @@ def parse_orcid_record(text_in: str) -> ParseResult:
         result.errors.append(ParseError("empty ORCID record"))
         return result
     try:
-        data = json.loads(text_in.lstrip("\ufeff"))
+        data = load_json(text_in.lstrip("\ufeff"))
+    except JSONTooDeep as exc:
+        result.errors.append(ParseError(exc.msg, line=1))
+        return result
     except json.JSONDecodeError as exc:
         result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
         return result

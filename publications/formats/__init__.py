@@ -172,12 +172,20 @@ def make_author(given: str = "", family: str = "", **extra) -> dict:
 
 # --------------------------------------------------------------------------- normalisers
 
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi:\s*|^doi\s+", re.IGNORECASE)
-_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+_DOI_PREFIX = re.compile(
+    r"^(?:https?://)?(?:dx\.|www\.)?doi\.(?:org|acm\.org)/(?:abs/|doi/)?|^(?:doi|info:doi/|urn:doi:)\s*:?\s*"
+    r"|^doi\s+",
+    re.IGNORECASE,
+)
+_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+|(?<=doi\.org/)10/[a-z0-9]+\b)", re.IGNORECASE)
 
 
 def normalise_doi(value: str | None) -> str:
-    """``https://doi.org/10.1145/ABC`` / ``doi:10.1145/ABC`` -> ``10.1145/abc``."""
+    """Every common DOI form -> the bare, lower-case DOI.
+
+    ``https://doi.org/…``, ``http://dx.doi.org/…``, ``http://doi.acm.org/…``, ``doi:…``,
+    ``info:doi/…``, ``urn:doi:…`` and short DOIs (``10/fqd6hj``, kept short).
+    """
     if not value:
         return ""
     s = str(value).strip()

@@ -466,7 +466,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
 
     # Identifiers.
     url = verbatim("url")
-    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if "doi.org" in url else "")
+    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if re.search(r"doi\.(acm\.)?org/", url) else "")
     record["doi"] = doi
     eprint = verbatim("eprint")
     prefix = (verbatim("archiveprefix") or verbatim("eprinttype")).lower()
