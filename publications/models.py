@@ -28,7 +28,7 @@ CITATION_KEY_MAX = 250
 SLUG_MAX = 100
 key_validator = RegexValidator(
     r"^[^\s,{}()\"#%'=\\~]+$",
-    "A citation key has no spaces or line breaks and none of , { } ( ) \" # % ' = \\ ~ "
+    "A citation key has no spaces or line breaks and none of , { } ( ) \" # %% ' = \\ ~ "
     "(e.g. sima2022ekko or DBLP:journals/tocs/Sima22).",
 )
 slug_validator = RegexValidator(r"^[A-Za-z0-9_\-.:]+$", "Use letters, digits and - _ : . only.")

@@ -123,6 +123,9 @@ class MacroTooLong(ValueError):
     pass
 
 
+_REFUSED = "\x00refused macro\x00"  # stands for a @string whose expansion was refused
+
+
 class _Budget:
     """Total characters macro expansion may produce for one file: linear in the file's size."""
 
@@ -155,6 +158,8 @@ def _evaluate(raw: str, macros: dict[str, str], budget: _Budget | None = None) -
             # Unknown macros are kept by name (BibTeX warns and uses an empty string;
             # keeping the name loses less information).
             value = macros.get(part.lower(), part)
+            if value is _REFUSED:
+                raise MacroTooLong(f"uses @string {part}, which was not defined (it expands to too much text)")
             if len(value) > 64:
                 size += len(value)
                 if size > MAX_VALUE_CHARS:
@@ -270,7 +275,19 @@ def _parse_author(raw_name: str) -> dict:
     return make_author(given, family, equal_contribution=equal)
 
 
+_ACCENT_MACRO = re.compile(r"\\(?:['`^\"~=.]|[cvuHkrdb](?![A-Za-z]))\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])")
+
+
+def _accent(match: re.Match) -> str:
+    try:
+        return latex.decode(match.group(0))
+    except latex.Unknown:
+        return match.group(0)
+
+
 def _parse_authors(raw: str) -> tuple[list[dict], bool]:
+    # Accents become letters first: bibtexparser's name splitter drops a "\'" right after "and".
+    raw = _ACCENT_MACRO.sub(_accent, raw) if "\\" in raw else raw
     names = split_multiple_persons_names(" ".join(raw.split()))
     truncated = False
     authors = []
@@ -588,7 +605,7 @@ def parse_bibtex(text: str) -> ParseResult:
             try:
                 macros[name] = _evaluate(str(block.value), macros, budget)
             except MacroTooLong as exc:
-                macros.pop(name, None)
+                macros[name] = _REFUSED
                 result.warnings.append(ParseError(f"@string {block.key.strip()} not defined: it {exc}", line))
             continue
         entry: Entry | None = None

@@ -221,7 +221,7 @@ def _item_to_record(item: dict) -> dict:
     short = ""
     for key in ("container-title-short", "short-container-title", "event", "event-title"):
         candidate = _first(item.get(key))
-        if candidate and len(candidate) <= _SHORT_VENUE_MAX:
+        if candidate and (key == "container-title-short" or len(candidate) <= _SHORT_VENUE_MAX):
             short = candidate
             break
     record["venue_short"] = short

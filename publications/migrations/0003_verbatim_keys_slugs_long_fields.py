@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalpublication',
             name='citation_key',
-            field=models.CharField(blank=True, db_index=True, help_text='BibTeX key, kept as imported, e.g. sima2022ekko (made up when blank).', max_length=250, validators=[django.core.validators.RegexValidator('^[^\\s,{}()\\"#%\'=\\\\~]+$', 'A citation key has no spaces or line breaks and none of , { } ( ) " # % \' = \\ ~ (e.g. sima2022ekko or DBLP:journals/tocs/Sima22).')]),
+            field=models.CharField(blank=True, db_index=True, help_text='BibTeX key, kept as imported, e.g. sima2022ekko (made up when blank).', max_length=250, validators=[django.core.validators.RegexValidator('^[^\\s,{}()\\"#%\'=\\\\~]+$', 'A citation key has no spaces or line breaks and none of , { } ( ) " # %% \' = \\ ~ (e.g. sima2022ekko or DBLP:journals/tocs/Sima22).')]),
         ),
         migrations.AlterField(
             model_name='historicalpublication',
@@ -159,7 +159,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='publication',
             name='citation_key',
-            field=models.CharField(blank=True, help_text='BibTeX key, kept as imported, e.g. sima2022ekko (made up when blank).', max_length=250, unique=True, validators=[django.core.validators.RegexValidator('^[^\\s,{}()\\"#%\'=\\\\~]+$', 'A citation key has no spaces or line breaks and none of , { } ( ) " # % \' = \\ ~ (e.g. sima2022ekko or DBLP:journals/tocs/Sima22).')]),
+            field=models.CharField(blank=True, help_text='BibTeX key, kept as imported, e.g. sima2022ekko (made up when blank).', max_length=250, unique=True, validators=[django.core.validators.RegexValidator('^[^\\s,{}()\\"#%\'=\\\\~]+$', 'A citation key has no spaces or line breaks and none of , { } ( ) " # %% \' = \\ ~ (e.g. sima2022ekko or DBLP:journals/tocs/Sima22).')]),
         ),
         migrations.AlterField(
             model_name='publication',
