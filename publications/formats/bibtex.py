@@ -16,25 +16,14 @@ import logging
 import re
 from urllib.parse import quote
 
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ImplicitComment,
-    ParsingFailedBlock,
-    String,
-)
-from bibtexparser.splitter import Splitter
+from bibtexparser.middlewares.names import parse_single_name_into_parts
 from pylatexenc.latex2text import LatexNodes2Text
 
 from . import (
     ParseError,
     ParseResult,
     arxiv_from_text,
+    bibsplit,
     doi_from_text,
     empty_record,
     is_suffix,
@@ -262,17 +251,27 @@ _STAR_MARKERS = re.compile(
 
 
 def _parse_author(raw_name: str) -> dict:
+    given, family, equal = _author_parts(raw_name)
+    return make_author(given, family, equal_contribution=equal)
+
+
+@functools.lru_cache(maxsize=65536)
+def _author_parts(raw_name: str) -> tuple[str, str, bool]:
+    # Cached: a library names the same few hundred people thousands of times.
     equal = False
     if _STAR_MARKERS.search(raw_name):
         equal = True
         raw_name = _STAR_MARKERS.sub("", raw_name)
     raw_name = re.sub(r"\s+,", ",", raw_name).strip().strip(",").strip()
+    if "\\" in raw_name:
+        # Accents become letters before the name is split into parts.
+        raw_name = _ACCENT_MACRO.sub(_accent, raw_name)
     parts = parse_single_name_into_parts(raw_name, strict=False)
     given = _clean_text(" ".join(parts.first))
     family = _clean_text(" ".join(parts.von + parts.last + parts.jr))
     if not family and given:
         given, family = "", given
-    return make_author(given, family, equal_contribution=equal)
+    return given, family, equal
 
 
 _ACCENT_MACRO = re.compile(r"\\(?:['`^\"~=.]|[cvuHkrdb](?![A-Za-z]))\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])")
@@ -285,17 +284,38 @@ def _accent(match: re.Match) -> str:
         return match.group(0)
 
 
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_AND_OR_BRACE = re.compile(r"[{}]| and ", re.IGNORECASE)
+
+
+def _split_names(raw: str) -> list[str]:
+    """Split an author list on " and " outside braces (BibTeX's rule)."""
+    raw = " ".join(raw.split())
+    if "{" not in raw:
+        return _AND.split(raw)
+    names, depth, start = [], 0, 0
+    for m in _AND_OR_BRACE.finditer(raw):
+        token = m.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = depth - 1 if depth > 0 else 0
+        elif depth == 0:
+            names.append(raw[start : m.start()])
+            start = m.end()
+    names.append(raw[start:])
+    return names
+
+
 def _parse_authors(raw: str) -> tuple[list[dict], bool]:
-    # Accents become letters first: bibtexparser's name splitter drops a "\'" right after "and".
-    raw = _ACCENT_MACRO.sub(_accent, raw) if "\\" in raw else raw
-    names = split_multiple_persons_names(" ".join(raw.split()))
     truncated = False
     authors = []
-    for name in names:
-        if name.strip().lower() in {"others", "et al.", "et al", "{others}"}:
+    for name in _split_names(raw):
+        name = name.strip()
+        if name.lower() in {"others", "et al.", "et al", "{others}"}:
             truncated = True
             continue
-        if name.strip():
+        if name:
             authors.append(_parse_author(name))
     return authors, truncated
 
@@ -587,60 +607,41 @@ def parse_bibtex(text: str) -> ParseResult:
     if not text.strip():
         return result
 
-    library = Splitter(text).split()
+    blocks, has_blocks = bibsplit.split(text)
     budget = _Budget(len(text))
 
     macros: dict[str, str] = dict(MONTH_MACROS)
-    has_blocks = False
-    entries: list[tuple[int | None, Entry]] = []
+    entries: list[bibsplit.Block] = []
     failed = 0
-    for block in library.blocks:
-        line = block.start_line + 1 if block.start_line is not None else None
-        if isinstance(block, ImplicitComment):
-            continue
-        has_blocks = True
-        if isinstance(block, String):
+    for block in blocks:
+        line = block.line
+        if block.kind == "string":
             # Later @string definitions may use earlier ones.
             name = block.key.strip().lower()
             try:
-                macros[name] = _evaluate(str(block.value), macros, budget)
+                macros[name] = _evaluate(block.fields[0][1], macros, budget)
             except MacroTooLong as exc:
                 macros[name] = _REFUSED
                 result.warnings.append(ParseError(f"@string {block.key.strip()} not defined: it {exc}", line))
-            continue
-        entry: Entry | None = None
-        if isinstance(block, Entry):
-            entry = block
-        elif isinstance(block, (DuplicateFieldKeyBlock, DuplicateBlockKeyBlock)):
-            # Duplicate fields: first value wins. Duplicate keys: both entries are
-            # kept, the caller de-duplicates records by DOI/title anyway.
-            candidate = block.ignore_error_block
-            entry = candidate if isinstance(candidate, Entry) else None
-        elif isinstance(block, ParsingFailedBlock):
+        elif block.kind == "failed":
             failed += 1
-            reason = getattr(block.error, "abort_reason", None) or str(block.error)
-            reason = " ".join(str(reason).replace("`", "'").split())
             result.skipped.append(
-                ParseError(
-                    f"syntax error in this entry (unbalanced braces or quotes?): {reason}",
-                    line=line,
-                    key=_key_from_raw(block.raw),
-                )
+                ParseError(f"syntax error in this entry ({block.error})", line=line, key=block.key or None)
             )
-            continue
-        if entry is not None:
-            entries.append((line, entry))
+        else:
+            entries.append(block)
 
     # Evaluate every entry's fields once (crossref children need their parents' values).
-    evaluated: list[tuple[int | None, Entry, dict[str, str] | None]] = []
+    evaluated: list[tuple[int | None, bibsplit.Block, dict[str, str] | None]] = []
     by_key: dict[str, tuple[str, dict[str, str]]] = {}
-    for line, entry in entries:
+    for entry in entries:
+        line = entry.line
         fields: dict[str, str] | None = {}
         try:
-            for f in entry.fields:
-                name = f.key.strip().lower()
-                if name and name not in fields:  # first occurrence wins on duplicates
-                    fields[name] = _evaluate(str(f.value), macros, budget)
+            for raw_name, raw_value in entry.fields:
+                name = raw_name.lower()
+                if name not in fields:  # first occurrence wins on duplicates
+                    fields[name] = _evaluate(raw_value, macros, budget)
         except MacroTooLong as exc:
             result.skipped.append(ParseError(f"field {name!r} {exc}", line, entry.key.strip() or None))
             fields = None
@@ -690,13 +691,7 @@ def parse_bibtex(text: str) -> ParseResult:
         result.records.append(record)
 
     if not has_blocks:
-        first = next((b for b in library.blocks if isinstance(b, ImplicitComment)), None)
-        result.errors.append(
-            ParseError(
-                "no BibTeX entries found (is this a .bib file?)",
-                line=(first.start_line + 1) if first and first.start_line is not None else 1,
-            )
-        )
+        result.errors.append(ParseError("no BibTeX entries found (is this a .bib file?)", line=1))
     elif failed and not result.records and failed == len(result.skipped):
         result.errors.append(ParseError(
             f"no entry could be read: all {failed} have syntax errors (is the file cut off or not BibTeX?)",

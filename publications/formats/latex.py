@@ -13,6 +13,7 @@ bounded (``MAX_DEPTH``) so a hostile value cannot exhaust the stack.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["Unknown", "decode"]
@@ -126,6 +127,9 @@ SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆�
 SUBSCRIPT["−"] = "₋"
 
 
+_SPECIAL = re.compile(r"[{}\\$~\-`']")
+
+
 def _letter(c: str) -> bool:
     return ("a" <= c <= "z") or ("A" <= c <= "Z")
 
@@ -179,9 +183,8 @@ class _Decoder:
             else:
                 # Copy the run of ordinary characters in one slice.
                 start = self.pos
-                self.pos += 1
-                while self.pos < n and s[self.pos] not in "{}\\$~-`'":
-                    self.pos += 1
+                m = _SPECIAL.search(s, start + 1)
+                self.pos = m.start() if m else n
                 out.append(s[start : self.pos])
         return "".join(out)
 
