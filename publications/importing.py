@@ -484,6 +484,7 @@ def import_publication_records(
                 touched.append(None)
                 continue
             authors[own[0]]["profile_id"] = profile.pk
+            authors[own[0]]["selected"] = cleaned["selected"]  # al-folio's selected={true}
         if link_others:
             for author in authors:
                 if author["profile_id"]:
@@ -686,7 +687,7 @@ def insert_authorships(items, user_id):
         return
     tuples = [
         (pub_id, position, a["name"], a.get("profile_id"), bool(a.get("equal_contribution")),
-         bool(a.get("corresponding")), False)
+         bool(a.get("corresponding")), bool(a.get("selected")) and bool(a.get("profile_id")))
         for pub_id, position, a in items
     ]  # fmt: skip
     _insert(Authorship, AUTHORSHIP_COLUMNS, tuples)

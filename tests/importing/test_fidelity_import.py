@@ -155,3 +155,32 @@ def test_not_csl_list_is_refused():
     report = import_uploads(actor=None, sources=[("list.json", data)], fmt="csl")
     assert not report.ok
     assert any("not CSL-JSON" in e for e in report.errors)
+
+
+def test_json_resume_with_an_invalid_email_and_a_nameless_work_item_imports_with_warnings(alice):
+    me = Profile.objects.get(user=alice)
+    resume = {"basics": {"name": "Alice Andersson", "email": "not-an-email"}, "work": [{"position": "Engineer"}],
+              "education": [{"institution": "Uni", "studyType": "PhD"}]}  # fmt: skip
+    report = import_for_profile(actor=alice, profile=me, files=[("resume.json", json.dumps(resume).encode())])
+    assert report.ok, report.errors
+    assert me.education.count() == 1
+    assert any("not-an-email" in w for w in report.warnings)
+    assert any("work[0] (Engineer)" in w for w in report.warnings)
+
+
+def test_orcid_impossible_date_is_a_warning_not_a_refusal(alice):
+    me = Profile.objects.get(user=alice)
+    record = {
+        "orcid-identifier": {"path": "0000-0002-1825-0097"},
+        "person": {"name": {"given-names": {"value": "Alice"}, "family-name": {"value": "Andersson"}}},
+        "activities-summary": {"works": {"group": [{"work-summary": [{
+            "title": {"title": {"value": "Leap Paper"}}, "type": "JOURNAL_ARTICLE",
+            "publication-date": {"year": {"value": "1930"}, "month": {"value": "02"}, "day": {"value": "29"}},
+        }]}]}},
+    }  # fmt: skip
+    report = import_for_profile(actor=alice, profile=me, files=[("orcid.json", json.dumps(record).encode())])
+    assert report.ok, report.errors
+    publication = Publication.objects.get(title="Leap Paper")
+    assert (publication.year, publication.month, publication.kind) == (1930, 2, "journal")
+    assert publication.authors_unknown
+    assert any("1930-02-29" in w for w in report.warnings)
