@@ -18,6 +18,7 @@ author rows are linked to members; nothing is overwritten.
 """
 
 import csv
+import functools
 import io
 
 from django.core.exceptions import ValidationError
@@ -412,6 +413,7 @@ def _family(name):
     return split_name(name)[1] or name
 
 
+@functools.lru_cache(maxsize=65536)
 def family_key(name):
     """A folded family name for comparing author lists ("Sima, C." and "Chijun Sima" agree)."""
     return ascii_word(_family(name).split(" ")[-1]) or ascii_word(name)
