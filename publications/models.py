@@ -133,8 +133,10 @@ class Publication(models.Model):
         max_length=CITATION_KEY_MAX, unique=True, blank=True, validators=[key_validator],
         help_text="BibTeX key, kept as imported, e.g. sima2022ekko (made up when blank).",
     )
+    # NULL (not "") until save() fills it, so rows written by bulk_create elsewhere never clash;
+    # get_absolute_url() then derives the address from the citation key.
     slug = models.CharField(
-        max_length=SLUG_MAX, unique=True, blank=True, editable=False, validators=[slug_validator],
+        max_length=SLUG_MAX, unique=True, null=True, blank=True, editable=False, validators=[slug_validator],
         help_text="The page address, derived from the citation key.",
     )
     title_normalised = models.CharField(max_length=500, editable=False, db_index=True, default="")

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalpublication',
             name='slug',
-            field=models.CharField(blank=True, db_index=True, editable=False, help_text='The page address, derived from the citation key.', max_length=100, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_\\-.:]+$', 'Use letters, digits and - _ : . only.')]),
+            field=models.CharField(blank=True, db_index=True, editable=False, help_text='The page address, derived from the citation key.', max_length=100, null=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_\\-.:]+$', 'Use letters, digits and - _ : . only.')]),
         ),
         migrations.AddField(
             model_name='publication',
@@ -245,6 +245,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='publication',
             name='slug',
-            field=models.CharField(blank=True, editable=False, help_text='The page address, derived from the citation key.', max_length=100, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_\\-.:]+$', 'Use letters, digits and - _ : . only.')]),
+            field=models.CharField(blank=True, editable=False, help_text='The page address, derived from the citation key.', max_length=100, null=True, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_\\-.:]+$', 'Use letters, digits and - _ : . only.')]),
         ),
     ]
