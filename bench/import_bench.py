@@ -12,7 +12,10 @@ file under a temp dir) and times, each time into empty tables:
    same CSV (10,000 rows take minutes that way; rows/second is what is compared);
 2. this project's bulk path (profiles.importing.import_uploads) on the whole CSV, with
    its query count (CaptureQueriesContext);
-3. the same bulk path on the BibTeX file.
+3. the same bulk path on the BibTeX file;
+4. the whole ``manage.py import_profiles`` process (a subprocess: start-up, parsing, LaTeX
+   decoding, writing) on a LaTeX-heavy BibTeX file in which every entry has accents, braces,
+   macros and math in its title and accented names, with that process's peak RSS.
 
 Prints rows/second, the ratio, peak RSS (resource.getrusage ru_maxrss) and checks the
 targets: >= 10x the default path, >= 2,000 publications/s, 10,000 in < 10 s, RSS < 250 MB.
@@ -129,6 +132,59 @@ def write_bib(records):
     return "\n".join(parts).encode()
 
 
+LATEX_GIVEN = [r"\'{A}lvaro", r"Fran\c{c}ois", r"J{\"o}rg", r"Rafa\l", r"{\O}ystein", r"Bj\"{o}rn", r"Ren\'e",
+               r"Ji\v{r}\'{\i}", r"S{\o}ren", r"Ma{\l}gorzata", r"Andr\'{e}", r"Zo\"{e}"]
+LATEX_FAMILY = [r"Garc\'{\i}a", r"M\"{u}ller", r"Erd\H{o}s", r"{\v{S}}ime\v{c}ek", r"Kowalsk\'{\i}", r"L{\'e}v{\^e}que",
+                r"{van der Berg}", r"St{\aa}hl", r"Gro{\ss}", r"Nu\~{n}ez", r"{\O}stergaard", r"Dvo\v{r}\'{a}k"]
+LATEX_TITLE_BITS = [
+    r"Radix-2\({}^{\mbox{k}}\)", r"\mbox{$0$--$1$} Integer", r"{\TeX}book", r"\LaTeX", r"\texttt{grep}",
+    r"$O(n \log n)$", r"$\alpha$-$\beta$", r"{GPU}", r"$10^{-3}$", r"\emph{Really}", r"{\textbackslash}",
+    r"$\mathcal{O}(n^2)$", r"Na\"{\i}ve", r"caf\'{e}", r"{RDMA}", r"$\epsilon$-Greedy",
+]
+
+
+def write_latex_bib(records):
+    """Every entry has accents, braces, macros and math in its title and accented names."""
+    rng = random.Random(4)
+    parts = []
+    for i, r in enumerate(records):
+        authors = " and ".join(
+            f"{rng.choice(LATEX_FAMILY)}, {rng.choice(LATEX_GIVEN)}" if rng.random() < 0.5
+            else f"{rng.choice(LATEX_GIVEN)} {rng.choice(LATEX_FAMILY)}"
+            for _ in range(len(r["authors"]))
+        )
+        words = r["title"].split(" ")
+        for _ in range(3):
+            words.insert(rng.randrange(len(words)), rng.choice(LATEX_TITLE_BITS))
+        title = " ".join(words)
+        fields = [f"  title = {{{title}}}", f"  author = {{{authors}}}", f"  year = {{{r['year']}}}",
+                  f"  booktitle = {{Proc.\\ of the {r['venue']} ({rng.choice(LATEX_TITLE_BITS)})}}",
+                  f"  pages = {{{i}--{i + 12}}}"]  # fmt: skip
+        if r["doi"]:
+            fields.append(f"  doi = {{https://doi.org/{r['doi']}}}")
+        body = ",\n".join(fields)
+        parts.append(f"@inproceedings{{latex{i},\n{body},\n}}\n")
+    return "\n".join(parts).encode()
+
+
+def time_command(path, tmp):
+    """The whole `manage.py import_profiles PATH` process: wall time and its peak RSS."""
+    import subprocess
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "import_profiles", str(path)],
+        env=os.environ.copy(), capture_output=True, text=True, check=False,
+    )
+    elapsed = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
+    peak = (after if after > before else before) / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return elapsed, peak, done, cpu
+
+
 def clear():
     from publications.models import Authorship, Publication
 
@@ -173,6 +229,7 @@ def main():
     records = make_records(args.rows, members)
     csv_bytes = write_csv(records)
     bib_bytes = write_bib(records)
+    latex_bytes = write_latex_bib(records)
     n_author_rows = sum(len(r["authors"]) for r in records)
     del records
     print(f"Generated {args.rows:,} publications ({n_author_rows:,} author rows), "
@@ -228,6 +285,19 @@ def main():
     print(f"this project's bulk path, BibTeX, {args.rows:,} entries: {bib_s:.2f} s, "
           f"{args.rows / bib_s:,.0f} entries/s")  # fmt: skip
 
+    # 4. The whole import_profiles command on a LaTeX-heavy BibTeX file (its own process).
+    clear()
+    latex_path = Path(tmp) / "latex-heavy.bib"
+    latex_path.write_bytes(latex_bytes)
+    latex_s, latex_rss, done, latex_cpu = time_command(latex_path, tmp)
+    assert done.returncode == 0, (done.stdout[-2000:], done.stderr[-2000:])
+    latex_rate = args.rows / latex_s
+    sample = Publication.objects.order_by("pk").values_list("title", flat=True).first()
+    print(f"manage.py import_profiles, LaTeX-heavy BibTeX ({len(latex_bytes) / 1e6:.1f} MB), {args.rows:,} entries: "
+          f"{latex_s:.2f} s for the whole process ({latex_cpu:.2f} s of CPU: {args.rows / latex_cpu:,.0f} entries "
+          f"per CPU-second), {latex_rate:,.0f} entries/s, peak RSS {latex_rss:.0f} MB; "
+          f"{Publication.objects.count():,} publications; e.g. {sample!r}")  # fmt: skip
+
     peak = rss_mb()
     print(f"\npeak RSS: {peak:.0f} MB")
     targets = [
@@ -237,6 +307,8 @@ def main():
         ("peak RSS < 250 MB", peak < 250),
         ("queries grow with batches, not rows", len(queries.captured_queries) < args.rows / 20),
         ("second import creates nothing", again.created == 0),
+        ("import_profiles on LaTeX-heavy BibTeX >= 2,000 entries/s", latex_rate >= 2000),
+        ("import_profiles on LaTeX-heavy BibTeX peak RSS <= 250 MB", latex_rss <= 250),
     ]
     for label, ok in targets:
         print(f"  [{'ok' if ok else 'MISSED'}] {label}")

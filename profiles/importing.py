@@ -18,7 +18,6 @@ Entry points: `import_paths` (the `import_profiles` command and the admin page),
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from publications.formats import JSONTooDeep, load_json
 from publications.formats.bibtex import parse_bibtex
 from publications.formats.csl import parse_csl_json
 from publications.importing import (
@@ -34,6 +34,8 @@ from publications.importing import (
     import_publication_records,
     looks_like_publications_csv,
     parse_publications_csv,
+    skip_entry,
+    warn_entry,
 )
 
 from . import permissions
@@ -119,7 +121,9 @@ def sniff(name, text):
         return "bibtex"
     if by_ext == "json" or stripped[:1] in "[{":
         try:
-            data = json.loads(stripped)
+            data = load_json(stripped)
+        except JSONTooDeep:
+            return "json"  # refused with its reason by load_source
         except ValueError:
             return "json" if by_ext == "json" else None
         if is_native(data):
@@ -177,7 +181,7 @@ def load_source(name, data, fmt, report, *, allowed=None):
     detected = sniff(name, text) if fmt == "auto" else fmt
     if detected == "json":
         try:
-            json.loads(text)
+            load_json(text)
         except ValueError as exc:
             report.error(f"{name}: line {getattr(exc, 'lineno', '?')}: invalid JSON: {getattr(exc, 'msg', exc)}")
             return None
@@ -209,6 +213,10 @@ def load_source(name, data, fmt, report, *, allowed=None):
         kind, result = detected, PARSERS[detected](text)
     for error in result.errors:
         report.error(f"{name}: {_where(error)}")
+    for problem in result.skipped:  # entries that cannot be papers: skipped, or errors with --strict
+        skip_entry(report, f"{name}: {_where(problem)}")
+    for problem in result.warnings:
+        warn_entry(report, f"{name}: {_where(problem)}")
     if kind in {"jsonresume", "orcid", "native"} and not result.errors and not result.records:
         report.error(f"{name}: no profile found in the file")
     return kind, result.records
@@ -463,9 +471,10 @@ def expand_paths(paths, report):
     return files
 
 
-def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False):
+def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False, strict=False):
     """Import files and directories from disk (the `import_profiles` command)."""
     report = ImportReport(dry_run=dry_run)
+    report.strict = strict  # skipped entries and warnings become errors
     sources = []
     for path in expand_paths(paths, report):
         size = path.stat().st_size
@@ -477,9 +486,17 @@ def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False):
     return import_uploads(actor=actor, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run, report=report)
 
 
-def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False):
-    """Import (name, bytes) pairs in one all-or-nothing run; returns the ImportReport."""
+def import_uploads(
+    *, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False, strict=None,
+):
+    """Import (name, bytes) pairs in one transaction; returns the ImportReport.
+
+    Files that cannot be read refuse the run; entries that cannot be papers are skipped
+    and reported (with `strict`, they are errors and the run is all or nothing).
+    """
     report = report if report is not None else ImportReport(dry_run=dry_run)
+    if strict is not None:
+        report.strict = strict
     if fmt not in FORMATS:
         report.error(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
         return report
@@ -511,7 +528,9 @@ def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, r
         for message in _messages(exc):
             report.error(message)
     if report.errors and not dry_run:
-        report.note("nothing was written (the whole run is rolled back on any error)")
+        would = report.summary()
+        report.counts.clear()  # never print "N created" above "nothing was written"
+        report.note(f"nothing was written (the whole run is rolled back on any error); it would have done: {would}")
     return report
 
 

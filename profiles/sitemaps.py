@@ -20,6 +20,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Max
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -122,10 +123,12 @@ class PublicationSitemap(RowsSitemap):
     changefreq = "monthly"
     priority = 0.5
     url_name = "publications:detail"
-    url_fields = ("citation_key",)
+    url_fields = ("address",)
 
     def rows(self):
-        return Publication.objects.all()
+        # Pages are addressed by slug (a citation key may hold "/"); rows bulk-created
+        # without one are reached by their key.
+        return Publication.objects.annotate(address=Coalesce("slug", "citation_key"))
 
 
 class StatementSitemap(RowsSitemap):

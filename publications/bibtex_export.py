@@ -5,12 +5,13 @@ and publications.formats.bibtex.write_bibtex does the writing, so what the site 
 for download imports back to the same publication.
 """
 
+from publications.formats import is_corporate
 from publications.formats.bibtex import write_bibtex
 
 RECORD_FIELDS = [
     "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages",
     "publisher", "doi", "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code",
-    "url_slides", "url_video", "url_project", "citation_key",
+    "url_slides", "url_video", "url_project", "citation_key", "authors_truncated",
 ]  # fmt: skip
 
 
@@ -28,8 +29,10 @@ def publication_record(publication):
     """The format-neutral record of one publication (authors in their stored order)."""
     record = {name: getattr(publication, name) for name in RECORD_FIELDS}
     authors = []
-    for authorship in publication.authorships.all():
-        given, family = split_name(authorship.name)
+    # Authors unknown: the linked row only says whose list the paper came from; no author field.
+    rows = [] if publication.authors_unknown else publication.authorships.all()
+    for authorship in rows:
+        given, family = ("", authorship.name) if is_corporate(authorship.name) else split_name(authorship.name)
         authors.append(
             {
                 "name": authorship.name,

@@ -18,8 +18,8 @@ author rows are linked to members; nothing is overwritten.
 """
 
 import csv
+import functools
 import io
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -28,9 +28,20 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from profiles.matching import build_member_index, match_author
-from publications.formats import ParseError, ParseResult, empty_record, split_name
+from publications.formats import ParseError, ParseResult, empty_record, normalise_arxiv, normalise_doi, split_name
 
-from .models import STOPWORDS, Authorship, Publication, arxiv_validator, ascii_word, doi_validator, normalise_title
+from .models import (
+    CITATION_KEY_MAX,
+    STOPWORDS,
+    Authorship,
+    Publication,
+    arxiv_validator,
+    ascii_word,
+    doi_validator,
+    key_validator,
+    normalise_title,
+    slug_for_key,
+)
 
 BATCH_SIZE = 1000
 
@@ -46,7 +57,31 @@ URL_FIELDS = ["url", "url_pdf", "url_code", "url_slides", "url_video", "url_proj
 FILL_FIELDS = [*TEXT_FIELDS, "year", "month"]
 KINDS = set(Publication.Kind.values)
 LIMITS = {name: Publication._meta.get_field(name).max_length for name in TEXT_FIELDS}
+AUTHOR_NAME_MAX = Authorship._meta.get_field("name").max_length
 _url = URLValidator(schemes=["http", "https"])
+
+
+# --- Skip or refuse -----------------------------------------------------------------------------
+#
+# A file that cannot be read refuses the run (report.error). An entry that cannot become a
+# publication is skipped: the report names it, the rest is imported. `report.strict` (the
+# --strict option) turns every skip and warning into an error: all or nothing.
+
+
+def skip_entry(report, message):
+    """An entry left out of the import (an error when the run is strict)."""
+    if getattr(report, "strict", False):
+        report.error(message)
+    else:
+        report.warn(f"skipped {message}" if ": " not in message else message.replace(": ", ": skipped: ", 1))
+
+
+def warn_entry(report, message):
+    """Something kept but changed or left out of an entry (an error when the run is strict)."""
+    if getattr(report, "strict", False):
+        report.error(message)
+    else:
+        report.warn(message)
 
 
 # --- The authors column: "Chijun Sima*; Yao Fu*; Luo Mai†" -------------------------------
@@ -191,16 +226,21 @@ def _where(record):
 def clean_record(record, report, source=""):
     """Normalise one record into model field values; problems go to `report`.
 
-    Returns the values dict, or None when the record cannot be imported.
+    Returns the values dict, or None when the record cannot be imported (it is skipped and
+    reported; an error in a strict run).
     """
     where = f"{source}: {_where(record)}" if source else _where(record)
     values = {}
     for name in TEXT_FIELDS:
         raw = record.get(name)
         values[name] = " ".join(str(raw).split()) if raw else ""
-    values["abstract"] = str(record.get("abstract") or "").strip()
+    for name in ("abstract", "note"):
+        values[name] = str(record.get(name) or "").strip()
     values["year"] = record.get("year")
     values["month"] = record.get("month")
+    values["authors_truncated"] = bool(record.get("authors_truncated"))
+    for warning in record.get("warnings") or []:
+        warn_entry(report, f"{where}: {warning}")
     problems = []
     if not values["title"]:
         problems.append("no title")
@@ -209,29 +249,28 @@ def clean_record(record, report, source=""):
     for name in ("doi", "arxiv_id"):
         raw = values[name]
         if raw:
-            if name == "doi":
-                raw = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", raw, flags=re.I).lower()
-            else:
-                raw = re.sub(r"(^arxiv:)|(v\d+$)", "", raw, flags=re.I)
+            raw = normalise_doi(raw) if name == "doi" else normalise_arxiv(raw)
             try:
                 (doi_validator if name == "doi" else arxiv_validator)(raw)
                 values[name] = raw
             except ValidationError:
-                report.warn(f"{where}: ignored the {name.replace('_id', '')} {raw!r} (not a valid identifier)")
+                warn_entry(report, f"{where}: ignored the {name.replace('_id', '')} {raw!r} (not a valid identifier)")
                 values[name] = ""
     for name in URL_FIELDS:
         if values[name]:
             try:
                 _url(values[name])
             except ValidationError:
-                report.warn(f"{where}: ignored {name} {values[name]!r} (not an http(s) address)")
+                warn_entry(report, f"{where}: ignored {name} {values[name]!r} (not an http(s) address)")
                 values[name] = ""
     year, month = values["year"], values["month"]
-    if year is not None and not (1800 <= int(year) <= 2200):
-        problems.append(f"year {year} is out of range")
+    if year is not None and not (1000 <= int(year) <= 2200):
+        warn_entry(report, f"{where}: year {year} is out of range; stored without a year")
+        values["year"] = values["month"] = None
     if month is not None and not (1 <= int(month) <= 12):
-        problems.append(f"month {month} is out of range")
-    if month and not year:
+        warn_entry(report, f"{where}: month {month} is out of range; stored without a month")
+        values["month"] = None
+    if values["month"] and not values["year"]:
         values["month"] = None
     for name, limit in LIMITS.items():
         if limit and len(values[name]) > limit:
@@ -241,8 +280,8 @@ def clean_record(record, report, source=""):
         name = " ".join(str(author.get("name") or "").split())
         if not name:
             continue
-        if len(name) > 200:
-            problems.append(f"author name longer than 200 characters: {name[:40]}…")
+        if len(name) > AUTHOR_NAME_MAX:
+            problems.append(f"author name longer than {AUTHOR_NAME_MAX} characters: {name[:40]}…")
             continue
         authors.append({
             "name": name,
@@ -251,12 +290,12 @@ def clean_record(record, report, source=""):
             "corresponding": bool(author.get("corresponding")),
         })  # fmt: skip
     if problems:
-        for problem in problems:
-            report.error(f"{where}: {problem}")
+        skip_entry(report, f"{where}: {'; '.join(problems)}")
         return None
     values["title_normalised"] = normalise_title(values["title"])[:500]
     key = str(record.get("citation_key") or "").strip()
-    return {"values": values, "authors": authors, "citation_key": key, "where": where}
+    return {"values": values, "authors": authors, "citation_key": key, "where": where,
+            "selected": bool(record.get("selected"))}
 
 
 # --- The lab's identifiers, in memory ---------------------------------------------------------
@@ -283,31 +322,82 @@ class PublicationIndex:
     def __init__(self):
         self.keys = {}
         self.citation_keys = set()
+        self.slugs = set()
+        self.families = {}  # target -> family names of its authors (title matches must agree)
 
     @classmethod
     def load(cls):
         index = cls()
-        rows = Publication.objects.values_list("pk", "doi", "arxiv_id", "title_normalised", "year", "citation_key")
-        for pk, doi, arxiv_id, title_normalised, year, key in rows.iterator(chunk_size=5000):
+        rows = Publication.objects.values_list(
+            "pk", "doi", "arxiv_id", "title_normalised", "year", "citation_key", "slug"
+        )
+        for pk, doi, arxiv_id, title_normalised, year, key, slug in rows.iterator(chunk_size=5000):
             index.add(("db", pk), {"doi": doi, "arxiv_id": arxiv_id, "title_normalised": title_normalised,
                                    "year": year})
             index.citation_keys.add(key)
+            index.slugs.add(slug)
+        names = Authorship.objects.order_by("publication_id", "position").values_list("publication_id", "name")
+        for pk, name in names.iterator(chunk_size=5000):
+            index.families.setdefault(("db", pk), []).append(family_key(name))
         return index
 
-    def add(self, target, values):
+    def add(self, target, values, authors=None):
         for key in identity_keys(values):
             self.keys.setdefault(key, target)
+        if authors is not None:
+            self.families[target] = [family_key(a["name"]) for a in authors]
 
-    def find(self, values):
+    def find(self, values, authors=None):
+        """The publication `values` is the same paper as: same DOI, same arXiv id, or same
+        title and year with author lists that agree (a conference paper and its journal
+        version with another year stay two publications)."""
         for key in identity_keys(values):
-            if key in self.keys:
-                return self.keys[key]
+            target = self.keys.get(key)
+            if target is None:
+                continue
+            if key[0] == "title" and authors is not None and not authors_agree(
+                self.families.get(target, []), [family_key(a["name"]) for a in authors]
+            ):
+                continue
+            if key[0] != "title" or not self._conflicting_ids(target, values):
+                return target
         return None
 
-    def new_citation_key(self, wanted, values, first_family):
-        if wanted and re.fullmatch(r"[A-Za-z0-9_:\-.]{1,100}", wanted) and wanted not in self.citation_keys:
-            self.citation_keys.add(wanted)
-            return wanted
+    def _conflicting_ids(self, target, values):
+        """A title match whose DOI or arXiv id differs from the target's is another paper."""
+        for name, kind in (("doi", "doi"), ("arxiv_id", "arxiv")):
+            value = (values.get(name) or "").lower()
+            if value:
+                owner = self.keys.get((kind, value))
+                if owner is not None and owner != target:
+                    return True
+        return False
+
+    def new_slug(self, key):
+        base = slug_for_key(key)
+        slug, n = base, 1
+        while slug in self.slugs:
+            n += 1
+            slug = f"{base[:94]}-{n}"
+        self.slugs.add(slug)
+        return slug
+
+    def new_citation_key(self, wanted, values, first_family, report=None, where=""):
+        if wanted and len(wanted) <= CITATION_KEY_MAX and key_validator.regex.match(wanted):
+            if wanted not in self.citation_keys:
+                self.citation_keys.add(wanted)
+                return wanted
+            renamed = self._made_up_key(values, first_family)
+            if report is not None:
+                warn_entry(report, f"{where}: citation key {wanted!r} is taken by another publication; "
+                                   f"stored as {renamed!r}")  # fmt: skip
+            return renamed
+        if wanted and report is not None:
+            warn_entry(report, f"{where}: citation key {wanted!r} cannot be used (spaces or characters BibTeX "
+                               "cannot read); a new key was made")  # fmt: skip
+        return self._made_up_key(values, first_family)
+
+    def _made_up_key(self, values, first_family):
         words = (ascii_word(w) for w in values["title_normalised"].split())
         word = next((w for w in words if w and w not in STOPWORDS), "")
         base = f"{ascii_word(first_family) or 'anon'}{values.get('year') or ''}{word}"[:90]
@@ -321,6 +411,22 @@ class PublicationIndex:
 
 def _family(name):
     return split_name(name)[1] or name
+
+
+@functools.lru_cache(maxsize=65536)
+def family_key(name):
+    """A folded family name for comparing author lists ("Sima, C." and "Chijun Sima" agree)."""
+    return ascii_word(_family(name).split(" ")[-1]) or ascii_word(name)
+
+
+def authors_agree(first, second):
+    """Two author lists are the same paper's: either is unknown, or same first author and most names shared."""
+    if not first or not second:
+        return True
+    if first[0] != second[0]:
+        return False
+    a, b = set(first), set(second)
+    return len(a & b) * 2 >= max(len(a), len(b))
 
 
 # --- Writing --------------------------------------------------------------------------------
@@ -364,11 +470,12 @@ def import_publication_records(
         authors = cleaned["authors"]
         for author in authors:
             author["profile_id"] = None
-        if own_index is not None and not authors:
-            # A CV's own list (JSON Resume, ORCID without contributors): the member's papers.
-            authors.append({"name": profile.full_name, "orcid": profile.orcid, "equal_contribution": False,
-                            "corresponding": False, "profile_id": None})
-        if own_index is not None:
+        listed_by_owner = own_index is not None and not authors
+        if listed_by_owner:
+            # A CV's own list (JSON Resume, ORCID without contributors): the authors are unknown.
+            # They are never invented: the paper is stored without authors and listed by its member.
+            pass
+        elif own_index is not None:
             own = [i for i, a in enumerate(authors) if match_author(a["name"], a["orcid"], own_index)[0]]
             if len(own) != 1:
                 why = "is not in the author list" if not own else "matches several authors"
@@ -379,6 +486,7 @@ def import_publication_records(
                 touched.append(None)
                 continue
             authors[own[0]]["profile_id"] = profile.pk
+            authors[own[0]]["selected"] = cleaned["selected"]  # al-folio's selected={true}
         if link_others:
             for author in authors:
                 if author["profile_id"]:
@@ -391,13 +499,23 @@ def import_publication_records(
                     report.warn(f"{cleaned['where']}: author {author['name']!r} matches several members; not linked")
                 elif pk and all(a["profile_id"] != pk for a in authors):
                     author["profile_id"] = pk
-        target = index.find(cleaned["values"])
+        if listed_by_owner:
+            cleaned["values"]["authors_unknown"] = True
+            authors.append({"name": profile.full_name, "orcid": "", "equal_contribution": False,
+                            "corresponding": False, "profile_id": profile.pk})
+            warn_entry(report, f"{cleaned['where']}: no author list in the file; stored with authors unknown, "
+                               f"listed by {profile.full_name}")  # fmt: skip
+        known = None if listed_by_owner else authors  # unknown authors agree with any list
+        target = index.find(cleaned["values"], known)
         if target is None:
             target = ("new", len(new_rows))
             first = authors[0]["name"] if authors else ""
-            cleaned["key"] = index.new_citation_key(cleaned["citation_key"], cleaned["values"], _family(first))
+            cleaned["key"] = index.new_citation_key(
+                cleaned["citation_key"], cleaned["values"], _family(first), report, cleaned["where"]
+            )
+            cleaned["slug"] = index.new_slug(cleaned["key"])
             new_rows.append(cleaned)
-            index.add(target, cleaned["values"])
+            index.add(target, cleaned["values"], known)
         else:
             merges.append((target, cleaned))
         touched.append(target)
@@ -406,10 +524,20 @@ def import_publication_records(
     for target, cleaned in merges:
         if target[0] == "new":
             base = new_rows[target[1]]
+            taken = []
             for name in FILL_FIELDS:
                 if base["values"][name] in ("", None) and cleaned["values"][name] not in ("", None):
                     base["values"][name] = cleaned["values"][name]
+                    taken.append(name)
+            if base["values"].get("authors_unknown") and not cleaned["values"].get("authors_unknown"):
+                base["authors"] = cleaned["authors"]  # a real author list replaces "listed by"
+                base["values"]["authors_unknown"] = False
+                taken.append("authors")
             _merge_authors(base["authors"], cleaned["authors"], report, cleaned["where"])
+            report.note(
+                f"{cleaned['where']}: same paper as {base['where']} (merged"
+                + (f"; took {', '.join(taken)} from the later entry)" if taken else ")")
+            )
 
     # Merges into papers already in the lab: fetched in chunks, updated in bulk.
     db_ids = sorted({t[1] for t, _ in merges if t[0] == "db"})
@@ -426,6 +554,7 @@ def import_publication_records(
         if not _may_change(actor, profile, link_others, author_rows.get(publication.pk, []), cleaned["authors"]):
             report.warn(f"{cleaned['where']}: matches {publication.citation_key}, which you may not change")
             continue
+        filled = []
         for name in FILL_FIELDS:
             new = cleaned["values"][name]
             if getattr(publication, name) in ("", None) and new not in ("", None):
@@ -434,6 +563,9 @@ def import_publication_records(
                 setattr(publication, name, new)
                 changed_pubs[publication.pk] = publication
                 changed_fields.add(name)
+                filled.append(name)
+        if filled:
+            report.note(f"{cleaned['where']}: same paper as {publication.citation_key}; filled in {', '.join(filled)}")
         rows = author_rows.setdefault(publication.pk, [])
         if not rows:
             for position, author in enumerate(cleaned["authors"], start=1):
@@ -462,7 +594,9 @@ def import_publication_records(
 
     # New papers, then their authors: plain multi-row INSERTs (with their history rows).
     user_id = actor.pk if getattr(actor, "pk", None) else None
-    created_ids = insert_publications([row["values"] | {"citation_key": row["key"]} for row in new_rows], user_id)
+    created_ids = insert_publications(
+        [row["values"] | {"citation_key": row["key"], "slug": row["slug"]} for row in new_rows], user_id
+    )
     new_authors = [
         (created_ids[i], position, author)
         for i, row in enumerate(new_rows)
@@ -533,6 +667,10 @@ def insert_publications(rows, user_id):
     for row in rows:
         if "title_normalised" not in row:
             row["title_normalised"] = normalise_title(row["title"])[:500]
+        if not row.get("slug"):
+            row["slug"] = slug_for_key(row["citation_key"])
+        row.setdefault("authors_truncated", False)
+        row.setdefault("authors_unknown", False)
         row["created_at"] = row["updated_at"] = now
     tuples = [tuple(row.get(n, "") if n in LIMITS else row.get(n) for n in PUBLICATION_NAMES) for row in rows]
     _insert(Publication, PUBLICATION_COLUMNS, tuples)
@@ -551,7 +689,7 @@ def insert_authorships(items, user_id):
         return
     tuples = [
         (pub_id, position, a["name"], a.get("profile_id"), bool(a.get("equal_contribution")),
-         bool(a.get("corresponding")), False)
+         bool(a.get("corresponding")), bool(a.get("selected")) and bool(a.get("profile_id")))
         for pub_id, position, a in items
     ]  # fmt: skip
     _insert(Authorship, AUTHORSHIP_COLUMNS, tuples)

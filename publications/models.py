@@ -1,5 +1,6 @@
 """Publications shared by the whole lab, with ordered authorship."""
 
+import logging
 import re
 import unicodedata
 
@@ -7,19 +8,49 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from simple_history.models import HistoricalRecords
 
+logger = logging.getLogger(__name__)
+
 doi_validator = RegexValidator(
-    r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1145/3477132.3483574 (without https://doi.org/)."
+    r"^10(\.\d{4,9})?/\S+$",
+    "A DOI looks like 10.1145/3477132.3483574 or the short form 10/fqd6hj (without https://doi.org/).",
 )
 arxiv_validator = RegexValidator(
     r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$",
     "An arXiv identifier looks like 2203.01234 (without the version or the arXiv: prefix).",
 )
+# Citation keys are kept verbatim (a user's \cite{DBLP:journals/algorithmica/ChauguleL24} must keep
+# working), so they may hold "/" and ":"; what BibTeX itself cannot read in a key is refused.
+# Page addresses use `slug`, which is always URL-safe.
+CITATION_KEY_MAX = 250
+SLUG_MAX = 100
 key_validator = RegexValidator(
-    r"^[A-Za-z0-9_:\-.]+$", "Use letters, digits and - _ : . only (e.g. sima2022ekko)."
+    r"^[^\s,{}()\"#%'=\\~]+$",
+    "A citation key has no spaces or line breaks and none of , { } ( ) \" # %% ' = \\ ~ "
+    "(e.g. sima2022ekko or DBLP:journals/tocs/Sima22).",
 )
+slug_validator = RegexValidator(r"^[A-Za-z0-9_\-.:]+$", "Use letters, digits and - _ : . only.")
+_NOT_SLUG = re.compile(r"[^A-Za-z0-9_\-.:]+")
+
+
+def slug_for_key(key):
+    """URL-safe slug of a citation key: ``DBLP:journals/tocs/Sima22`` -> ``DBLP:journals-tocs-Sima22``."""
+    text = unicodedata.normalize("NFKD", key or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    slug = _NOT_SLUG.sub("-", text).strip("-.:")[:SLUG_MAX].strip("-.:")
+    return slug or "paper"
+
+
+def check_citation_key(key):
+    """Raise ValidationError unless `key` is a usable citation key (the one rule every path applies)."""
+    if len(key) > CITATION_KEY_MAX:
+        raise ValidationError({"citation_key": f"A citation key has at most {CITATION_KEY_MAX} characters."})
+    try:
+        key_validator(key)
+    except ValidationError as exc:
+        raise ValidationError({"citation_key": exc.messages}) from exc
 
 STOPWORDS = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward"}
 
@@ -66,33 +97,47 @@ class Publication(models.Model):
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CONFERENCE, db_index=True)
-    title = models.CharField(max_length=500)
-    venue = models.CharField(max_length=300, blank=True, help_text="Full name of the conference or journal.")
-    venue_short = models.CharField(max_length=60, blank=True, help_text="Badge, e.g. “OSDI '22”.")
+    title = models.CharField(max_length=1000)
+    venue = models.TextField(blank=True, help_text="Full name of the conference or journal.")
+    venue_short = models.CharField(max_length=200, blank=True, help_text="Badge, e.g. “OSDI '22”.")
     year = models.PositiveIntegerField(
         null=True, blank=True, db_index=True, validators=[MinValueValidator(1800), MaxValueValidator(2200)]
     )
     month = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
-    volume = models.CharField(max_length=40, blank=True)
-    number = models.CharField(max_length=40, blank=True)
-    pages = models.CharField(max_length=40, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    doi = models.CharField(max_length=200, blank=True, validators=[doi_validator], verbose_name="DOI")
+    volume = models.CharField(max_length=200, blank=True)
+    number = models.TextField(blank=True, help_text="Issue or report number(s).")
+    pages = models.CharField(max_length=200, blank=True)
+    publisher = models.TextField(blank=True)
+    doi = models.CharField(max_length=300, blank=True, validators=[doi_validator], verbose_name="DOI")
     arxiv_id = models.CharField(max_length=40, blank=True, validators=[arxiv_validator], verbose_name="arXiv id")
     abstract = models.TextField(blank=True)
-    note = models.CharField(max_length=300, blank=True, help_text="e.g. “Supervised by Luo Mai”.")
-    keywords = models.CharField(max_length=400, blank=True)
-    url = models.URLField(max_length=500, blank=True, verbose_name="paper URL")
-    url_pdf = models.URLField(max_length=500, blank=True, verbose_name="PDF")
-    url_code = models.URLField(max_length=500, blank=True, verbose_name="code")
-    url_slides = models.URLField(max_length=500, blank=True, verbose_name="slides")
-    url_video = models.URLField(max_length=500, blank=True, verbose_name="video")
-    url_project = models.URLField(max_length=500, blank=True, verbose_name="project page")
+    note = models.TextField(blank=True, help_text="e.g. “Supervised by Luo Mai”.")
+    keywords = models.TextField(blank=True)
+    url = models.URLField(max_length=2000, blank=True, verbose_name="paper URL")
+    url_pdf = models.URLField(max_length=2000, blank=True, verbose_name="PDF")
+    url_code = models.URLField(max_length=2000, blank=True, verbose_name="code")
+    url_slides = models.URLField(max_length=2000, blank=True, verbose_name="slides")
+    url_video = models.URLField(max_length=2000, blank=True, verbose_name="video")
+    url_project = models.URLField(max_length=2000, blank=True, verbose_name="project page")
+    authors_truncated = models.BooleanField(
+        default=False, help_text="The author list ends with “and others” (shown as “et al.”).",
+    )
+    authors_unknown = models.BooleanField(
+        default=False,
+        help_text="Listed by a member (JSON Resume, ORCID) without its author list: the linked row only "
+        "says whose list it came from; it is not an author list.",
+    )
     citation_key = models.CharField(
-        max_length=100, unique=True, blank=True, validators=[key_validator],
-        help_text="Stable key for the page address and BibTeX, e.g. sima2022ekko (made up when blank).",
+        max_length=CITATION_KEY_MAX, unique=True, blank=True, validators=[key_validator],
+        help_text="BibTeX key, kept as imported, e.g. sima2022ekko (made up when blank).",
+    )
+    # NULL (not "") until save() fills it, so rows written by bulk_create elsewhere never clash;
+    # get_absolute_url() then derives the address from the citation key.
+    slug = models.CharField(
+        max_length=SLUG_MAX, unique=True, null=True, blank=True, editable=False, validators=[slug_validator],
+        help_text="The page address, derived from the citation key.",
     )
     title_normalised = models.CharField(max_length=500, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -118,15 +163,43 @@ class Publication(models.Model):
         self.title_normalised = normalise_title(self.title)[:500]
         if not self.citation_key:
             self.citation_key = self.unique_citation_key()
+        check_citation_key(self.citation_key)
+        if not self.slug or not slug_validator.regex.match(self.slug):
+            self.slug = self.unique_slug()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("publications:detail", kwargs={"key": self.citation_key})
+        # Never let one odd row take down a list page: a bad slug gives no link and a log line.
+        try:
+            return reverse("publications:detail", kwargs={"key": self.slug or slug_for_key(self.citation_key)})
+        except NoReverseMatch:
+            logger.warning("publication %s has no valid page address (slug %r)", self.pk, self.slug)
+            return ""
+
+    def get_bibtex_url(self):
+        try:
+            return reverse("publications:bibtex_file", kwargs={"key": self.slug or slug_for_key(self.citation_key)})
+        except NoReverseMatch:
+            logger.warning("publication %s has no valid page address (slug %r)", self.pk, self.slug)
+            return ""
+
+    def unique_slug(self):
+        base = slug_for_key(self.citation_key)
+        slug, n = base, 1
+        taken = Publication.objects.exclude(pk=self.pk)
+        while taken.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base[: SLUG_MAX - 6]}-{n}"
+        return slug
 
     def _normalise_identifiers(self):
         # People paste DOIs as URLs and arXiv ids with prefixes and versions.
         if self.doi:
-            self.doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", self.doi.strip(), flags=re.I)
+            from publications.formats import normalise_doi
+
+            self.doi = normalise_doi(self.doi)
         if self.arxiv_id:
             self.arxiv_id = re.sub(r"(^arxiv:)|(v\d+$)", "", self.arxiv_id.strip(), flags=re.I)
 
@@ -175,7 +248,7 @@ class Publication(models.Model):
 class Authorship(models.Model):
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="authorships")
     position = models.PositiveIntegerField(help_text="1 for the first author.")
-    name = models.CharField(max_length=200, help_text="As printed on the paper.")
+    name = models.CharField(max_length=500, help_text="As printed on the paper.")
     profile = models.ForeignKey(
         "profiles.Profile", null=True, blank=True, on_delete=models.SET_NULL, related_name="authorships"
     )

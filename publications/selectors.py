@@ -111,7 +111,9 @@ def publication_filter_choices():
 
 def publication_detail(key):
     """One publication with its authors (2 queries), or 404."""
-    publication = publications_with_authors().filter(citation_key=key).first()
+    # Pages are addressed by slug; old links by citation key keep working.
+    found = list(publications_with_authors().filter(Q(slug=key) | Q(citation_key=key))[:2])
+    publication = next((p for p in found if p.slug == key), found[0] if found else None)
     if publication is None:
         raise Http404("No such publication.")
     return publication

@@ -42,5 +42,5 @@ def publication_bibtex_file(request, key):
     response = HttpResponse(
         publication_bibtex(publication), content_type="application/x-bibtex; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{publication.citation_key}.bib"'
+    response["Content-Disposition"] = f'attachment; filename="{publication.slug}.bib"'
     return response

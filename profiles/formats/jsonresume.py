@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from publications.formats import empty_record, parse_partial_date
+from publications.formats import JSONTooDeep, empty_record, load_json, parse_partial_date
 
 from . import (
     ParseError,
@@ -181,6 +181,9 @@ def _project(item: dict) -> dict:
     return project
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def _document_from_resume(data: dict) -> dict:
     doc = empty_document()
     _basics(_dict(data.get("basics")), doc)
@@ -239,7 +242,10 @@ def parse_json_resume(text_in: str) -> ParseResult:
     if not text_in.strip():
         return result
     try:
-        data = json.loads(text_in)
+        data = load_json(text_in)
+    except JSONTooDeep as exc:
+        result.errors.append(ParseError(exc.msg, line=1))
+        return result
     except json.JSONDecodeError as exc:
         result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
         return result
@@ -247,7 +253,19 @@ def parse_json_resume(text_in: str) -> ParseResult:
         result.errors.append(ParseError("not a JSON Resume document (no basics/work/... keys)"))
         return result
     try:
-        result.records.append(_document_from_resume(data))
+        document = _document_from_resume(data)
+        kept = []
+        for index, item in enumerate(document["experience"]):
+            if item["organisation"]:
+                kept.append(item)
+            else:  # the profile model needs an organisation: name the item rather than refuse the file
+                what = item["title"] or "an item"
+                result.warnings.append(ParseError(f"work[{index}] ({what}) has no name (organisation); left out"))
+        document["experience"] = kept
+        if document["email"] and not _EMAIL.fullmatch(document["email"]):
+            result.warnings.append(ParseError(f"basics.email {document['email']!r} is not an email address; left out"))
+            document["email"] = ""
+        result.records.append(document)
     except Exception as exc:  # defensive: report, never crash an upload
         result.errors.append(ParseError(f"could not read JSON Resume: {exc}"))
     return result

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from publications.formats import JSONTooDeep, load_json
+
 from . import ParseError, ParseResult
 
 __all__ = ["FORMAT", "VERSION", "is_native", "parse_native", "validate_document", "write_native"]
@@ -59,7 +61,10 @@ def parse_native(text: str) -> ParseResult:
         result.errors.append(ParseError("empty document"))
         return result
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except JSONTooDeep as exc:
+        result.errors.append(ParseError(exc.msg, line=1))
+        return result
     except json.JSONDecodeError as exc:
         result.errors.append(ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno))
         return result

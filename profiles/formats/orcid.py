@@ -6,10 +6,19 @@ access goes through ``_get`` which never raises.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 
-from publications.formats import empty_record, make_author, normalise_arxiv, normalise_doi, split_name
+from publications.formats import (
+    JSONTooDeep,
+    empty_record,
+    load_json,
+    make_author,
+    normalise_arxiv,
+    normalise_doi,
+    split_name,
+)
 
 from . import (
     ParseError,
@@ -85,9 +94,32 @@ def _date(node) -> str:
     if re.fullmatch(r"\d{1,2}", month) and 1 <= int(month) <= 12:
         out += f"-{int(month):02d}"
         day = _value(node, "day")
-        if re.fullmatch(r"\d{1,2}", day) and 1 <= int(day) <= 31:
+        if re.fullmatch(r"\d{1,2}", day) and 1 <= int(day) <= _days_in(int(year), int(month)):
             out += f"-{int(day):02d}"
     return out
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+
+
+def _impossible_dates(data) -> list[str]:
+    """Dates such as {1930, 02, 29}: kept as year and month (``_date``), named in a warning."""
+    found, stack = [], [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if {"year", "month", "day"} <= set(node):
+                year, month, day = (_value(node, k) for k in ("year", "month", "day"))
+                if (
+                    re.fullmatch(r"\d{4}", year) and re.fullmatch(r"\d{1,2}", month) and re.fullmatch(r"\d{1,2}", day)
+                    and 1 <= int(month) <= 12 and not 1 <= int(day) <= _days_in(int(year), int(month))
+                ):
+                    found.append(f"date {year}-{month}-{day} does not exist; kept as {year}-{int(month):02d}")
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return found
 
 
 def _location(org) -> str:
@@ -104,6 +136,8 @@ def _affiliation_summaries(activities, section: str, summary_key: str) -> list[d
             item = _get(summary, summary_key)
             if isinstance(item, dict):
                 out.append(item)
+    # ORCID API 2.x: a flat list ("employments": {"employment-summary": [...]}).
+    out.extend(item for item in _list(activities, section, summary_key) if isinstance(item, dict))
     return out
 
 
@@ -150,7 +184,8 @@ def _work(summary: dict, full: dict | None) -> dict:
     subtitle = _value(work, "title", "subtitle")
     if subtitle:
         record["title"] = f"{record['title']}: {subtitle}"
-    record["kind"] = _WORK_KINDS.get(text(_get(work, "type")).lower(), "other")
+    # Older records write types as JOURNAL_ARTICLE.
+    record["kind"] = _WORK_KINDS.get(text(_get(work, "type")).lower().replace("_", "-"), "other")
     record["venue"] = _value(work, "journal-title")
     date = _date(_get(work, "publication-date"))
     record["year"] = int(date[:4]) if date else None
@@ -267,7 +302,10 @@ def parse_orcid_record(text_in: str) -> ParseResult:
         result.errors.append(ParseError("empty ORCID record"))
         return result
     try:
-        data = json.loads(text_in.lstrip("\ufeff"))
+        data = load_json(text_in.lstrip("\ufeff"))
+    except JSONTooDeep as exc:
+        result.errors.append(ParseError(exc.msg, line=1))
+        return result
     except json.JSONDecodeError as exc:
         result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
         return result
@@ -281,5 +319,6 @@ def parse_orcid_record(text_in: str) -> ParseResult:
         return result
     if not doc["orcid"]:
         doc["orcid"] = orcid_from_text(_get(data, "orcid-identifier", "uri"))
+    result.warnings.extend(ParseError(message) for message in _impossible_dates(data))
     result.records.append(doc)
     return result

@@ -14,10 +14,12 @@ from urllib.parse import unquote
 
 __all__ = [
     "KINDS",
+    "JSONTooDeep",
     "ParseError",
     "ParseResult",
     "empty_author",
     "empty_record",
+    "load_json",
     "make_author",
     "normalise_arxiv",
     "normalise_doi",
@@ -61,14 +63,50 @@ class ParseError:
 
 @dataclass
 class ParseResult:
-    """Records that could be parsed plus the errors for the parts that could not."""
+    """Records that could be parsed, and what could not.
+
+    ``errors`` refuse the whole file (it cannot be read as its format at all);
+    ``skipped`` name entries that cannot become a publication (the rest of the file is
+    imported; ``--strict`` turns them into errors); ``warnings`` are kept-but-changed notes.
+    """
 
     records: list[dict] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
+    skipped: list[ParseError] = field(default_factory=list)
+    warnings: list[ParseError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+# --------------------------------------------------------------------------- JSON
+
+MAX_JSON_DEPTH = 1000  # about where the json module gives up
+
+
+class JSONTooDeep(ValueError):
+    """JSON nested deeper than ``MAX_JSON_DEPTH`` levels (refused; never a RecursionError)."""
+
+    def __init__(self):
+        self.msg = f"JSON nested too deeply (more than about {MAX_JSON_DEPTH} levels of [ and {{); refused"
+        self.lineno = 1
+        self.colno = 1
+        super().__init__(self.msg)
+
+
+def load_json(text: str):
+    """``json.loads`` that refuses deep nesting with ``JSONTooDeep`` (a ``ValueError``).
+
+    ``json.loads("[" * 100000 + "]" * 100000)`` raises ``RecursionError``; callers
+    catching ``ValueError`` (``json.JSONDecodeError`` included) get a clear message instead.
+    """
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # the C decoder's guard, hit at about a thousand levels
+        raise JSONTooDeep() from exc
 
 
 # --------------------------------------------------------------------------- records
@@ -134,12 +172,20 @@ def make_author(given: str = "", family: str = "", **extra) -> dict:
 
 # --------------------------------------------------------------------------- normalisers
 
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi:\s*|^doi\s+", re.IGNORECASE)
-_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+_DOI_PREFIX = re.compile(
+    r"^(?:https?://)?(?:dx\.|www\.)?doi\.(?:org|acm\.org)/(?:abs/|doi/)?|^(?:doi|info:doi/|urn:doi:)\s*:?\s*"
+    r"|^doi\s+",
+    re.IGNORECASE,
+)
+_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+|(?<=doi\.org/)10/[a-z0-9]+\b)", re.IGNORECASE)
 
 
 def normalise_doi(value: str | None) -> str:
-    """``https://doi.org/10.1145/ABC`` / ``doi:10.1145/ABC`` -> ``10.1145/abc``."""
+    """Every common DOI form -> the bare, lower-case DOI.
+
+    ``https://doi.org/…``, ``http://dx.doi.org/…``, ``http://doi.acm.org/…``, ``doi:…``,
+    ``info:doi/…``, ``urn:doi:…`` and short DOIs (``10/fqd6hj``, kept short).
+    """
     if not value:
         return ""
     s = str(value).strip()
@@ -325,6 +371,25 @@ PARTICLES = {
     "e", "bin", "ibn", "al", "el", "st.", "mac", "af", "av",
 }  # fmt: skip
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd", "phd", "ph.d."}
+
+
+_CORPORATE = re.compile(
+    r"\b(academ(y|ies)|association|consortium|collaboration|committee|council|society|institute|"
+    r"university|foundation|agency|organi[sz]ation|group|team|project|working|network|alliance|"
+    r"laborator(y|ies)|department|ministry|office|board|federation|commission|centre|center|inc\.?|ltd\.?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_corporate(name: str | None) -> bool:
+    """A corporate/literal author ("National Academies of Sciences, Engineering, and Medicine")?
+
+    Such names are written braced in BibTeX so they come back as one author.
+    """
+    s = _collapse(name)
+    if not s:
+        return False
+    return s.count(",") >= 2 or (len(s.split()) >= 3 and bool(_CORPORATE.search(s)))
 
 
 def is_suffix(word: str) -> bool:

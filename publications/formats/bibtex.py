@@ -16,28 +16,18 @@ import logging
 import re
 from urllib.parse import quote
 
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ImplicitComment,
-    ParsingFailedBlock,
-    String,
-)
-from bibtexparser.splitter import Splitter
+from bibtexparser.middlewares.names import parse_single_name_into_parts
 from pylatexenc.latex2text import LatexNodes2Text
 
 from . import (
     ParseError,
     ParseResult,
     arxiv_from_text,
+    bibsplit,
     doi_from_text,
     empty_record,
     is_suffix,
+    latex,
     looks_like_arxiv_id,
     make_author,
     normalise_arxiv,
@@ -114,10 +104,39 @@ def _split_concatenation(raw: str) -> list[str]:
     return parts
 
 
-def _evaluate(raw: str, macros: dict[str, str]) -> str:
-    """Turn a raw field value into its TeX string (outer delimiters removed)."""
+MAX_VALUE_CHARS = 20_000  # longest value a @string macro may expand to
+MIN_EXPANSION_BUDGET = 2_000_000  # characters all macro expansions of one file may produce
+
+
+class MacroTooLong(ValueError):
+    pass
+
+
+_REFUSED = "\x00refused macro\x00"  # stands for a @string whose expansion was refused
+
+
+class _Budget:
+    """Total characters macro expansion may produce for one file: linear in the file's size."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, text_length: int):
+        self.left = max(MIN_EXPANSION_BUDGET, 20 * text_length)
+
+
+def _evaluate(raw: str, macros: dict[str, str], budget: _Budget | None = None) -> str:
+    """Turn a raw field value into its TeX string (outer delimiters removed).
+
+    Macro references are bounded: a value may not grow past ``MAX_VALUE_CHARS`` through
+    macros, and the whole file's expansions past its ``_Budget`` (``MacroTooLong``), so
+    chained ``@string{s2 = s1 # s1}`` definitions cannot exhaust time or memory.
+    """
+    raw = raw.strip()
+    # The common case, one delimited value, a number or one macro, needs no splitting.
+    parts = [raw] if "#" not in raw else _split_concatenation(raw)
     out = []
-    for part in _split_concatenation(raw.strip()):
+    size = 0
+    for part in parts:
         if not part:
             continue
         if (part[0] == "{" and part[-1] == "}") or (part[0] == '"' and part[-1] == '"'):
@@ -127,8 +146,19 @@ def _evaluate(raw: str, macros: dict[str, str]) -> str:
         else:
             # Unknown macros are kept by name (BibTeX warns and uses an empty string;
             # keeping the name loses less information).
-            out.append(macros.get(part.lower(), part))
-    return "".join(out)
+            value = macros.get(part.lower(), part)
+            if value is _REFUSED:
+                raise MacroTooLong(f"uses @string {part}, which was not defined (it expands to too much text)")
+            if len(value) > 64:
+                size += len(value)
+                if size > MAX_VALUE_CHARS:
+                    raise MacroTooLong(f"expands to more than {MAX_VALUE_CHARS:,} characters through @string macros")
+                if budget is not None:
+                    budget.left -= len(value)
+                    if budget.left < 0:
+                        raise MacroTooLong("@string macros in this file expand to too much text")
+            out.append(value)
+    return out[0] if len(out) == 1 else "".join(out)
 
 
 # Anything pylatexenc would change; most field values (plain titles, names, venues)
@@ -147,9 +177,18 @@ def latex_to_text(value: str) -> str:
     return _decode_latex(value)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=16384)
 def _decode_latex(value: str) -> str:
     # Cached: a .bib file repeats the same accented names and venues many times.
+    try:
+        text = latex.decode(value)
+    except latex.Unknown:
+        text = _decode_with_pylatexenc(value)
+    return text.replace("\u00a0", " ")
+
+
+def _decode_with_pylatexenc(value: str) -> str:
+    """The slow, thorough fallback for macros the fast decoder does not know."""
     s = value
     s = re.sub(r"\\url\s*\{([^{}]*)\}", r"\1", s)
     s = re.sub(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}", r"\1", s)
@@ -161,8 +200,7 @@ def _decode_latex(value: str) -> str:
     except Exception:  # pylatexenc is tolerant, but never let a bad macro crash an import
         logger.debug("pylatexenc failed on %r", value, exc_info=True)
         text = re.sub(r"\\([&%#_$])", r"\1", s).replace("{", "").replace("}", "")
-    text = text.replace(_CARET, "^").replace("\u00a0", " ")
-    return text
+    return text.replace(_CARET, "^")
 
 
 def _clean_text(value: str, keep_paragraphs: bool = False) -> str:
@@ -213,28 +251,71 @@ _STAR_MARKERS = re.compile(
 
 
 def _parse_author(raw_name: str) -> dict:
+    given, family, equal = _author_parts(raw_name)
+    return make_author(given, family, equal_contribution=equal)
+
+
+@functools.lru_cache(maxsize=65536)
+def _author_parts(raw_name: str) -> tuple[str, str, bool]:
+    # Cached: a library names the same few hundred people thousands of times.
     equal = False
     if _STAR_MARKERS.search(raw_name):
         equal = True
         raw_name = _STAR_MARKERS.sub("", raw_name)
     raw_name = re.sub(r"\s+,", ",", raw_name).strip().strip(",").strip()
+    if "\\" in raw_name:
+        # Accents become letters before the name is split into parts.
+        raw_name = _ACCENT_MACRO.sub(_accent, raw_name)
     parts = parse_single_name_into_parts(raw_name, strict=False)
     given = _clean_text(" ".join(parts.first))
     family = _clean_text(" ".join(parts.von + parts.last + parts.jr))
     if not family and given:
         given, family = "", given
-    return make_author(given, family, equal_contribution=equal)
+    return given, family, equal
+
+
+_ACCENT_MACRO = re.compile(r"\\(?:['`^\"~=.]|[cvuHkrdb](?![A-Za-z]))\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])")
+
+
+def _accent(match: re.Match) -> str:
+    try:
+        return latex.decode(match.group(0))
+    except latex.Unknown:
+        return match.group(0)
+
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_AND_OR_BRACE = re.compile(r"[{}]| and ", re.IGNORECASE)
+
+
+def _split_names(raw: str) -> list[str]:
+    """Split an author list on " and " outside braces (BibTeX's rule)."""
+    raw = " ".join(raw.split())
+    if "{" not in raw:
+        return _AND.split(raw)
+    names, depth, start = [], 0, 0
+    for m in _AND_OR_BRACE.finditer(raw):
+        token = m.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = depth - 1 if depth > 0 else 0
+        elif depth == 0:
+            names.append(raw[start : m.start()])
+            start = m.end()
+    names.append(raw[start:])
+    return names
 
 
 def _parse_authors(raw: str) -> tuple[list[dict], bool]:
-    names = split_multiple_persons_names(" ".join(raw.split()))
     truncated = False
     authors = []
-    for name in names:
-        if name.strip().lower() in {"others", "et al.", "et al", "{others}"}:
+    for name in _split_names(raw):
+        name = name.strip()
+        if name.lower() in {"others", "et al.", "et al", "{others}"}:
             truncated = True
             continue
-        if name.strip():
+        if name:
             authors.append(_parse_author(name))
     return authors, truncated
 
@@ -328,18 +409,63 @@ def _kind(entry_type: str, fields: dict[str, str], arxiv_id: str) -> str:
 
 _KEY_IN_RAW = re.compile(r"^@\s*\w+\s*[{(]\s*([^,\s{}()=\"]+)")
 
+# Types that only hold what children inherit through crossref / xdata.
+_PARENT_TYPES = {"proceedings", "mvproceedings", "book", "mvbook", "collection", "mvcollection", "reference",
+                 "mvreference", "periodical"}  # fmt: skip
+# Fields a child never inherits from its crossref parent (they identify the parent itself).
+_NOT_INHERITED = {
+    "title", "subtitle", "titleaddon", "shorttitle", "crossref", "xdata", "ids", "entryset", "related", "doi",
+    "url", "eprint", "eprinttype", "archiveprefix", "arxiv", "arxivid", "pages", "abstract", "note", "keywords",
+    "keyword", "file", "pdf", "code", "slides", "video", "poster", "website", "html", "blog", "selected",
+    "isbn", "label", "shorthand", "sortkey", "preview", "bibtex_show", "annotation", "urldate",
+}  # fmt: skip
+_MAX_CROSSREF_DEPTH = 4
+
 
 def _key_from_raw(raw: str | None) -> str | None:
     m = _KEY_IN_RAW.match(raw or "")
     return m.group(1) if m else None
 
 
-def _entry_to_record(entry: Entry, macros: dict[str, str]) -> dict:
-    raw_fields: dict[str, str] = {}
-    for f in entry.fields:
-        key = f.key.strip().lower()
-        if key and key not in raw_fields:  # first occurrence wins on duplicates
-            raw_fields[key] = _evaluate(str(f.value), macros)
+def _references(fields: dict[str, str], name: str) -> list[str]:
+    value = fields.get(name, "")
+    return [k.strip().lower() for k in value.split(",") if k.strip()] if value.strip() else []
+
+
+def _inherit(fields: dict[str, str], entry_type: str, by_key: dict, depth: int = 0) -> dict[str, str]:
+    """A child's fields completed from its ``xdata`` and ``crossref`` parents (BibTeX/biblatex rules)."""
+    if depth > _MAX_CROSSREF_DEPTH:
+        return fields
+    result = dict(fields)
+    for parent_key in _references(fields, "xdata"):
+        parent = by_key.get(parent_key)
+        if parent is None:
+            continue
+        parent_fields = _inherit(parent[1], parent[0], by_key, depth + 1)
+        for name, value in parent_fields.items():
+            if name not in result and name not in {"xdata", "crossref", "ids"}:
+                result[name] = value
+    for parent_key in _references(fields, "crossref")[:1]:
+        parent = by_key.get(parent_key)
+        if parent is None:
+            continue
+        parent_type, parent_fields = parent[0], _inherit(parent[1], parent[0], by_key, depth + 1)
+        if parent_type in _PARENT_TYPES and "booktitle" not in result and parent_fields.get("title"):
+            # biblatex: the parent's title is the child's booktitle (journaltitle for periodicals).
+            target = "journaltitle" if parent_type == "periodical" else "booktitle"
+            if target not in result and "journal" not in result:
+                result[target] = parent_fields["title"]
+        if "author" in result and "author" in parent_fields and parent_type in _PARENT_TYPES:
+            result.setdefault("bookauthor", parent_fields["author"])
+        for name, value in parent_fields.items():
+            if name not in result and name not in _NOT_INHERITED:
+                if name == "author" and entry_type.lower() not in {"inbook", "bookinbook", "suppbook"}:
+                    continue
+                result[name] = value
+    return result
+
+
+def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fields: dict[str, str]) -> dict:
 
     # Normalised keys for the flexible "equal-contribution" style fields.
     compact = {re.sub(r"[-_\s]", "", k): v for k, v in raw_fields.items()}
@@ -357,8 +483,10 @@ def _entry_to_record(entry: Entry, macros: dict[str, str]) -> dict:
         return ""
 
     record = empty_record()
-    record["citation_key"] = entry.key.strip()
-    record["line"] = entry.start_line + 1 if entry.start_line is not None else None
+    record["citation_key"] = entry_key
+    record["line"] = line
+    warnings: list[str] = []
+    record["warnings"] = warnings
     record["title"] = text("title")
 
     authors, truncated = _parse_authors(raw_fields.get("author", ""))
@@ -375,7 +503,7 @@ def _entry_to_record(entry: Entry, macros: dict[str, str]) -> dict:
 
     # Identifiers.
     url = verbatim("url")
-    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if "doi.org" in url else "")
+    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if re.search(r"doi\.(acm\.)?org/", url) else "")
     record["doi"] = doi
     eprint = verbatim("eprint")
     prefix = (verbatim("archiveprefix") or verbatim("eprinttype")).lower()
@@ -401,10 +529,11 @@ def _entry_to_record(entry: Entry, macros: dict[str, str]) -> dict:
     }
     cleaned_for_kind["eprint"] = eprint
     cleaned_for_kind["pubstate"] = verbatim("pubstate")
-    record["kind"] = _kind(entry.entry_type, cleaned_for_kind, arxiv_id)
+    record["kind"] = _kind(entry_type, cleaned_for_kind, arxiv_id)
 
     record["venue"] = venue
     short = text(
+        "abbr",  # al-folio's badge
         "shortbooktitle",
         "booktitleshort",
         "shortjournal",
@@ -413,7 +542,7 @@ def _entry_to_record(entry: Entry, macros: dict[str, str]) -> dict:
         "series",
         "eventtitle",
     )
-    record["venue_short"] = short if len(short) <= 40 else ""
+    record["venue_short"] = short
 
     # Dates.
     year_raw = text("year")
@@ -435,23 +564,41 @@ def _entry_to_record(entry: Entry, macros: dict[str, str]) -> dict:
     keywords = text("keywords", "keyword")
     record["keywords"] = ", ".join(k.strip() for k in re.split(r"[,;]", keywords) if k.strip())
 
+    if not url:
+        url = _http_url(verbatim("html"))  # al-folio: the paper's page
     record["url"] = url
-    pdf = _http_url(verbatim("pdf", "url_pdf", "urlpdf"))
+    pdf_raw = verbatim("pdf", "url_pdf", "urlpdf")
+    pdf = _http_url(pdf_raw)
+    if pdf_raw and not pdf:
+        warnings.append(f"pdf {pdf_raw!r} is a local file, not stored: upload it and add its address")
     if not pdf and raw_fields.get("file"):
         pdf = _url_from_file_field(raw_fields["file"])
     record["url_pdf"] = pdf
     record["url_code"] = _http_url(verbatim("code", "url_code", "github"))
     record["url_slides"] = _http_url(verbatim("slides", "url_slides"))
     record["url_video"] = _http_url(verbatim("video", "url_video"))
-    record["url_project"] = _http_url(verbatim("project", "url_project", "website"))
+    record["url_project"] = _http_url(verbatim("project", "url_project", "website", "blog"))
+    for name, label in (("poster", "poster"), ("blog", "blog"), ("website", "website")):
+        value = verbatim(name)
+        stored = value and value in (record["url_project"], record["url"])
+        if value and not stored:
+            warnings.append(f"{label} link {value!r} not stored (no field for it)")
+    for name in ("code", "slides", "video"):
+        value = verbatim(name)
+        if value and not _http_url(value):
+            warnings.append(f"{name} {value!r} is not an http(s) address, not stored")
+    record["selected"] = verbatim("selected").lower() in {"true", "yes", "1"}
     return record
 
 
 def parse_bibtex(text: str) -> ParseResult:
     """Parse BibTeX/BibLaTeX text into publication records.
 
-    Good entries are returned even if others fail; each failure becomes a
-    ``ParseError`` carrying the entry's 1-based line and its key.
+    The file is refused (``errors``) only when it cannot be read as BibTeX at all. An entry
+    that cannot become a publication (a syntax error confined to it, no title, a biblatex
+    ``@set``, a ``@proceedings`` that only serves as a crossref parent, a value that
+    expands past the macro limits) is left out and named in ``skipped`` with its line and
+    key; the other entries are returned.
     """
     result = ParseResult(records=[], errors=[])
     if text is None:
@@ -460,62 +607,96 @@ def parse_bibtex(text: str) -> ParseResult:
     if not text.strip():
         return result
 
-    library = Splitter(text).split()
+    blocks, has_blocks = bibsplit.split(text)
+    budget = _Budget(len(text))
 
     macros: dict[str, str] = dict(MONTH_MACROS)
-    has_blocks = False
-    for block in library.blocks:
-        if isinstance(block, String):
-            has_blocks = True
+    entries: list[bibsplit.Block] = []
+    failed = 0
+    for block in blocks:
+        line = block.line
+        if block.kind == "string":
             # Later @string definitions may use earlier ones.
-            macros[block.key.strip().lower()] = _evaluate(str(block.value), macros)
-
-    for block in library.blocks:
-        line = block.start_line + 1 if block.start_line is not None else None
-        if isinstance(block, ImplicitComment):
-            continue
-        if not isinstance(block, ImplicitComment):
-            has_blocks = True
-        entry: Entry | None = None
-        if isinstance(block, Entry):
-            entry = block
-        elif isinstance(block, (DuplicateFieldKeyBlock, DuplicateBlockKeyBlock)):
-            # Duplicate fields: first value wins. Duplicate keys: both entries are
-            # kept, the caller de-duplicates records by DOI/title anyway.
-            candidate = block.ignore_error_block
-            entry = candidate if isinstance(candidate, Entry) else None
-        elif isinstance(block, ParsingFailedBlock):
-            reason = getattr(block.error, "abort_reason", None) or str(block.error)
-            reason = " ".join(str(reason).replace("`", "'").split())
-            result.errors.append(
-                ParseError(
-                    f"could not parse entry (unbalanced braces or quotes?): {reason}",
-                    line=line,
-                    key=_key_from_raw(block.raw),
-                )
+            name = block.key.strip().lower()
+            try:
+                macros[name] = _evaluate(block.fields[0][1], macros, budget)
+            except MacroTooLong as exc:
+                macros[name] = _REFUSED
+                result.warnings.append(ParseError(f"@string {block.key.strip()} not defined: it {exc}", line))
+        elif block.kind == "failed":
+            failed += 1
+            result.skipped.append(
+                ParseError(f"syntax error in this entry ({block.error})", line=line, key=block.key or None)
             )
-            continue
-        if entry is None:
-            continue  # @comment, @preamble, @string
+        else:
+            entries.append(block)
+
+    # Evaluate every entry's fields once (crossref children need their parents' values).
+    evaluated: list[tuple[int | None, bibsplit.Block, dict[str, str] | None]] = []
+    by_key: dict[str, tuple[str, dict[str, str]]] = {}
+    for entry in entries:
+        line = entry.line
+        fields: dict[str, str] | None = {}
         try:
-            record = _entry_to_record(entry, macros)
+            for raw_name, raw_value in entry.fields:
+                name = raw_name.lower()
+                if name not in fields:  # first occurrence wins on duplicates
+                    fields[name] = _evaluate(raw_value, macros, budget)
+        except MacroTooLong as exc:
+            result.skipped.append(ParseError(f"field {name!r} {exc}", line, entry.key.strip() or None))
+            fields = None
+        evaluated.append((line, entry, fields))
+        if fields is not None:
+            by_key.setdefault(entry.key.strip().lower(), (entry.entry_type.lower(), fields))
+
+    crossref_children: dict[str, int] = {}
+    for _line, _entry, fields in evaluated:
+        if fields:
+            for parent in _references(fields, "crossref")[:1]:
+                crossref_children[parent] = crossref_children.get(parent, 0) + 1
+
+    for line, entry, fields in evaluated:
+        if fields is None:
+            continue
+        key = entry.key.strip()
+        entry_type = entry.entry_type.lower()
+        if entry_type in {"set", "xdata"}:
+            why = "a biblatex @set only groups other entries" if entry_type == "set" else (
+                "a biblatex @xdata entry only holds fields for other entries"
+            )
+            result.skipped.append(ParseError(f"{why} (not a publication)", line, key or None))
+            continue
+        children = crossref_children.get(key.lower(), 0)
+        if children and entry_type in _PARENT_TYPES and not fields.get("author", "").strip():
+            result.skipped.append(ParseError(
+                f"@{entry_type} without authors that only serves as the crossref parent of "
+                f"{children} entr{'y' if children == 1 else 'ies'} (their fields include its own)",
+                line, key or None,
+            ))  # fmt: skip
+            continue
+        if "crossref" in fields or "xdata" in fields:
+            for parent in [*_references(fields, "crossref")[:1], *_references(fields, "xdata")]:
+                if parent not in by_key:
+                    result.warnings.append(ParseError(f"crossref/xdata {parent!r} is not in the file", line, key))
+            fields = _inherit(fields, entry_type, by_key)
+        try:
+            record = _entry_to_record(entry.entry_type, key, line, fields)
         except Exception as exc:  # defensive: one odd entry must not sink the file
             logger.exception("failed to convert BibTeX entry %s", entry.key)
-            result.errors.append(ParseError(f"could not read entry: {exc}", line, entry.key))
+            result.skipped.append(ParseError(f"could not read entry: {exc}", line, key or None))
             continue
         if not record["title"]:
-            result.errors.append(ParseError("entry has no title", line, entry.key or None))
+            result.skipped.append(ParseError("entry has no title", line, key or None))
             continue
         result.records.append(record)
 
     if not has_blocks:
-        first = next((b for b in library.blocks if isinstance(b, ImplicitComment)), None)
-        result.errors.append(
-            ParseError(
-                "no BibTeX entries found (is this a .bib file?)",
-                line=(first.start_line + 1) if first and first.start_line is not None else 1,
-            )
-        )
+        result.errors.append(ParseError("no BibTeX entries found (is this a .bib file?)", line=1))
+    elif failed and not result.records and failed == len(result.skipped):
+        result.errors.append(ParseError(
+            f"no entry could be read: all {failed} have syntax errors (is the file cut off or not BibTeX?)",
+            line=result.skipped[0].line,
+        ))  # fmt: skip
     return result
 
 

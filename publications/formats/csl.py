@@ -11,11 +11,13 @@ import json
 import re
 
 from . import (
+    JSONTooDeep,
     ParseError,
     ParseResult,
     arxiv_from_text,
     empty_record,
     is_suffix,
+    load_json,
     make_author,
     normalise_arxiv,
     normalise_doi,
@@ -219,7 +221,7 @@ def _item_to_record(item: dict) -> dict:
     short = ""
     for key in ("container-title-short", "short-container-title", "event", "event-title"):
         candidate = _first(item.get(key))
-        if candidate and len(candidate) <= _SHORT_VENUE_MAX:
+        if candidate and (key == "container-title-short" or len(candidate) <= _SHORT_VENUE_MAX):
             short = candidate
             break
     record["venue_short"] = short
@@ -254,6 +256,26 @@ def _item_to_record(item: dict) -> dict:
     return record
 
 
+_CSL_TYPES = {
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
+    "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
+    "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case",
+    "legislation", "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference",
+    "patent", "performance", "periodical", "personal_communication", "post", "post-weblog", "regulation",
+    "report", "review", "review-book", "software", "song", "speech", "standard", "thesis", "treaty",
+    "webpage", *_TYPE_TO_KIND,
+}  # fmt: skip
+_CSL_FIELDS = {"author", "editor", "issued", "container-title", "DOI", "URL", "page", "volume", "publisher",
+               "citation-key", "event-title", "accessed", "ISSN", "ISBN"}  # fmt: skip
+
+
+def _looks_like_csl(item: dict) -> bool:
+    """A CSL item names a CSL (or Crossref) type, or has a title and CSL's own fields."""
+    if str(item.get("type") or "").strip().lower() in _CSL_TYPES:
+        return True
+    return "title" in item and bool(_CSL_FIELDS & set(item))
+
+
 def _locate_items(data):
     if isinstance(data, list):
         return data
@@ -278,7 +300,10 @@ def parse_csl_json(text: str) -> ParseResult:
     if not text.strip():
         return result
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except JSONTooDeep as exc:
+        result.errors.append(ParseError(exc.msg, line=1))
+        return result
     except json.JSONDecodeError as exc:
         result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
         return result
@@ -286,9 +311,16 @@ def parse_csl_json(text: str) -> ParseResult:
     if items is None:
         result.errors.append(ParseError("expected a CSL-JSON list or object"))
         return result
+    objects = [item for item in items if isinstance(item, dict)]
+    if items and sum(1 for item in objects if _looks_like_csl(item)) * 2 < len(items):
+        # A JSON list of something else (a resume's "work", an API dump): refuse, don't guess.
+        result.errors.append(ParseError(
+            "not CSL-JSON: most items have no CSL fields (type with title, author, issued, container-title, DOI)"
+        ))  # fmt: skip
+        return result
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            result.errors.append(
+            result.skipped.append(
                 ParseError(f"item {index} is not an object", key=str(index)),
             )
             continue
@@ -296,10 +328,10 @@ def parse_csl_json(text: str) -> ParseResult:
         try:
             record = _item_to_record(item)
         except Exception as exc:  # defensive: one odd item must not sink the file
-            result.errors.append(ParseError(f"could not read item: {exc}", key=key))
+            result.skipped.append(ParseError(f"could not read item: {exc}", key=key))
             continue
         if not record["title"]:
-            result.errors.append(ParseError("item has no title", key=key))
+            result.skipped.append(ParseError("item has no title", key=key))
             continue
         result.records.append(record)
     return result

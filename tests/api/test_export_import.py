@@ -117,9 +117,18 @@ def test_owner_imports_a_bib_file(client_for, alice):
     assert Publication.objects.count() == 1
 
 
-def test_import_errors_name_the_line_and_write_nothing(client_for, alice):
+def test_import_skips_a_broken_entry_and_names_its_line(client_for, alice):
+    # Issue 11: an entry with a syntax error is skipped and reported; the rest is imported.
     broken = BIB + "\n@article{broken,\n  title = {No end\n"
     response = client_for(alice).post(IMPORT, {"file": upload(broken)}, format="multipart")
+    assert response.status_code == 200
+    body = response.json()
+    assert any(problem["line"] and "broken" in problem["message"] for problem in body["warnings"])
+    assert Publication.objects.exists()
+
+
+def test_import_of_an_unreadable_file_names_the_problem_and_writes_nothing(client_for, alice):
+    response = client_for(alice).post(IMPORT, {"file": upload("@article{a,\n title = {cut")}, format="multipart")
     assert response.status_code == 400
     body = response.json()
     assert body["detail"]

@@ -15,12 +15,28 @@ def counts():
     return pm.Profile.objects.count(), Publication.objects.count(), Authorship.objects.count()
 
 
-def test_one_broken_file_among_good_ones_writes_nothing(lab, data):
+def pm_publications():
+    from publications.models import Publication
+
+    return Publication.objects.values_list("title", flat=True)
+
+
+def test_strict_run_with_one_broken_entry_writes_nothing(lab, data):
     before = counts()
-    report = import_paths(paths=[data / "members.csv", data / "lab.bib", data / "broken.bib"])
+    report = import_paths(paths=[data / "members.csv", data / "lab.bib", data / "broken.bib"], strict=True)
     assert not report.ok
     assert counts() == before
-    assert any("broken.bib" in e and ("line" in e or "broken2024" in e) for e in report.errors)
+    assert any("broken.bib" in e and "line 8" in e and "broken2024" in e for e in report.errors)
+    assert report.created == 0  # no "N created" above "nothing was written"
+    assert any("nothing was written" in n for n in report.notes)
+
+
+def test_a_broken_entry_is_skipped_and_the_rest_imported(lab, data):
+    report = import_paths(paths=[data / "members.csv", data / "lab.bib", data / "broken.bib"])
+    assert report.ok, report.errors
+    titles = set(pm_publications())
+    assert {"A Good Entry", "Another Good Entry"} <= titles
+    assert any("broken.bib" in w and "line 8" in w and "broken2024" in w and "skipped" in w for w in report.warnings)
 
 
 def test_every_problem_is_listed_not_just_the_first(lab):

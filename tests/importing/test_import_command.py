@@ -79,9 +79,26 @@ def test_dry_run_reports_counts_and_writes_nothing(lab, data):
     assert Publication.objects.count() == 0
 
 
-def test_errors_exit_with_status_1_and_no_traceback(lab, data, capsys):
+def test_strict_errors_exit_with_status_1_and_no_traceback(lab, data, capsys):
     with pytest.raises(CommandError) as excinfo:
-        run(data / "broken.bib")
+        run(data / "broken.bib", "--strict")
+    assert excinfo.value.returncode == 1
+    assert Publication.objects.count() == 0
+
+
+def test_broken_entry_is_skipped_without_strict(lab, data, capsys):
+    out = run(data / "broken.bib")
+    assert Publication.objects.count() == 2
+    assert "line 8" in out
+    assert "broken2024" in out
+    assert "skipped" in out
+
+
+def test_unreadable_file_is_refused(lab, tmp_path, capsys):
+    path = tmp_path / "cut.bib"
+    path.write_text("@article{a, title={Cut off\n@article{b, title={Also cut\n")
+    with pytest.raises(CommandError) as excinfo:
+        run(path)
     assert excinfo.value.returncode == 1
     assert Publication.objects.count() == 0
 

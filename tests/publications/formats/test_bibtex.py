@@ -266,10 +266,11 @@ def test_bom_is_tolerated():
 def test_broken_braces_reports_line_and_key_and_keeps_good_entries():
     result = load("broken_braces.bib")
     assert [r["citation_key"] for r in result.records] == ["good2020", "alsogood2022"]
-    assert [(e.line, e.key) for e in result.errors] == [(8, "broken2021"), (22, "notitle2023")]
-    assert "unbalanced" in result.errors[0].message
-    assert str(result.errors[0]).startswith("line 8 (key broken2021): ")
-    assert result.errors[1].message == "entry has no title"
+    assert not result.errors
+    assert [(e.line, e.key) for e in result.skipped] == [(8, "broken2021"), (22, "notitle2023")]
+    assert "unbalanced" in result.skipped[0].message
+    assert str(result.skipped[0]).startswith("line 8 (key broken2021): ")
+    assert result.skipped[1].message == "entry has no title"
 
 
 def test_garbage_is_an_error():
@@ -283,7 +284,7 @@ def test_unbalanced_last_entry_reports_error():
     text = "@article{ok, title={Fine}, year=2020}\n\n@article{cut,\n  title = {Never closed\n"
     result = parse_bibtex(text)
     assert [r["citation_key"] for r in result.records] == ["ok"]
-    assert [(e.line, e.key) for e in result.errors] == [(3, "cut")]
+    assert [(e.line, e.key) for e in result.skipped] == [(3, "cut")]
 
 
 def test_equal_contribution_markers():

@@ -98,7 +98,7 @@ def test_crossref_rest_api_list():
 
 def test_edge_cases_dates_types_and_errors():
     result = load("edge_cases.json")
-    assert [(e.key, e.message) for e in result.errors] == [
+    assert [(e.key, e.message) for e in result.skipped] == [
         ("7", "item 7 is not an object"),
         ("no-title", "item has no title"),
     ]

@@ -1,0 +1,198 @@
+"""Cut BibTeX text into blocks, fast, with one entry's syntax error confined to that entry.
+
+A block is ``@type{key, name = value, …}`` (or with parentheses). Values are returned as
+their raw source (``{…}``, ``"…"``, numbers, macro names joined by ``#``) for
+``bibtex._evaluate``. Braces are matched with a regular expression that jumps from brace
+to brace, so the cost is linear in the text and most of it is in C.
+
+An entry with a syntax error (an unclosed brace or quote, a missing ``=``) becomes a
+``failed`` block with its line, its key when readable and the reason; reading resumes at
+the next line that starts a block (``@`` at the start of a line), as bibtexparser does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Block", "split"]
+
+_START = re.compile(r"@[ \t]*([A-Za-z_][\w\-:]*)[ \t\r\n]*([{(])")
+_BRACES = re.compile(r"\\[{}\\]|[{}]|\n[ \t]*@[ \t]*[A-Za-z_][\w\-]*[ \t\r\n]*[{(]")
+_QUOTE_END = re.compile(r"\\.|[{}\"]|\n[ \t]*@[ \t]*[A-Za-z_][\w\-]*[ \t\r\n]*[{(]")
+_NAME = re.compile(r"[ \t\r\n]*([^\s=,{}()\"#%]+)[ \t\r\n]*")
+_KEY = re.compile(r"[ \t\r\n]*([^,\s{}()]*)[ \t\r\n]*")
+_WORD = re.compile(r"[^\s,#{}()\"=]+")
+_SPACE = re.compile(r"[ \t\r\n]*")
+_NEXT_BLOCK = re.compile(r"\n[ \t]*@")
+
+
+class _Syntax(Exception):
+    def __init__(self, message: str, resume: int):
+        super().__init__(message)
+        self.resume = resume
+
+
+@dataclass
+class Block:
+    kind: str  # "entry", "string", "failed"
+    entry_type: str = ""
+    key: str = ""
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    line: int = 1
+    error: str = ""
+
+
+class _Reader:
+    def __init__(self, text: str):
+        self.text = text
+        self.n = len(text)
+        self._line_pos = 0
+        self._line = 1
+
+    def line_at(self, pos: int) -> int:
+        # Blocks are visited in order, so counting newlines incrementally stays linear.
+        if pos >= self._line_pos:
+            self._line += self.text.count("\n", self._line_pos, pos)
+        else:
+            self._line = self.text.count("\n", 0, pos) + 1
+        self._line_pos = pos
+        return self._line
+
+    def skip_space(self, i: int) -> int:
+        return _SPACE.match(self.text, i).end()
+
+    def balanced(self, i: int) -> int:
+        """``text[i]`` is ``{``: the index after its matching ``}``."""
+        text = self.text
+        j = text.find("}", i + 1)
+        if j > 0 and text[j - 1] != "\\":
+            inner = text[i + 1 : j]
+            if "{" not in inner and ("@" not in inner or not _NEXT_BLOCK.search(inner)):
+                return j + 1  # the common case: no nested braces
+        depth = 0
+        for m in _BRACES.finditer(self.text, i):
+            token = m.group(0)
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                depth -= 1
+                if depth == 0:
+                    return m.end()
+            elif token[0] == "\n":
+                raise _Syntax("unbalanced braces: a new entry starts before this value is closed", m.start() + 1)
+        raise _Syntax("unbalanced braces: the file ends before this value is closed", self.n)
+
+    def quoted(self, i: int) -> int:
+        """``text[i]`` is ``"``: the index after the closing quote (at brace depth 0)."""
+        depth = 0
+        for m in _QUOTE_END.finditer(self.text, i + 1):
+            token = m.group(0)
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                depth -= 1
+            elif token == '"' and depth <= 0:
+                return m.end()
+            elif token[0] == "\n":
+                raise _Syntax("unterminated quote: a new entry starts before this value is closed", m.start() + 1)
+        raise _Syntax("unterminated quote: the file ends before this value is closed", self.n)
+
+    def value(self, i: int, closer: str) -> tuple[str, int]:
+        """A field value (pieces joined by ``#``) starting at ``i``: (raw source, index after it)."""
+        text = self.text
+        start = i = self.skip_space(i)
+        while True:
+            if i >= self.n:
+                raise _Syntax("the file ends inside a value", self.n)
+            c = text[i]
+            if c == "{":
+                i = self.balanced(i)
+            elif c == '"':
+                i = self.quoted(i)
+            else:
+                m = _WORD.match(text, i)
+                if not m:
+                    raise _Syntax(f"unexpected {c!r} where a value should be", self._resume(i))
+                i = m.end()
+            end = i
+            i = self.skip_space(i)
+            if i < self.n and text[i] == "#":
+                i = self.skip_space(i + 1)
+                continue
+            return text[start:end], i
+
+    def _resume(self, i: int) -> int:
+        """Where reading goes on: the next line that starts with ``@`` (that line itself if ``i`` is on it)."""
+        m = _NEXT_BLOCK.search(self.text, max(self.text.rfind("\n", 0, i), 0))
+        return m.start() + 1 if m else self.n
+
+    def fields(self, i: int, closer: str) -> tuple[list[tuple[str, str]], int]:
+        text = self.text
+        out = []
+        while True:
+            i = self.skip_space(i)
+            if i >= self.n:
+                raise _Syntax(f"the file ends before this entry's closing {closer!r}", self.n)
+            if text[i] == closer:
+                return out, i + 1
+            if text[i] == ",":
+                i += 1
+                continue
+            m = _NAME.match(text, i)
+            if not m or m.end() >= self.n or text[m.end()] != "=":
+                got = text[i : i + 20].split("\n")[0]
+                raise _Syntax(f"expected 'name = value' or {closer!r}, found {got!r}", self._resume(i))
+            name = m.group(1)
+            value, i = self.value(m.end() + 1, closer)
+            out.append((name, value))
+            if i < self.n and text[i] not in f",{closer}":
+                got = text[i : i + 20].split("\n")[0]
+                raise _Syntax(f"expected ',' or {closer!r} after the value of {name}, found {got!r}", self._resume(i))
+
+
+def split(text: str) -> tuple[list[Block], bool]:
+    """Blocks of ``text`` in order, and whether any ``@`` block (even a comment) was seen."""
+    reader = _Reader(text)
+    blocks: list[Block] = []
+    seen = False
+    pos = 0
+    while True:
+        m = _START.search(text, pos)
+        if m is None:
+            break
+        seen = True
+        entry_type = m.group(1).lower()
+        closer = "}" if m.group(2) == "{" else ")"
+        line = reader.line_at(m.start())
+        body = m.end()
+        try:
+            if entry_type in {"comment", "preamble"}:
+                if m.group(2) == "{":
+                    pos = reader.balanced(m.end() - 1)
+                else:
+                    end = text.find(")", body)
+                    pos = end + 1 if end >= 0 else reader.n
+                continue
+            if entry_type == "string":
+                fields, pos = reader.fields(body, closer)
+                for name, value in fields:
+                    blocks.append(Block("string", "string", name, [(name, value)], line))
+                continue
+            km = _KEY.match(text, body)
+            key = km.group(1)
+            i = km.end()
+            if i < reader.n and text[i] == closer:  # "@misc{key}": no fields
+                blocks.append(Block("entry", entry_type, key, [], line))
+                pos = i + 1
+                continue
+            if i >= reader.n or text[i] != ",":
+                raise _Syntax("expected ',' after the entry's key", reader._resume(i))
+            fields, pos = reader.fields(i + 1, closer)
+            blocks.append(Block("entry", entry_type, key, fields, line))
+        except _Syntax as exc:
+            km = _KEY.match(text, body)
+            key = km.group(1) if km and entry_type not in {"string", "comment", "preamble"} else ""
+            blocks.append(Block("failed", entry_type, key, [], line, str(exc)))
+            pos = max(exc.resume, m.end())
+    return blocks, seen
