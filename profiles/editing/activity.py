@@ -135,10 +135,11 @@ def feed(*, profile=None, kind="", page=1):
         ))  # fmt: skip
     rows.sort(key=lambda row: row.when, reverse=True)
     start = (page - 1) * PER_PAGE
-    shown = rows[start:start + PER_PAGE]
+    shown = rows[start : start + PER_PAGE]
     titles = dict(
-        Publication.objects.filter(pk__in={r.publication_id for r in shown if r.publication_id})
-        .values_list("pk", "title")
+        Publication.objects.filter(pk__in={r.publication_id for r in shown if r.publication_id}).values_list(
+            "pk", "title"
+        )
     )
     for row in shown:
         row.paper = titles.get(row.publication_id, "")

@@ -14,58 +14,160 @@ def seed_verified_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0005_api_token_scope_expiry'),
-        ('publications', '0002_history'),
+        ("profiles", "0005_api_token_scope_expiry"),
+        ("publications", "0002_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprofile',
-            name='verified_names',
-            field=models.TextField(blank=True, help_text="Names a lab admin confirmed for this member, one per line (as printed in author lists). Claiming an author slot under another name waits for a lab admin's or a co-author's confirmation."),
+            model_name="historicalprofile",
+            name="verified_names",
+            field=models.TextField(
+                blank=True,
+                help_text="Names a lab admin confirmed for this member, one per line (as printed in author lists). Claiming an author slot under another name waits for a lab admin's or a co-author's confirmation.",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='verified_names',
-            field=models.TextField(blank=True, help_text="Names a lab admin confirmed for this member, one per line (as printed in author lists). Claiming an author slot under another name waits for a lab admin's or a co-author's confirmation."),
+            model_name="profile",
+            name="verified_names",
+            field=models.TextField(
+                blank=True,
+                help_text="Names a lab admin confirmed for this member, one per line (as printed in author lists). Claiming an author slot under another name waits for a lab admin's or a co-author's confirmation.",
+            ),
         ),
         migrations.CreateModel(
-            name='ActivityEntry',
+            name="ActivityEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('created', 'created'), ('changed', 'changed'), ('deleted', 'deleted'), ('claimed', 'claimed'), ('restored', 'restored'), ('merged', 'merged'), ('imported', 'imported'), ('exported', 'exported')], db_index=True, max_length=10)),
-                ('publication_id', models.PositiveIntegerField(blank=True, db_index=True, null=True)),
-                ('target', models.CharField(blank=True, help_text='What was acted on, as shown.', max_length=300)),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(blank=True, help_text='The profile the action concerns (empty: lab-wide).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activity', to='profiles.profile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("changed", "changed"),
+                            ("deleted", "deleted"),
+                            ("claimed", "claimed"),
+                            ("restored", "restored"),
+                            ("merged", "merged"),
+                            ("imported", "imported"),
+                            ("exported", "exported"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                    ),
+                ),
+                ("publication_id", models.PositiveIntegerField(blank=True, db_index=True, null=True)),
+                ("target", models.CharField(blank=True, help_text="What was acted on, as shown.", max_length=300)),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The profile the action concerns (empty: lab-wide).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="activity",
+                        to="profiles.profile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activity entries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "activity entries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AuthorshipClaim',
+            name="AuthorshipClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The printed name of the slot when it was claimed.', max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('approved', 'Approved'), ('refused', 'Refused'), ('undone', 'Undone')], db_index=True, default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('automatic', models.BooleanField(default=False, help_text='Approved because the name is a verified name.')),
-                ('authorship', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claims', to='publications.authorship')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorship_claims', to='profiles.profile')),
-                ('publication', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='publications.publication')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(help_text="The printed name of the slot when it was claimed.", max_length=300),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for confirmation"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                            ("undone", "Undone"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "automatic",
+                    models.BooleanField(default=False, help_text="Approved because the name is a verified name."),
+                ),
+                (
+                    "authorship",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="claims",
+                        to="publications.authorship",
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authorship_claims",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="publications.publication",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.RunPython(seed_verified_names, migrations.RunPython.noop),

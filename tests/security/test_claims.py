@@ -40,8 +40,9 @@ def test_member_cannot_set_verified_names_themselves(alice):
     assert alice.profile.verified_name_list() == ["Alice Liddell"]
     response = APIClient()
     response.force_login(alice)
-    answer = response.patch(f"/api/v1/profiles/{alice.profile.slug}/", {"verified_names": "Carol Danvers"},
-                            format="json")
+    answer = response.patch(
+        f"/api/v1/profiles/{alice.profile.slug}/", {"verified_names": "Carol Danvers"}, format="json"
+    )
     alice.profile.refresh_from_db()
     assert answer.status_code in {200, 400, 403}
     assert alice.profile.verified_name_list() == ["Alice Liddell"]
@@ -80,7 +81,9 @@ def test_claim_under_a_verified_name_links_at_once_and_is_recorded(alice):
     slot.refresh_from_db()
     assert slot.profile == alice.profile
     claim = AuthorshipClaim.objects.get()
-    assert claim.status == "approved" and claim.automatic and claim.claimed_by == alice
+    assert claim.status == "approved"
+    assert claim.automatic
+    assert claim.claimed_by == alice
 
 
 def test_a_linked_co_author_confirms_a_pending_claim(alice, bob, carols_paper):
@@ -93,7 +96,8 @@ def test_a_linked_co_author_confirms_a_pending_claim(alice, bob, carols_paper):
     # alice cannot confirm her own claim
     assert login(alice).post(f"/me/claims/{claim.pk}/approve/").status_code == 404
     page = login(bob).get("/me/publications/").content.decode()
-    assert "Claims waiting for you" in page and "Carol Danvers" in page
+    assert "Claims waiting for you" in page
+    assert "Carol Danvers" in page
     login(bob).post(f"/me/claims/{claim.pk}/approve/", {"next": "/me/publications/"})
     slot.refresh_from_db()
     claim.refresh_from_db()
@@ -114,7 +118,8 @@ def test_a_stranger_cannot_confirm_and_a_refused_claim_links_nothing(alice, bob,
     login(bob).post(f"/me/claims/{claim.pk}/refuse/", {"next": "/me/publications/"})
     slot.refresh_from_db()
     claim.refresh_from_db()
-    assert slot.profile_id is None and claim.status == "refused"
+    assert slot.profile_id is None
+    assert claim.status == "refused"
 
 
 def test_lab_admin_undoes_a_claim(alice, admin):
@@ -124,11 +129,14 @@ def test_lab_admin_undoes_a_claim(alice, admin):
     claim = AuthorshipClaim.objects.get()
     assert login(alice).post(f"/me/lab/claims/{claim.pk}/undo/").status_code == 404
     page = login(admin).get("/me/lab/activity/").content.decode()
-    assert "Wonderland" in page and "Undo" in page
+    assert "Wonderland" in page
+    assert "Undo" in page
     login(admin).post(f"/me/lab/claims/{claim.pk}/undo/")
     slot.refresh_from_db()
     claim.refresh_from_db()
-    assert slot.profile_id is None and claim.status == "undone" and claim.decided_by == admin
+    assert slot.profile_id is None
+    assert claim.status == "undone"
+    assert claim.decided_by == admin
 
 
 def test_lab_admin_sets_verified_names_on_the_member_form(alice, admin):
@@ -136,10 +144,16 @@ def test_lab_admin_sets_verified_names_on_the_member_form(alice, admin):
     client = login(admin)
     page = client.get("/me/lab/").content.decode()
     assert f'name="m{profile.pk}-verified_names"' in page
-    data = {f"m{profile.pk}-{k}": v for k, v in {
-        "role": profile.role, "status": profile.status, "published": "on", "display_order": profile.display_order,
-        "verified_names": "Alice Liddell\nCarol Danvers",
-    }.items()}
+    data = {
+        f"m{profile.pk}-{k}": v
+        for k, v in {
+            "role": profile.role,
+            "status": profile.status,
+            "published": "on",
+            "display_order": profile.display_order,
+            "verified_names": "Alice Liddell\nCarol Danvers",
+        }.items()
+    }
     form_page = client.get("/me/lab/").content.decode()
     import re
 
