@@ -308,5 +308,11 @@ def publication_delete(*, actor, publication):
         locked = _lock(publication)
         if not permissions.can_delete_publication(actor, locked):
             raise PermissionDenied("Other lab members are authors of this paper: unlink yourself instead.")
+        # The paper's author rows go with it: each linked member keeps an entry in their activity log.
+        for author in locked.authorships.exclude(profile=None).select_related("profile"):
+            ActivityEntry.record(
+                actor=actor, kind=ActivityEntry.Kind.DELETED, profile=author.profile,
+                target=f"publication “{locked.title[:200]}”", detail=f"was author {author.position}, “{author.name}”",
+            )
         _by(locked, actor).delete()
 

@@ -110,3 +110,16 @@ def test_queries_do_not_grow_with_entries(n, alice, bob, admin, shared, django_a
         assert admin_client.get("/me/lab/activity/").status_code == 200
     with django_assert_max_num_queries(30):
         assert alice_client.get("/me/activity/").status_code == 200
+
+
+def test_co_authors_see_a_deleted_paper_and_exports_are_logged(alice, bob, admin, shared):
+    from publications import services as publication_services
+
+    publication_services.publication_delete(actor=admin, publication=shared)
+    page = login(bob).get("/me/activity/?kind=deleted").content.decode()
+    assert "Shared Work" in page
+    assert "labadmin" in page
+    login(alice).get(f"/api/v1/profiles/{alice.profile.slug}/export/?format=native")
+    assert ActivityEntry.objects.filter(kind="exported", actor=alice, profile=alice.profile).exists()
+    login(bob).get(f"/api/v1/profiles/{alice.profile.slug}/export/?format=native")  # public items only: not logged
+    assert not ActivityEntry.objects.filter(kind="exported", actor=bob).exists()

@@ -163,3 +163,35 @@ def test_lab_admin_sets_verified_names_on_the_member_form(alice, admin):
     client.post(f"/me/lab/members/{profile.slug}/", data)
     profile.refresh_from_db()
     assert profile.verified_name_list() == ["Alice Liddell", "Carol Danvers"]
+
+
+def test_attack_through_a_member_import_does_not_take_the_slot(alice, carols_paper):
+    """The same attack through /me/import/: a .bib of Carol's paper, with native_name set to her name."""
+    from profiles.importing import import_for_profile
+
+    profile = alice.profile
+    profile.native_name = "Carol Danvers"
+    profile.save()
+    bib = (
+        b"@article{carol2024, title={Carol's Paper}, author={Danvers, Carol and Builder, Bob}, year={2024},"
+        b" doi={10.1234/carol}}"
+    )
+    carols_paper.doi = "10.1234/carol"
+    carols_paper.save()
+    import_for_profile(actor=alice, profile=profile, files=[("carol.bib", bib)])
+    slot = _carol_slot(carols_paper)
+    slot.refresh_from_db()
+    assert slot.profile_id is None
+    assert not Authorship.objects.filter(profile=profile).exists()
+
+
+def test_member_import_still_links_their_verified_name(alice):
+    from profiles.importing import import_for_profile
+
+    paper = f.PublicationFactory(title="Wonderland", doi="10.1234/wonder")
+    slot = f.AuthorshipFactory(publication=paper, position=1, name="Alice Liddell")
+    bib = b"@article{w, title={Wonderland}, author={Liddell, Alice}, year={2024}, doi={10.1234/wonder}}"
+    report = import_for_profile(actor=alice, profile=alice.profile, files=[("w.bib", bib)])
+    assert report.ok
+    slot.refresh_from_db()
+    assert slot.profile == alice.profile
