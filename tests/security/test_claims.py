@@ -62,7 +62,9 @@ def test_attack_native_name_set_to_a_co_authors_printed_name_does_not_link(alice
     assert slot.profile_id is None
     api = APIClient()
     api.force_login(alice)
-    api.post("/api/v1/publications/carol2024/claim/", {"author": slot.pk}, format="json")
+    answer = api.post("/api/v1/publications/carol2024/claim/", {"author": slot.pk}, format="json")
+    assert answer.status_code == 202
+    assert answer.json()["status"] == "pending"
     slot.refresh_from_db()
     assert slot.profile_id is None
     # Not an author, so the paper stays out of reach: no edit, no delete.
