@@ -123,3 +123,13 @@ def test_co_authors_see_a_deleted_paper_and_exports_are_logged(alice, bob, admin
     assert ActivityEntry.objects.filter(kind="exported", actor=alice, profile=alice.profile).exists()
     login(bob).get(f"/api/v1/profiles/{alice.profile.slug}/export/?format=native")  # public items only: not logged
     assert not ActivityEntry.objects.filter(kind="exported", actor=bob).exists()
+
+
+def test_nested_items_of_every_section_reach_the_members_log(bob, bob_items):
+    highlight = bob_items["sub-highlights"]
+    services.section_item_delete(actor=bob, item=highlight)
+    client = login(bob)
+    page = client.get("/me/activity/?kind=deleted").content.decode()
+    assert "deleted" in page
+    assert "Nothing recorded." not in page
+    assert client.get("/me/activity/").status_code == 200
