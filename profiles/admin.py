@@ -86,7 +86,7 @@ class ProfileAdmin(ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMi
     raw_id_fields = ["user"]
     list_select_related = ["user"]
     fieldsets = [
-        (None, {"fields": ["full_name", "native_name", "slug", "pronouns", "user", "published"]}),
+        (None, {"fields": ["full_name", "native_name", "verified_names", "slug", "pronouns", "user", "published"]}),
         ("Position", {"fields": ["headline", "tagline", "role", "status", "joined_on", "left_on",
                                  "alumni_destination", "organisation", "team", "location", "display_order"]}),
         ("Contact", {"fields": ["email", "orcid", "avatar"]}),
@@ -203,3 +203,38 @@ class ApiTokenAdmin(LabAdminOnlyAdmin):
         from django.utils import timezone
 
         queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class ReadOnlyLabAdmin(LabAdminOnlyAdmin):
+    """Records of what happened: lab admins read them; nobody edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ActivityEntry)
+class ActivityEntryAdmin(ReadOnlyLabAdmin):
+    """The audit log's own entries (claims, imports, exports, merges, restores); every other
+    change is in the History of the changed row."""
+
+    list_display = ["created_at", "actor", "kind", "profile", "target", "detail"]
+    list_filter = ["kind", "created_at"]
+    list_select_related = ["actor", "profile"]
+    search_fields = ["target", "detail", "actor__username", "profile__full_name"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(models.AuthorshipClaim)
+class AuthorshipClaimAdmin(ReadOnlyLabAdmin):
+    """Who claimed which author slot, when, and who approved it (undo at /me/lab/activity/)."""
+
+    list_display = ["created_at", "profile", "name", "publication", "claimed_by", "status", "decided_by", "decided_at"]
+    list_filter = ["status", "automatic"]
+    list_select_related = ["profile", "publication", "claimed_by", "decided_by"]
+    search_fields = ["name", "profile__full_name", "publication__title"]

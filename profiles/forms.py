@@ -77,7 +77,8 @@ class MembershipForm(VersionedForm):
 
     class Meta:
         model = Profile
-        fields = ["role", "status", "left_on", "alumni_destination", "published", "display_order"]
+        fields = ["role", "status", "left_on", "alumni_destination", "published", "display_order", "verified_names"]
+        widgets = {"verified_names": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -522,8 +522,13 @@ def import_uploads(
             else:
                 # Bulk inserts bypass post_save: invalidate the cached public pages once.
                 from .cache import bump_generation
+                from .models import ActivityEntry
 
                 transaction.on_commit(bump_generation)
+                ActivityEntry.record(
+                    actor=actor, kind=ActivityEntry.Kind.IMPORTED, profile=profile,
+                    target=", ".join(name for name, _kind, _records in loaded), detail=report.summary()[:500],
+                )  # the audit log (issue 12)
     except (ValidationError, IntegrityError) as exc:
         for message in _messages(exc):
             report.error(message)

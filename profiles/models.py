@@ -95,6 +95,11 @@ class Profile(models.Model):
     slug = models.SlugField(max_length=80, unique=True, help_text="The page address: /people/<slug>/.")
     full_name = models.CharField(max_length=200)
     native_name = models.CharField(max_length=200, blank=True, help_text="Name in its own script, e.g. 中村 愛子.")
+    verified_names = models.TextField(
+        blank=True,
+        help_text="Names a lab admin confirmed for this member, one per line (as printed in author lists). "
+        "Claiming an author slot under another name waits for a lab admin's or a co-author's confirmation.",
+    )
     pronouns = models.CharField(max_length=40, blank=True)
     headline = models.CharField(
         max_length=250, blank=True, help_text="Position, e.g. “Senior Software Engineer – ML Systems”."
@@ -148,10 +153,17 @@ class Profile(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.full_name)[:80] or "member"
+        if self._state.adding and not self.verified_names:
+            # Whoever creates a profile (a lab admin, an import, an invitation) vouches for its name;
+            # later edits of full_name by the member do not change the verified names.
+            self.verified_names = self.full_name.strip()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("profiles:detail", kwargs={"slug": self.slug})
+
+    def verified_name_list(self):
+        return [line.strip() for line in self.verified_names.splitlines() if line.strip()]
 
     def clean(self):
         errors = {}
@@ -780,3 +792,86 @@ class ApiToken(models.Model):
         self.token_hash = hash_token(token)
         self.prefix = token[:8]
         return token
+
+
+class AuthorshipClaim(models.Model):
+    """A member's claim of an author slot ("this is me"): who, which slot, when, approved by whom.
+
+    A claim whose printed name matches one of the member's verified names is approved at once;
+    any other waits (pending) for a lab admin or a linked co-author. A lab admin can undo it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        UNDONE = "undone", "Undone"
+
+    # Editing a paper's author list rewrites its rows: the record outlives the row it named.
+    authorship = models.ForeignKey(
+        "publications.Authorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    publication = models.ForeignKey(
+        "publications.Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="authorship_claims")
+    name = models.CharField(max_length=300, help_text="The printed name of the slot when it was claimed.")
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    automatic = models.BooleanField(default=False, help_text="Approved because the name is a verified name.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.profile} claims “{self.name}” ({self.get_status_display()})"
+
+
+class ActivityEntry(models.Model):
+    """What the history tables do not hold: claims, imports, exports, merges, restores, deletions."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "created"
+        CHANGED = "changed", "changed"
+        DELETED = "deleted", "deleted"
+        CLAIMED = "claimed", "claimed"
+        RESTORED = "restored", "restored"
+        MERGED = "merged", "merged"
+        IMPORTED = "imported", "imported"
+        EXPORTED = "exported", "exported"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity",
+        help_text="The profile the action concerns (empty: lab-wide).",
+    )
+    publication_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    target = models.CharField(max_length=300, blank=True, help_text="What was acted on, as shown.")
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "activity entries"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.kind} {self.target}"
+
+    @classmethod
+    def record(cls, *, actor, kind, profile=None, target="", detail="", publication_id=None):
+        """Write one entry (services call this inside their transaction)."""
+        actor = actor if getattr(actor, "is_authenticated", False) else None
+        return cls.objects.create(
+            actor=actor, kind=kind, profile=profile, target=str(target)[:300], detail=str(detail)[:500],
+            publication_id=publication_id,
+        )

@@ -23,6 +23,7 @@ from publications.models import Authorship
 
 from . import permissions, sections, uploads
 from .models import (
+    ActivityEntry,
     Invitation,
     Profile,
     ProfileRedirect,
@@ -47,7 +48,11 @@ from .writing import (  # noqa: F401  (EditConflict and fingerprint are part of 
 
 # --- Profile fields --------------------------------------------------------------------
 
-MEMBERSHIP_FIELDS = {"role", "status", "left_on", "alumni_destination", "published", "display_order", "slug"}
+MEMBERSHIP_FIELDS = {
+    "role", "status", "left_on", "alumni_destination", "published", "display_order", "slug",
+    # Names a member may claim author slots under at once (publications.services.authorship_claim).
+    "verified_names",
+}  # fmt: skip
 
 
 def profile_update(*, actor, profile, changes, version=None):
@@ -273,18 +278,27 @@ def history_restore(*, actor, item, history_id, version=None):
     if record is None:
         raise PermissionDenied
     old = record.instance
-    if isinstance(item, Profile):
-        names = [
-            f.name for f in Profile._meta.concrete_fields
-            if f.editable and not f.primary_key and f.name not in RESTORE_NEVER
-            and (f.name not in MEMBERSHIP_FIELDS or permissions.can_manage_lab(actor))
-        ]  # fmt: skip
-        changes = {n: getattr(old, n) for n in names if getattr(old, n) != getattr(item, n)}
-        return profile_update(actor=actor, profile=item, changes=changes, version=version) if changes else item
-    section = sections.for_model(type(item))
-    names = [n for n in section.fields if not type(item)._meta.get_field(n).is_relation]
-    changes = {n: getattr(old, n) for n in names if getattr(old, n) != getattr(item, n)}
-    return section_item_update(actor=actor, item=item, values=changes, version=version) if changes else item
+    with transaction.atomic():
+        if isinstance(item, Profile):
+            names = [
+                f.name for f in Profile._meta.concrete_fields
+                if f.editable and not f.primary_key and f.name not in RESTORE_NEVER
+                and (f.name not in MEMBERSHIP_FIELDS or permissions.can_manage_lab(actor))
+            ]  # fmt: skip
+            changes = {n: getattr(old, n) for n in names if getattr(old, n) != getattr(item, n)}
+            result = profile_update(actor=actor, profile=item, changes=changes, version=version) if changes else item
+        else:
+            section = sections.for_model(type(item))
+            names = [n for n in section.fields if not type(item)._meta.get_field(n).is_relation]
+            changes = {n: getattr(old, n) for n in names if getattr(old, n) != getattr(item, n)}
+            result = section_item_update(actor=actor, item=item, values=changes, version=version) if changes else item
+        if changes:
+            ActivityEntry.record(
+                actor=actor, kind=ActivityEntry.Kind.RESTORED, profile=permissions.owning_profile(item),
+                target=f"{type(item)._meta.verbose_name} “{str(item)[:200]}”",
+                detail=f"version of {record.history_date:%Y-%m-%d %H:%M}: {', '.join(sorted(changes))}",
+            )
+    return result
 
 
 # Never put back by a restore: identity of the row, files, the account link.
@@ -514,6 +528,11 @@ def profiles_merge(*, actor, source, target):
             target.orcid = ""
         _by(target, actor).save()
         ProfileRedirect.objects.update_or_create(old_slug=old_slug, defaults={"profile": target})
+        ActivityEntry.record(
+            actor=actor, kind=ActivityEntry.Kind.MERGED, profile=target,
+            target=f"{source.full_name} ({old_slug}) into {target.full_name}",
+            detail=f"/people/{old_slug}/ now redirects to /people/{target.slug}/",
+        )
     return target
 
 

@@ -707,9 +707,17 @@ def _may_change(actor, profile, link_others, rows, authors):
         return True
     if any(row.profile_id == profile.pk for row in rows):
         return True
-    # Not linked yet: they may claim their own, still unlinked, author row.
+    # Not linked yet: they may claim their own, still unlinked, author row, printed under a
+    # verified name (not one they set themselves, e.g. native_name: issue 12, finding 1b).
     own = next((i for i, a in enumerate(authors) if a["profile_id"] == profile.pk), None)
-    return own is not None and (not rows or (own < len(rows) and rows[own].profile_id is None))
+    if own is None or not rows:
+        return own is not None
+    from .services import verified_name_variants
+
+    return (
+        own < len(rows) and rows[own].profile_id is None
+        and rows[own].name.casefold() in verified_name_variants(profile)
+    )  # fmt: skip
 
 
 def _merge_authors(base, incoming, report, where):

@@ -7,22 +7,46 @@ inside (profiles.permissions), history recorded with the actor.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from profiles import permissions
+from profiles.models import ActivityEntry, AuthorshipClaim
 from profiles.writing import _apply, _by, _check_version, _lock, _require
 
 from .models import Authorship, Publication
 
 
-def name_variants(profile):
-    """Ways a member's name appears in author lists (for claiming)."""
-    names = {profile.full_name.strip(), profile.native_name.strip()}
-    parts = profile.full_name.split()
+def _variants(name):
+    """The ways one name appears in author lists: as given, "Last, First", "F. Last", "Last First"."""
+    name = " ".join(name.split())
+    names = {name}
+    parts = name.split()
     if len(parts) >= 2:
         names.add(f"{parts[-1]}, {' '.join(parts[:-1])}")
         names.add(f"{parts[0][0]}. {' '.join(parts[1:])}")
         names.add(f"{' '.join(parts[1:])} {parts[0]}")
     return {n.casefold() for n in names if n}
+
+
+def name_variants(profile):
+    """Ways a member's name appears in author lists (for suggesting slots to claim).
+
+    Built from full_name and native_name, which the member edits freely: a match here
+    only makes a slot a candidate; see verified_name_variants for what links it at once.
+    """
+    names = set()
+    for name in (profile.full_name, profile.native_name, *profile.verified_name_list()):
+        if name.strip():
+            names |= _variants(name)
+    return names
+
+
+def verified_name_variants(profile):
+    """Variants of the names a lab admin confirmed (Profile.verified_names): the member cannot set them."""
+    names = set()
+    for name in profile.verified_name_list():
+        names |= _variants(name)
+    return names
 
 
 def claimable_authorships(profile):
@@ -39,17 +63,134 @@ def claimable_authorships(profile):
     )
 
 
+def _link(locked, profile, actor):
+    if Authorship.objects.filter(publication_id=locked.publication_id, profile=profile).exists():
+        raise ValidationError("You are already an author of this publication.")
+    locked.profile = profile
+    _by(locked, actor).save(update_fields=["profile"])
+
+
+def _record_claim(actor, claim, verb):
+    ActivityEntry.record(
+        actor=actor, kind=ActivityEntry.Kind.CLAIMED, profile=claim.profile,
+        target=f"“{claim.name}” on {claim.publication}" if claim.publication_id else f"“{claim.name}”",
+        detail=verb, publication_id=claim.publication_id,
+    )
+
+
 def authorship_claim(*, actor, profile, authorship):
+    """Claim an unlinked author slot for `profile`; returns the AuthorshipClaim.
+
+    The slot is linked at once when its printed name is one of the member's verified names
+    (or a lab admin claims it); otherwise the claim waits (status pending) for a lab admin or
+    a linked co-author to confirm it. Every claim is recorded.
+    """
     with transaction.atomic():
         locked = _lock(authorship)
         _require(permissions.can_claim_authorship(actor, locked, profile))
-        if locked.name.casefold() not in name_variants(profile):
+        name = locked.name.casefold()
+        if name not in name_variants(profile):
             raise PermissionDenied
         if Authorship.objects.filter(publication_id=locked.publication_id, profile=profile).exists():
             raise ValidationError("You are already an author of this publication.")
-        locked.profile = profile
-        _by(locked, actor).save(update_fields=["profile"])
-    return locked
+        verified = name in verified_name_variants(profile)
+        admin = permissions.is_lab_admin(actor)
+        pending = AuthorshipClaim.objects.filter(
+            authorship=locked, profile=profile, status=AuthorshipClaim.Status.PENDING
+        ).first()
+        if not (verified or admin):
+            if pending is not None:
+                return pending
+            claim = AuthorshipClaim.objects.create(
+                authorship=locked, publication_id=locked.publication_id, profile=profile, name=locked.name,
+                claimed_by=actor if actor.is_authenticated else None,
+            )
+            _record_claim(actor, claim, "asked to be linked (waiting for a lab admin or a co-author)")
+            return claim
+        _link(locked, profile, actor)
+        now = timezone.now()
+        claim = pending or AuthorshipClaim(
+            authorship=locked, publication_id=locked.publication_id, profile=profile, name=locked.name,
+            claimed_by=actor if actor.is_authenticated else None,
+        )
+        claim.status = AuthorshipClaim.Status.APPROVED
+        claim.automatic = verified and not admin
+        claim.decided_by = None if claim.automatic else actor
+        claim.decided_at = now
+        claim.save()
+        _record_claim(actor, claim, "linked (verified name)" if claim.automatic else "linked by a lab admin")
+    return claim
+
+
+def can_decide_claim(user, claim):
+    """A lab admin, or a member linked to the claimed paper (not the claimant)."""
+    if permissions.is_lab_admin(user):
+        return True
+    own = permissions.own_profile_id(user)
+    return (
+        own is not None and own != claim.profile_id and claim.publication_id is not None
+        and Authorship.objects.filter(publication_id=claim.publication_id, profile_id=own).exists()
+    )  # fmt: skip
+
+
+def claims_to_decide(user):
+    """Pending claims this user may approve or refuse."""
+    qs = AuthorshipClaim.objects.filter(status=AuthorshipClaim.Status.PENDING).select_related(
+        "profile", "publication", "claimed_by"
+    )
+    if permissions.is_lab_admin(user):
+        return qs
+    own = permissions.own_profile_id(user)
+    if own is None:
+        return qs.none()
+    return qs.filter(publication__authorships__profile_id=own).exclude(profile_id=own).distinct()
+
+
+def _locked_claim(claim):
+    return AuthorshipClaim.objects.select_for_update().select_related("profile", "publication").get(pk=claim.pk)
+
+
+def authorship_claim_decide(*, actor, claim, approve):
+    """Approve (link the slot) or refuse a pending claim."""
+    with transaction.atomic():
+        claim = _locked_claim(claim)
+        _require(can_decide_claim(actor, claim))
+        if claim.status != AuthorshipClaim.Status.PENDING:
+            raise ValidationError("This claim was already decided.")
+        if approve:
+            if claim.authorship_id is None:
+                raise ValidationError("The author slot no longer exists (the author list was edited).")
+            locked = _lock(claim.authorship)
+            if locked.profile_id is not None:
+                raise ValidationError("The author slot is already linked to a member.")
+            _link(locked, claim.profile, actor)
+        claim.status = AuthorshipClaim.Status.APPROVED if approve else AuthorshipClaim.Status.REFUSED
+        claim.decided_by = actor
+        claim.decided_at = timezone.now()
+        claim.save(update_fields=["status", "decided_by", "decided_at"])
+        _record_claim(actor, claim, "claim approved" if approve else "claim refused")
+    return claim
+
+
+def authorship_claim_undo(*, actor, claim):
+    """A lab admin takes back an approved claim: the slot is unlinked again."""
+    _require(permissions.can_manage_lab(actor))
+    with transaction.atomic():
+        claim = _locked_claim(claim)
+        if claim.status != AuthorshipClaim.Status.APPROVED:
+            raise ValidationError("Only an approved claim can be undone.")
+        if claim.authorship_id is not None:
+            locked = _lock(claim.authorship)
+            if locked.profile_id == claim.profile_id:
+                locked.profile = None
+                locked.selected = False
+                _by(locked, actor).save(update_fields=["profile", "selected"])
+        claim.status = AuthorshipClaim.Status.UNDONE
+        claim.decided_by = actor
+        claim.decided_at = timezone.now()
+        claim.save(update_fields=["status", "decided_by", "decided_at"])
+        _record_claim(actor, claim, "claim undone by a lab admin")
+    return claim
 
 
 def authorship_unlink(*, actor, authorship):
@@ -167,5 +308,11 @@ def publication_delete(*, actor, publication):
         locked = _lock(publication)
         if not permissions.can_delete_publication(actor, locked):
             raise PermissionDenied("Other lab members are authors of this paper: unlink yourself instead.")
+        # The paper's author rows go with it: each linked member keeps an entry in their activity log.
+        for author in locked.authorships.exclude(profile=None).select_related("profile"):
+            ActivityEntry.record(
+                actor=actor, kind=ActivityEntry.Kind.DELETED, profile=author.profile,
+                target=f"publication “{locked.title[:200]}”", detail=f"was author {author.position}, “{author.name}”",
+            )
         _by(locked, actor).delete()
 

@@ -24,6 +24,7 @@ from publications.formats.csl import write_csl_json
 from .. import native, permissions, selectors
 from ..formats import empty_document
 from ..formats.jsonresume import write_json_resume
+from ..models import ActivityEntry
 
 # --------------------------------------------------------------------------- renderers
 
@@ -137,6 +138,8 @@ class ProfileExportView(APIView):
             body = json.dumps(document, ensure_ascii=False, indent=2)
         else:
             body = write_json_resume(profile_document(profile, publications, user=user))
+        if permissions.can_edit_profile(user, profile):  # an export with private items: in the audit log
+            ActivityEntry.record(actor=user, kind=ActivityEntry.Kind.EXPORTED, profile=profile, target=fmt)
         return attachment(Response(body), f"{profile.slug}.{request.accepted_renderer.extension}")
 
 

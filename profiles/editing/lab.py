@@ -10,8 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from publications import services as publication_services
+
 from .. import forms, permissions, services
-from ..models import Invitation, Profile
+from ..models import AuthorshipClaim, Invitation, Profile
+from . import activity
 
 
 def lab_admin_view(view):
@@ -124,3 +127,33 @@ def merge(request):
             messages.success(request, f"Merged into {target}; /people/{source.slug}/ now redirects there.")
             return redirect("me:lab")
     return render(request, "me/lab/merge.html", {"form": form, "can_manage_lab": True})
+
+
+@lab_admin_view
+def activity_log(request):
+    """Who did what across the lab, newest first; filter by member and by kind."""
+    member = None
+    if request.GET.get("member"):
+        member = Profile.objects.filter(slug=request.GET["member"]).first()
+    kind, page = activity.kind_of(request), activity.page_number(request)
+    rows, has_next = activity.feed(profile=member, kind=kind, page=page)
+    claims = AuthorshipClaim.objects.select_related("profile", "publication", "claimed_by", "decided_by")[:30]
+    context = {
+        "rows": rows, "has_next": has_next, "page": page, "kind": kind, "member": member,
+        "kinds": activity.KIND_CHOICES, "members": Profile.objects.order_by("full_name").only("slug", "full_name"),
+        "claims": claims, "can_manage_lab": True,
+    }
+    return render(request, "me/lab/activity.html", context)
+
+
+@lab_admin_view
+@require_POST
+def claim_undo(request, pk):
+    claim = get_object_or_404(AuthorshipClaim, pk=pk)
+    try:
+        publication_services.authorship_claim_undo(actor=request.user, claim=claim)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Claim of “{claim.name}” by {claim.profile} undone: the slot is unlinked.")
+    return redirect("me:lab_activity")

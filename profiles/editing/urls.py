@@ -15,6 +15,7 @@ editing_patterns = [
     ("avatar/", views.avatar, "avatar"),
     ("visitor-view/", views.visitor_preview, "visitor_preview"),
     ("history/", views.profile_history, "profile_history"),
+    ("activity/", views.activity_log, "activity"),
     ("history/<int:history_id>/restore/", views.profile_restore, "profile_restore"),
     ("sections/<slug:key>/", views.section_list, "section_list"),
     ("sections/<slug:key>/add/", views.section_add, "section_add"),
@@ -47,6 +48,9 @@ urlpatterns = [
     path("lab/invitations/<int:pk>/revoke/", lab.invitation_revoke, name="lab_invitation_revoke"),
     path("lab/members/<slug:slug>/", lab.membership, name="lab_membership"),
     path("lab/merge/", lab.merge, name="lab_merge"),
+    path("lab/activity/", lab.activity_log, name="lab_activity"),
+    path("lab/claims/<int:pk>/undo/", lab.claim_undo, name="lab_claim_undo"),
+    path("claims/<int:pk>/<str:decision>/", views.claim_decide, name="claim_decide"),
     *[path(route, view, name=name) for route, view, name in editing_patterns],
     path(
         "profiles/<slug:slug>/",

@@ -24,8 +24,8 @@ from publications.models import Authorship, Publication
 
 from .. import forms, permissions, selectors, services
 from ..markdown import render_markdown
-from ..models import Profile, Statement
-from . import registry
+from ..models import AuthorshipClaim, Profile, Statement
+from . import activity, registry
 
 # --- Which profile, and building its URLs ----------------------------------------------
 
@@ -461,9 +461,18 @@ def publications(request, ed):
         .select_related("publication")
         .order_by("-publication__year", "publication__title")
     )
+    claimable = list(publication_services.claimable_authorships(ed.profile)[:50])
+    pending = set(
+        AuthorshipClaim.objects.filter(
+            profile=ed.profile, status=AuthorshipClaim.Status.PENDING, authorship__in=[a.pk for a in claimable]
+        ).values_list("authorship_id", flat=True)
+    )
+    for authorship in claimable:
+        authorship.claim_pending = authorship.pk in pending
+    to_decide = publication_services.claims_to_decide(request.user)[:50]
     return render(
         request, "me/publications.html",
-        ed.context(authorships=authorships, claimable=publication_services.claimable_authorships(ed.profile)[:50]),
+        ed.context(authorships=authorships, claimable=claimable, to_decide=to_decide),
     )
 
 
@@ -523,12 +532,38 @@ def publication_edit(request, ed, pk):
 def authorship_claim(request, ed, pk):
     authorship = get_object_or_404(publication_services.claimable_authorships(ed.profile), pk=pk)
     try:
-        publication_services.authorship_claim(actor=request.user, profile=ed.profile, authorship=authorship)
+        claim = publication_services.authorship_claim(
+            actor=request.user, profile=ed.profile, authorship=authorship
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{authorship.publication.title}” is now on your profile.")
+        if claim.status == AuthorshipClaim.Status.APPROVED:
+            messages.success(request, f"“{authorship.publication.title}” is now on your profile.")
+        else:
+            messages.info(
+                request,
+                f"“{authorship.name}” is not one of your verified names: your claim on "
+                f"“{authorship.publication.title}” waits for a lab admin or a co-author to confirm it.",
+            )
     return redirect(ed.url("publications"))
+
+
+@login_required
+@require_POST
+def claim_decide(request, pk, decision):
+    """Approve or refuse a pending claim (a lab admin, or a member linked to the paper)."""
+    if decision not in {"approve", "refuse"}:
+        raise Http404
+    claim = get_object_or_404(publication_services.claims_to_decide(request.user), pk=pk)
+    try:
+        publication_services.authorship_claim_decide(actor=request.user, claim=claim, approve=decision == "approve")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verb = "approved" if decision == "approve" else "refused"
+        messages.success(request, f"Claim of “{claim.name}” by {claim.profile} {verb}.")
+    return redirect(request.POST["next"] if _safe_next(request) else reverse("me:lab_activity"))
 
 
 def _own_authorship(ed, pk):
@@ -552,3 +587,17 @@ def authorship_select(request, ed, pk):
         actor=request.user, authorship=authorship, selected=request.POST.get("selected") == "1"
     )
     return redirect(ed.url("publications"))
+
+
+# --- Activity -------------------------------------------------------------------------------
+
+
+@editing_view
+def activity_log(request, ed):
+    """What happened to this profile and its papers (whoever did it), and what its member did."""
+    kind, page = activity.kind_of(request), activity.page_number(request)
+    rows, has_next = activity.feed(profile=ed.profile, kind=kind, page=page)
+    return render(
+        request, "me/activity.html",
+        ed.context(rows=rows, has_next=has_next, page=page, kind=kind, kinds=activity.KIND_CHOICES),
+    )

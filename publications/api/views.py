@@ -165,7 +165,10 @@ class PublicationViewSet(viewsets.ModelViewSet):
                 raise ValidationError({"profile": ["Name the member to link."]})
             profile = Profile.objects.get(pk=own)
         authorship = get_object_or_404(Authorship, pk=serializer.validated_data["author"], publication=publication)
-        services.authorship_claim(actor=request.user, profile=profile, authorship=authorship)
+        claim = services.authorship_claim(actor=request.user, profile=profile, authorship=authorship)
+        if claim.status != claim.Status.APPROVED:  # not a verified name: a lab admin or a co-author confirms
+            detail = f"“{authorship.name}” is not a verified name of {profile}: the claim waits for confirmation."
+            return Response({"detail": detail, "claim": claim.pk, "status": claim.status}, status=202)
         return Response(self._read(publication))
 
     @extend_schema(
