@@ -55,7 +55,9 @@ def client_ip(request):
             if found:
                 return found
         log.warning("TRUSTED_PROXY_COUNT=%s but X-Forwarded-For has %s entries", count, len(entries))
-    return _valid_ip(remote) or remote or "unknown"
+    # None when there is no valid address (a test client, a misconfigured server): axes
+    # stores NULL, where a made-up value would not fit PostgreSQL's inet column.
+    return _valid_ip(remote)
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

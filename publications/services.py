@@ -147,7 +147,9 @@ def claims_to_decide(user):
 
 
 def _locked_claim(claim):
-    return AuthorshipClaim.objects.select_for_update().select_related("profile", "publication").get(pk=claim.pk)
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+    rows = AuthorshipClaim.objects.select_for_update(of=("self",)).select_related("profile", "publication")
+    return rows.get(pk=claim.pk)
 
 
 def authorship_claim_decide(*, actor, claim, approve):
