@@ -38,30 +38,27 @@ from publications.importing import (
     warn_entry,
 )
 
-from . import permissions
+from . import permissions, sections
 from .formats import ParseError, ParseResult
 from .formats.jsonresume import parse_json_resume
 from .formats.native import is_native, parse_native
 from .formats.orcid import parse_orcid_record
 from .matching import member_index_from_db, normalise_orcid
 from .models import (
-    Award,
-    Education,
-    Experience,
-    FocusTheme,
-    Highlight,
-    NewsItem,
-    OpenSourceContribution,
-    PressItem,
     Profile,
     ProfileLink,
-    Project,
-    Service,
-    Skill,
-    Talk,
-    TalkDelivery,
 )
-from .native import ImportReport, _apply_native, _messages, find_profile, new_slug, row_values, upsert
+from .native import (
+    ImportReport,
+    _apply_native,
+    _messages,
+    find_profile,
+    new_slug,
+    row_values,
+    sync_items,
+    upsert,
+    without_blank_choices,
+)
 
 FORMATS = ["auto", "bibtex", "csl", "jsonresume", "orcid", "native", "csv"]
 MEMBER_FORMATS = {"bibtex", "csl", "jsonresume", "orcid", "native"}
@@ -336,10 +333,7 @@ def _add_link(report, profile, kind, url):
         report.count("profilelink", "unchanged")
         return
     position = (profile.links.aggregate(m=Max("position"))["m"] or 0) + 1
-    link = ProfileLink(profile=profile, kind=kind, url=url, position=position)
-    link.full_clean()
-    link.save()
-    report.count("profilelink", "created")
+    upsert(report, ProfileLink, {"profile": profile, "position": position}, {"kind": kind, "url": url})
 
 
 # --- Foreign profile documents (JSON Resume, ORCID): merged, never overwritten ----------------
@@ -348,32 +342,24 @@ FILL_FIELDS = [
     "native_name", "headline", "email", "orcid", "short_bio", "long_bio", "research_interests", "interest_tags",
     "organisation", "team",
 ]  # fmt: skip
-# Section key -> (model, the fields that say "this is the same item").
-MERGE_SECTIONS = [
-    ("links", ProfileLink, ["url"]),
-    ("focus_themes", FocusTheme, ["title"]),
-    ("news", NewsItem, ["body"]),
-    ("education", Education, ["institution", "degree", "start_date"]),
-    ("experience", Experience, ["organisation", "title", "start_date"]),
-    ("projects", Project, ["title"]),
-    ("open_source", OpenSourceContribution, ["project"]),
-    ("talks", Talk, ["title"]),
-    ("service", Service, ["venue", "role"]),
-    ("awards", Award, ["title", "year"]),
-    ("press", PressItem, ["outlet", "title"]),
-    ("skills", Skill, ["category", "name"]),
-]
 
 
 def _natural(values, keys):
     return tuple(str(values.get(k) or "").strip().casefold() for k in keys)
 
 
+def _merge_values(section, row):
+    return without_blank_choices(section.model, row_values(section.model, row, drop=section.parent_fields))
+
+
 def merge_profile_document(document, *, actor, profile, report, source):
     """A JSON Resume / ORCID document into `profile` (or a new one): fills blanks, adds what is missing.
 
     Curated content is never overwritten or removed, so importing the same file
-    again changes nothing.
+    again changes nothing. An item is "already there" when its section's natural key
+    (profiles/sections.py) matches; a new item is added at the end of its list with
+    everything nested in it (the native sync's walk). An item that cannot be saved is
+    reported and skipped, the rest goes on.
     """
     is_admin = _is_admin(actor)
     if profile is None:
@@ -386,69 +372,39 @@ def merge_profile_document(document, *, actor, profile, report, source):
             return None
         profile = upsert(report, Profile, {"slug": new_slug(document["full_name"])},
                          row_values(Profile, {"full_name": document["full_name"]}))
-    changed = []
+    changes = {}
     for name in FILL_FIELDS:
         value = (document.get(name) or "").strip() if isinstance(document.get(name), str) else ""
         if value and not getattr(profile, name):
             if name == "orcid" and Profile.objects.filter(orcid=value).exclude(pk=profile.pk).exists():
                 report.warn(f"{source}: ORCID {value} belongs to another member; not set")
                 continue
-            setattr(profile, name, value)
-            changed.append(name)
-    if changed:
-        profile.full_clean()
-        profile.save(update_fields=[*changed, "updated_at"])
-        report.count("profile", "updated")
-    else:
-        report.count("profile", "unchanged")
+            changes[name] = value
+    profile = upsert(report, Profile, {"pk": profile.pk}, changes, actor=actor if is_admin else None)
 
-    for key, model, natural in MERGE_SECTIONS:
-        rows = document.get(key) or []
-        if not rows:
+    for section in sections.top_level():
+        rows = document.get(section.doc_key) or []
+        if not rows or not section.natural_key or section.sync_key != "position":
             continue
+        model, natural = section.model, section.natural_key
         existing = {_natural(v, natural) for v in model.objects.filter(profile=profile).values(*natural)}
         position = (model.objects.filter(profile=profile).aggregate(m=Max("position"))["m"] or 0) + 1
         for index, row in enumerate(rows):
-            values = row_values(model, row)
-            if model is Experience and not values.get("kind"):
-                values.pop("kind", None)
+            values = _merge_values(section, row)
             if _natural(values, natural) in existing:
                 report.count(model._meta.model_name, "unchanged")
                 continue
-            obj = model(profile=profile, position=position, **values)
+            lookup = {"profile": profile, **{p.field: None for p in section.parents}}
             try:
-                obj.full_clean()
+                with transaction.atomic():
+                    sync_items(report, section, [row], {}, profile=profile, lookup=lookup, start=position, prune=False)
             except ValidationError as exc:
                 for message in _messages(exc):
-                    report.error(f"{source}: {key}[{index}]: {message}")
+                    report.error(f"{source}: {section.doc_key}[{index}]: {message}")
                 continue
-            obj.save()
-            report.count(model._meta.model_name, "created")
             existing.add(_natural(values, natural))
             position += 1
-            owner = {Experience: "experience", Project: "project", OpenSourceContribution: "open_source"}.get(model)
-            if owner:
-                _add_highlights(report, owner, obj, row.get("highlights") or [])
-            if model is Talk:
-                for p, delivery in enumerate(row.get("deliveries") or []):
-                    TalkDelivery.objects.create(talk=obj, position=p, **row_values(TalkDelivery, delivery))
-                    report.count("talkdelivery", "created")
     return profile
-
-
-def _add_highlights(report, owner_field, owner, rows):
-    for position, row in enumerate(rows):
-        row = row if isinstance(row, dict) else {"text": str(row)}
-        parent = Highlight.objects.create(
-            **{owner_field: owner}, position=position, label=row.get("label", "")[:80], text=row.get("text", "")
-        )
-        report.count("highlight", "created")
-        for child_position, child in enumerate(row.get("children") or []):
-            Highlight.objects.create(
-                **{owner_field: owner}, parent=parent, position=child_position,
-                label=child.get("label", "")[:80], text=child.get("text", ""),
-            )  # fmt: skip
-            report.count("highlight", "created")
 
 
 # --- Running an import ------------------------------------------------------------------------

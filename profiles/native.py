@@ -158,17 +158,26 @@ def _ref_values(section, row, publications, profile, report):
     return values, many
 
 
-def sync_items(report, section, rows, publications, *, profile, lookup, inside=None):
+def without_blank_choices(model, values):
+    """A blank value for a field with choices means "the model's default" ("industry", "public" …)."""
+    return {
+        name: value for name, value in values.items()
+        if not (value in ("", None) and model._meta.get_field(name).choices)
+    }  # fmt: skip
+
+
+def sync_items(report, section, rows, publications, *, profile, lookup, inside=None, start=0, prune=True):
     """Make the items of one list (`lookup`: its container) exactly what `rows` say.
 
     Items are matched by position (statements by slug) and written only when they
-    differ; children are synced the same way, recursively; extra rows are removed.
+    differ; children are synced the same way, recursively; extra rows are removed
+    (unless `prune` is off: a merge appends rows from position `start` on).
     """
     model = section.model
     kept = []
-    for position, row in enumerate(rows):
+    for position, row in enumerate(rows, start=start):
         row = row if isinstance(row, dict) else {"text": str(row)}
-        values = row_values(model, row, drop=section.parent_fields)
+        values = without_blank_choices(model, row_values(model, row, drop=section.parent_fields))
         refs, many = _ref_values(section, row, publications, profile, report)
         values.update(refs)
         if section.sync_key == "position":
@@ -195,7 +204,8 @@ def sync_items(report, section, rows, publications, *, profile, lookup, inside=N
                 profile=profile, lookup=child_lookup, inside=section.key,
             )  # fmt: skip
         kept.append(obj.pk)
-    _prune(report, model.objects.filter(**lookup), kept)
+    if prune:
+        _prune(report, model.objects.filter(**lookup), kept)
     return kept
 
 
