@@ -11,6 +11,7 @@ from import_export import fields, resources
 
 from profiles.matching import match_author, member_index_from_db, printed_keys
 
+from . import services
 from .importing import format_authors, parse_authors
 from .models import Authorship, Publication
 
@@ -110,5 +111,4 @@ class PublicationResource(FormulaSafeResource):
                 equal_contribution=author["equal_contribution"], corresponding=author["corresponding"],
                 selected=bool(keep and old.selected),
             ))  # fmt: skip
-        instance.authorships.all().delete()
-        Authorship.objects.bulk_create(rows)
+        services.publication_replace_authors(actor=kwargs.get("user"), publication=instance, rows=rows)

@@ -318,3 +318,15 @@ def publication_delete(*, actor, publication):
             )
         _by(locked, actor).delete()
 
+
+
+def publication_replace_authors(*, actor, publication, rows):
+    """Replace a paper's author rows with `rows` (unsaved Authorship objects), as the admin's
+    spreadsheet import decided them (lab admins only: the admin is theirs)."""
+    if actor is not None:
+        _require(permissions.can_manage_lab(actor))
+    with transaction.atomic():
+        for old in publication.authorships.all():
+            _by(old, actor).delete()
+        for row in rows:
+            _by(row, actor).save()
