@@ -32,6 +32,12 @@ ERRORS = {
 }
 
 
+URI_TOO_LONG = (
+    "The request line (the URL with its query string) is longer than the server accepts "
+    "(gunicorn's --limit-request-line, 4,094 bytes by default); answered in plain HTML."
+)
+
+
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "profiles.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
@@ -90,6 +96,8 @@ def add_error_responses(result, generator, request, public):
                     continue
                 content = {"application/json": {"schema": ref}}
                 responses.setdefault(code, {"description": description, "content": content})
+            # Answered by the HTTP server (gunicorn) before the app sees the request, so not JSON.
+            responses.setdefault("414", {"description": URI_TOO_LONG})
     add_links(result.get("paths", {}))
     return result
 
