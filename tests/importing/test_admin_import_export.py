@@ -146,3 +146,15 @@ def test_only_lab_admins_reach_import_and_export(client, alice, data):
         assert client.get(reverse("admin_import_profiles")).status_code in (302, 403)
         assert client.get(reverse("admin:publications_publication_import")).status_code in (302, 403)
         assert client.get(reverse("admin:profiles_profile_export")).status_code in (302, 403)
+
+
+def test_an_admin_export_is_in_the_audit_log(client, paper):
+    from profiles.models import ActivityEntry
+
+    admin_client(client)
+    fields = {f"publicationresource_{f}": "on" for f in ["title", "authors"]}
+    response = client.post(reverse("admin:publications_publication_export"), {"format": "0", "resource": "0", **fields})
+    assert response.status_code == 200
+    entry = ActivityEntry.objects.get(kind=ActivityEntry.Kind.EXPORTED)
+    assert entry.actor.username == "root"
+    assert "publications from the admin" in entry.target
