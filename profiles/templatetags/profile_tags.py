@@ -166,6 +166,9 @@ def author_line(publication, owner=None):
         "hidden_count": hidden,
         "has_equal": any(e["equal"] for e in entries),
         "has_corresponding": any(e["corresponding"] for e in entries),
+        # "and others" in the source: the list goes on ("et al."); no list at all: say so.
+        "truncated": getattr(publication, "authors_truncated", False),
+        "unknown": getattr(publication, "authors_unknown", False),
     }
 
 
