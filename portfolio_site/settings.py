@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "profiles",
     "publications",
 ]
@@ -262,6 +264,40 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lab@localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# Uploaded sites (.zip) and CV documents (profiles/uploads.py: check_upload): the upload's
+# size, then, for a zip, its members, unpacked size and compression ratio (zip bombs).
+IMPORT_ZIP_MAX_BYTES = env_int("IMPORT_ZIP_MAX_BYTES", 50 * 1024 * 1024)
+IMPORT_ZIP_MAX_FILES = env_int("IMPORT_ZIP_MAX_FILES", 20_000)
+IMPORT_ZIP_MAX_UNPACKED = env_int("IMPORT_ZIP_MAX_UNPACKED", 200 * 1024 * 1024)
+IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
+
+# Background jobs (imports of sites, CVs, large files): Django's tasks API through the
+# django-tasks backport. TASKS_BACKEND=db (default): the database is the queue, run
+# `manage.py db_worker` beside the web server. TASKS_BACKEND=rq: RQ on Redis at TASKS_URL,
+# for several machines (run `manage.py rqworker --job-class django_tasks_rq.Job default`);
+# CACHE_URL must then be shared too (e.g. the same Redis): a job's live progress and
+# heartbeat are kept in the cache.
+# TASKS_BACKEND=immediate runs a job inside the request (tests, debugging).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db").strip().lower()
+TASKS_URL = os.environ.get("TASKS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": TASKS_URL, "DEFAULT_TIMEOUT": env_int("IMPORT_JOB_TIMEOUT", 3600)}}
+# A running job whose heartbeat (every few seconds, from a thread of the worker) is older
+# than this is marked failed: its worker was killed (and its transaction rolled back).
+IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 120)
+# Files larger than this import as a background job from the import pages (sites and CV
+# documents always do).
+IMPORT_JOB_THRESHOLD_BYTES = env_int("IMPORT_JOB_THRESHOLD_BYTES", 1024 * 1024)
 # django-import-export (admin CSV/JSON/XLSX). Formula cells are escaped by our resources
 # (publications/resources.py: =, +, -, @ get a leading '); import-export 4's own
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips "=" and writes empty cells as "None".

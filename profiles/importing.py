@@ -427,9 +427,9 @@ def expand_paths(paths, report):
     return files
 
 
-def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False, strict=False):
+def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False, strict=False, report=None):
     """Import files and directories from disk (the `import_profiles` command)."""
-    report = ImportReport(dry_run=dry_run)
+    report = report if report is not None else ImportReport(dry_run=dry_run)
     report.strict = strict  # skipped entries and warnings become errors
     sources = []
     for path in expand_paths(paths, report):
@@ -520,7 +520,7 @@ def _apply(kind, records, *, actor, profile, member, report, source):
     )  # fmt: skip
 
 
-def import_for_profile(*, actor, profile, files, dry_run=False):
+def import_for_profile(*, actor, profile, files, dry_run=False, strict=False, report=None):
     """A member's own import (/me/import/): into `profile` only, which they must be able to edit.
 
     `files`: (name, bytes) pairs or uploaded files. Members get their own profile's
@@ -530,7 +530,7 @@ def import_for_profile(*, actor, profile, files, dry_run=False):
     if not permissions.can_edit_profile(actor, profile):
         raise PermissionDenied("You may not import into this profile.")
     sources = []
-    report = ImportReport(dry_run=dry_run)
+    report = report if report is not None else ImportReport(dry_run=dry_run)
     for item in files:
         if isinstance(item, tuple):
             sources.append(item)
@@ -542,5 +542,5 @@ def import_for_profile(*, actor, profile, files, dry_run=False):
         sources.append((item.name, item.read()))
     return import_uploads(
         actor=actor, sources=sources, profile=profile, dry_run=dry_run, report=report,
-        member=not permissions.can_manage_lab(actor),
+        member=not permissions.can_manage_lab(actor), strict=strict,
     )  # fmt: skip

@@ -875,3 +875,91 @@ class ActivityEntry(models.Model):
             actor=actor, kind=kind, profile=profile, target=str(target)[:300], detail=str(detail)[:500],
             publication_id=publication_id,
         )
+
+
+class ImportJob(models.Model):
+    """One import run in the background (a site, a CV document, a large file): its state and report.
+
+    The worker writes the state transitions here (outside the import's own transaction);
+    live counters and the heartbeat go through the cache while the import's transaction
+    is open (profiles/jobs.py), so a reader sees them without waiting for the commit.
+    """
+
+    class Kind(models.TextChoices):
+        FILES = "files", "publication and profile files"
+        SITE = "site", "site (.zip)"
+        CV = "cv", "CV document"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        SUCCEEDED = "succeeded", "succeeded"
+        FAILED = "failed", "failed"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs",
+        help_text="Who started it (empty: the command line).",
+    )
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The profile imported into (empty: the lab, e.g. a lab site or a members file).",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    source = models.CharField(max_length=300, blank=True, help_text="The uploaded file names, as shown.")
+    options = models.JSONField(default=dict, blank=True, help_text="format, strict, lab …")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The id of the task in the queue.")
+    read = models.PositiveIntegerField(default=0, help_text="Entries read from the files.")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    progress = models.FloatField(default=0.0, help_text="0 to 1.")
+    report = models.JSONField(default=dict, blank=True, help_text="The import report: lines, errors, warnings.")
+    error = models.TextField(blank=True, help_text="Why the job failed (nothing was written).")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True, help_text="Last sign of life from the worker.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"import job {self.pk} ({self.get_kind_display()}, {self.status})"
+
+    def get_absolute_url(self):
+        return reverse("profile_import:job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @classmethod
+    def new(cls, **values):
+        return cls.objects.create(**values)
+
+    def _write(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
+        type(self).objects.filter(pk=self.pk).update(**values)
+
+    def mark_running(self):
+        now = timezone.now()
+        self._write(status=self.Status.RUNNING, started_at=now, heartbeat=now, error="")
+
+    def save_progress(self, **counters):
+        self._write(heartbeat=timezone.now(), **counters)
+
+    def mark_finished(self, *, ok, report=None, error="", **counters):
+        now = timezone.now()
+        self._write(
+            status=self.Status.SUCCEEDED if ok else self.Status.FAILED, finished_at=now, heartbeat=now,
+            report=report or {}, error=error, progress=1.0 if ok else self.progress, **counters,
+        )  # fmt: skip
+
+    @classmethod
+    def fail_stale(cls, pks, *, error):
+        """Mark failed these jobs if they are still running (their worker is gone); returns how many."""
+        return cls.objects.filter(pk__in=pks, status=cls.Status.RUNNING).update(
+            status=cls.Status.FAILED, finished_at=timezone.now(), error=error
+        )

@@ -121,3 +121,103 @@ def _save(storage, name, content):
     if storage.exists(name):
         storage.delete(name)
     storage.save(name, ContentFile(content))
+
+
+# --- Import uploads: what a file is, by its bytes, and safe site archives --------------------
+
+CV_EXTENSIONS = {".pdf", ".docx", ".tex", ".md", ".markdown", ".txt"}
+TEXT_EXTENSIONS = {".bib", ".bibtex", ".json", ".csv", ".txt", ".md", ".markdown", ".tex"}
+
+
+class UploadRefused(ValueError):
+    """An upload that is not what it claims to be, or is too large (the message says which)."""
+
+
+def _mb(n):
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def upload_kind(name, data):
+    """What an import upload is, from its magic bytes checked against its extension.
+
+    Returns "site" (a .zip), "cv" (.pdf, .docx, .tex, .md) or "files" (.bib, .json, .csv,
+    .txt: the exchange formats); raises UploadRefused when the bytes contradict the name
+    (a .pdf that is not a PDF, a .docx that is not a Word document, a binary .bib).
+    """
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    is_zip = data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06"
+    is_pdf = data[:5] == b"%PDF-"
+    if suffix == ".zip":
+        if not is_zip:
+            raise UploadRefused(f"{name}: not a zip archive")
+        if _is_docx(data):
+            raise UploadRefused(f"{name}: a Word document, not a site archive: rename it .docx")
+        return "site"
+    if suffix == ".pdf":
+        if not is_pdf:
+            raise UploadRefused(f"{name}: not a PDF (the file does not start with %PDF-)")
+        return "cv"
+    if suffix == ".docx":
+        if not (is_zip and _is_docx(data)):
+            raise UploadRefused(f"{name}: not a Word .docx document")
+        return "cv"
+    if is_zip or is_pdf or (b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        raise UploadRefused(f"{name}: a binary file; expected text ({suffix or 'no extension'})")
+    if suffix in {".tex", ".md", ".markdown"}:
+        return "cv"
+    if suffix in TEXT_EXTENSIONS or not suffix:
+        return "files"
+    raise UploadRefused(
+        f"{name}: unknown kind of file (a site .zip; a CV .pdf, .docx, .tex, .md; or .bib, .json, .csv, .txt)"
+    )
+
+
+def _is_docx(data):
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return "word/document.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def check_site_zip(data, *, name="upload.zip"):
+    """Refuse a site archive that is too big, too many files, a zip bomb or has unsafe paths.
+
+    Looks only at the central directory (nothing is unpacked): the upload's size, the
+    number of members, the declared unpacked size, the compression ratio of the whole
+    archive, and each member's path (absolute, drive letters, `..`, backslashes, symlinks).
+    The reader then unpacks with the same limits (zipfile stops a member at its declared
+    size, so a lying header cannot unpack more).
+    """
+    import stat
+    import zipfile
+    from pathlib import PurePosixPath
+
+    max_bytes = settings.IMPORT_ZIP_MAX_BYTES
+    if len(data) > max_bytes:
+        raise UploadRefused(f"{name}: the archive is {_mb(len(data))}; the limit is {_mb(max_bytes)}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UploadRefused(f"{name}: not a readable zip archive ({exc})") from None
+    if len(infos) > settings.IMPORT_ZIP_MAX_FILES:
+        raise UploadRefused(f"{name}: {len(infos)} files in the archive; the limit is {settings.IMPORT_ZIP_MAX_FILES}")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > settings.IMPORT_ZIP_MAX_UNPACKED:
+        raise UploadRefused(f"{name}: unpacks to {_mb(unpacked)}; the limit is {_mb(settings.IMPORT_ZIP_MAX_UNPACKED)}")
+    packed = sum(i.compress_size for i in infos) or 1
+    if unpacked > 1024 * 1024 and unpacked / packed > settings.IMPORT_ZIP_MAX_RATIO:
+        raise UploadRefused(
+            f"{name}: compressed {unpacked // packed}:1 (a zip bomb?); the limit is {settings.IMPORT_ZIP_MAX_RATIO}:1"
+        )
+    for info in infos:
+        raw = info.filename
+        path = PurePosixPath(raw)
+        if (
+            "\\" in raw or path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", raw)
+            or stat.S_ISLNK(info.external_attr >> 16)
+        ):  # fmt: skip
+            raise UploadRefused(f"{name}: unsafe path in the archive: {raw!r}")

@@ -56,7 +56,7 @@ def test_profile_site_dry_run_writes_nothing(tmp_path):
 def test_profile_import_of_a_lab_site_names_the_authors_it_leaves_out(tmp_path):
     member = ProfileFactory(slug="rosalind-franklin", full_name="Rosalind Franklin")
     out = run(write(tmp_path / "hugo", HUGO), "--profile", member.slug)
-    assert "not imported with --profile (use --lab): Aaron Klug" in out
+    assert "not imported into one profile (a lab admin imports a lab site): Aaron Klug" in out
     assert Talk.objects.get(profile=member).title == "Viruses in Three Dimensions"
     assert not Profile.objects.filter(full_name="Aaron Klug").exists()
 

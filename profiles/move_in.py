@@ -1,0 +1,149 @@
+"""Moving in: a whole static site (.zip or folder) or a CV document, merged in one transaction.
+
+The write paths of `import_site` and `import_cv`, shared by the commands, the import
+pages and the background jobs (profiles/jobs.py). They read with the pure readers
+(profiles.formats.sites, profiles.formats.cvdoc) and write with the existing import
+services (`merge_profile_document`, `import_publication_records`); nothing here decides
+how an item is merged. Each returns a `MoveIn`: the lines saying what was read (printed
+before the report) and the ImportReport. A dry run, an error, or (with `strict`) any
+warning or skipped entry rolls the whole transaction back.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from publications.importing import PublicationIndex, import_publication_records
+
+from . import permissions
+from .formats.cvdoc import CvReadError, parse_cv_file
+from .formats.sites import SiteReadError, read_site
+from .importing import merge_profile_document, too_big
+from .matching import member_index_from_db
+from .native import ImportReport
+
+
+@dataclass
+class MoveIn:
+    report: ImportReport
+    reading: list = field(default_factory=list)  # what the reader found, line by line
+    read: int = 0  # entries read (profiles, sections' items, papers)
+
+
+def _is_admin(actor):
+    return actor is None or permissions.can_manage_lab(actor)
+
+
+def _check(actor, profile, *, lab=False):
+    if lab and not _is_admin(actor):
+        raise PermissionDenied("Importing a lab site is for lab admins.")
+    if actor is not None and profile is not None and not permissions.can_edit_profile(actor, profile):
+        raise PermissionDenied("You may not import into this profile.")
+
+
+def _finish(report, *, dry_run, strict):
+    """In a strict run any warning refuses the whole import; then roll back unless it is a real, clean run."""
+    if strict and report.warnings and not report.errors:
+        report.errors += [f"strict: {w}" for w in report.warnings]
+    if dry_run or report.errors:
+        transaction.set_rollback(True)
+    if report.errors and not dry_run:
+        would = report.summary()
+        report.counts.clear()  # never print "N created" above "nothing was written"
+        report.note(f"nothing was written (the whole import is rolled back on any error); it would have done: {would}")
+
+
+def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=False, report=None):
+    """Import a site folder or .zip into `profile`, or (lab) one profile per author folder."""
+    _check(actor, profile, lab=lab)
+    report = report if report is not None else ImportReport(dry_run=dry_run)
+    report.strict = strict
+    result = MoveIn(report=report)
+    try:
+        site = read_site(path)
+    except SiteReadError as exc:
+        report.error(str(exc))
+        return result
+    result.reading = [line for line in site.report_lines() if not line.startswith("warning")]
+    for message in site.warnings:
+        report.warn(message)
+    result.read = len(site.documents) + len(site.publications)
+    if hasattr(report, "set_total"):
+        report.set_total(result.read)
+    if not site.documents and not site.publications:
+        report.error("the site holds nothing to import")
+        return result
+    admin = _is_admin(actor)
+    with transaction.atomic():
+        if not lab:
+            document = _owner_document(site, profile)
+            others = [d.get("full_name") or d.get("site_author") for d in site.documents if d is not document]
+            if others:
+                report.warn(
+                    f"{Path(site.root).name}: the site has other authors, not imported into one profile "
+                    f"(a lab admin imports a lab site): {', '.join(others)}"
+                )
+            if document is not None:
+                merge_profile_document(document, actor=actor, profile=profile, report=report, source=site.root)
+            target = profile
+        else:
+            target = None
+            for document in site.documents:
+                merge_profile_document(document, actor=actor, profile=None, report=report, source=site.root)
+        if site.publications:
+            import_publication_records(
+                actor=actor, records=site.publications, report=report, source=site.root, profile=target,
+                link_others=admin, index=PublicationIndex.load(), member_index=member_index_from_db(),
+            )  # fmt: skip
+        _finish(report, dry_run=dry_run, strict=strict)
+    return result
+
+
+def _owner_document(site, profile):
+    """The document for one profile: the author folder of that slug, else of that name, else the site owner's."""
+    for key, value in (("slug", profile.slug), ("full_name", profile.full_name)):
+        for document in site.documents:
+            if value and (document.get(key) or "").casefold() == value.casefold():
+                return document
+    owner = [d for d in site.documents if d.get("site_author", "") == site.owner]
+    return (owner or site.documents or [None])[0]
+
+
+def cv_import(*, actor, name, data, profile, dry_run=False, strict=False, report=None):
+    """Read a CV document (.md, .txt, .tex, .docx, .pdf) and merge it into `profile`."""
+    _check(actor, profile)
+    report = report if report is not None else ImportReport(dry_run=dry_run)
+    report.strict = strict
+    result = MoveIn(report=report)
+    problem = too_big(len(data))
+    if problem:
+        report.error(f"{name}: refused: {problem}")
+        return result
+    try:
+        draft = parse_cv_file(name, data)
+    except CvReadError as exc:
+        report.error(f"{name}: {exc}")
+        return result
+    counts = draft.counts()
+    result.read = sum(counts.values())
+    if hasattr(report, "set_total"):
+        report.set_total(result.read)
+    result.reading.append(f"read {name}: " + (", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing recognised"))
+    for left in draft.leftovers:
+        where = f"[{left['section']}] " if left["section"] else ""
+        result.reading.append(f"not placed: {where}{left['text'][:200]}")
+    for warning in draft.warnings:
+        report.warn(f"{name}: {warning}")
+    document = draft.document
+    with transaction.atomic():
+        target = merge_profile_document(document, actor=actor, profile=profile, report=report, source=name)
+        records = document.get("publications") or []
+        if target is not None and records:
+            import_publication_records(
+                actor=actor, records=records, report=report, source=name, profile=target,
+                link_others=_is_admin(actor), index=PublicationIndex.load(), member_index=member_index_from_db(),
+            )  # fmt: skip
+        _finish(report, dry_run=dry_run, strict=strict)
+    return result
