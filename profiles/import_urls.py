@@ -8,4 +8,7 @@ app_name = "profile_import"
 
 urlpatterns = [
     path("", import_views.member_import, name="member_import"),
+    path("jobs/", import_views.job_list, name="jobs"),
+    path("jobs/<int:pk>/", import_views.job_detail, name="job"),
+    path("jobs/<int:pk>/status.json", import_views.job_status, name="job_status"),
 ]

@@ -14,19 +14,26 @@ import contextlib
 import os
 import re
 import secrets
+import tempfile
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
 
 from . import permissions
-from .importing import FORMATS, import_for_profile, import_uploads, too_big
-from .models import Profile
+from .importing import FORMATS, import_for_profile, import_uploads, max_bytes, too_big
+from .jobs import job_start, job_state, visible_jobs
+from .models import ImportJob, Profile
+from .move_in import cv_import, site_import
+from .native import ImportReport
+from .uploads import UploadRefused, check_site_zip, upload_kind
 
 STASH = "import-uploads"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -41,12 +48,12 @@ def _folder(user, token):
     return f"{STASH}/{user.pk}/{token}"
 
 
-def _stash(request, uploads):
+def _stash(request, uploads, *, kind="files"):
     """Keep the uploaded files until the user confirms; returns (token, sources, problems)."""
     token = secrets.token_urlsafe(24)
     sources, problems = [], []
     for index, upload in enumerate(uploads):
-        problem = too_big(upload.size)
+        problem = "" if kind == "site" else too_big(upload.size)  # a site's limit was checked by _kind_of
         if problem:  # refused before reading it
             problems.append(f"{upload.name}: refused: {problem}")
             continue
@@ -96,33 +103,91 @@ def _remove_empty_folder(storage, folder):
         os.rmdir(path)
 
 
-def _run(request, run, template, context):
-    """The shared preview/confirm flow; `run(sources, dry_run)` returns an ImportReport."""
+KINDS = {
+    "auto": "decide from the file",
+    "files": "publications or a profile document (.bib, .json, .csv)",
+    "site": "a whole site (.zip of a Hugo Academic, al-folio or academicpages repository)",
+    "cv": "a CV document (.pdf, .docx, .tex, .md, .txt)",
+}
+
+
+def _kind_of(request, uploads):
+    """(kind, problem): what the upload is, from its bytes (profiles.uploads), checked against the choice."""
+    chosen = request.POST.get("kind", "auto")
+    chosen = chosen if chosen in KINDS else "auto"
+    kinds = set()
+    for upload in uploads:
+        limit = settings.IMPORT_ZIP_MAX_BYTES if upload.name.lower().endswith(".zip") else max_bytes()
+        if upload.size > limit:
+            return (
+                None,
+                f"{upload.name}: refused: the file is {upload.size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB",
+            )
+        head = upload.read()
+        upload.seek(0)
+        try:
+            kind = upload_kind(upload.name, head)
+            if kind == "site":
+                check_site_zip(head, name=upload.name)
+        except UploadRefused as exc:
+            return None, str(exc)
+        if chosen == "cv" and kind == "files":
+            kind = "cv"  # a plain-text CV (.txt) when the member says it is one
+        elif chosen == "files" and kind == "cv" and upload.name.lower().endswith((".md", ".txt")):
+            kind = "files"
+        elif chosen not in ("auto", kind):
+            return None, f"{upload.name}: this is not {KINDS[chosen]}"
+        kinds.add(kind)
+    if len(kinds) > 1 or (kinds & {"site", "cv"} and len(uploads) > 1):
+        return None, "Upload a site .zip or a CV document on its own (publication files may go together)."
+    return kinds.pop(), ""
+
+
+def _strict(request):
+    return request.POST.get("strict") in ("on", "1", "true")
+
+
+def _as_job(kind, sources):
+    """Sites and CVs always run as background jobs; publication files when they are large."""
+    return kind in ("site", "cv") or sum(len(data) for _name, data in sources) > settings.IMPORT_JOB_THRESHOLD_BYTES
+
+
+def _run(request, target, template, context):
+    """The shared preview/confirm flow. `target` knows how to import (`run`) and to start a job (`start`)."""
     action = request.POST.get("action") if request.method == "POST" else None
+    context = {**context, "kinds": KINDS, "strict": _strict(request)}
     if action == "cancel":
         _discard(request, request.POST.get("token", ""))
         messages.info(request, "Import cancelled; the uploaded files were deleted.")
         return redirect(request.get_full_path())
     if action == "confirm":
         token = request.POST.get("token", "")
+        kind = request.POST.get("kind", "files")
+        kind = kind if kind in ("files", "site", "cv") else "files"
         sources = _unstash(request, token)
         if sources is None:
             messages.error(request, "That preview has expired; upload the files again.")
             return redirect(request.path)
         try:
-            report = run(sources, False)
+            if _as_job(kind, sources):
+                job = target.start(kind, sources, _strict(request))
+                return redirect(job.get_absolute_url())
+            report, reading = target.run(kind, sources, False, _strict(request))
         finally:
             _discard(request, token)  # confirmed: whatever the outcome, the upload is not kept
         if report.ok:
             messages.success(request, f"Imported: {report.summary()}.")
-        return render(request, template, {**context, "report": report, "done": report.ok})
+        return render(request, template, {**context, "report": report, "reading": reading, "done": report.ok})
     if request.method == "POST":
         uploads = request.FILES.getlist("files")
         if not uploads:
             return render(request, template, {**context, "problem": "Choose at least one file."}, status=400)
-        token, sources, problems = _stash(request, uploads)
+        kind, problem = _kind_of(request, uploads)
+        if problem:
+            return render(request, template, {**context, "problem": problem}, status=400)
+        token, sources, problems = _stash(request, uploads, kind=kind)
         try:
-            report = run(sources, True)
+            report, reading = target.run(kind, sources, True, _strict(request))
         except BaseException:
             _discard(request, token)
             raise
@@ -131,8 +196,58 @@ def _run(request, run, template, context):
         if not report.ok:
             _discard(request, token)  # a failed preview cannot be confirmed: keep nothing
             token = ""
-        return render(request, template, {**context, "report": report, "token": token})
+        return render(request, template, {
+            **context, "report": report, "reading": reading, "token": token, "kind": kind,
+            "as_job": _as_job(kind, sources),
+        })  # fmt: skip
     return render(request, template, context)
+
+
+class _Target:
+    """Where an import goes and who makes it: runs a preview or an import, or starts a job."""
+
+    def __init__(self, request, *, profile, fmt="auto", admin_page=False):
+        self.actor, self.profile, self.fmt, self.admin_page = request.user, profile, fmt, admin_page
+
+    def run(self, kind, sources, dry_run, strict):
+        if kind == "site":
+            name, data = sources[0]
+            with tempfile.TemporaryDirectory(prefix="import-preview-") as tmp:
+                path = Path(tmp) / "site.zip"
+                path.write_bytes(data)
+                result = site_import(
+                    actor=self.actor, path=path, profile=self.profile, lab=self.profile is None,
+                    dry_run=dry_run, strict=strict,
+                )  # fmt: skip
+            return result.report, [line.replace(str(path), name) for line in result.reading]
+        if kind == "cv":
+            if self.profile is None:
+                report = ImportReport(dry_run=dry_run)
+                report.error("A CV goes into one profile: give the profile's slug.")
+                return report, []
+            name, data = sources[0]
+            result = cv_import(
+                actor=self.actor, name=name, data=data, profile=self.profile, dry_run=dry_run, strict=strict
+            )
+            return result.report, result.reading
+        if self.admin_page:
+            report = import_uploads(
+                actor=self.actor, sources=sources, fmt=self.fmt, profile=self.profile, dry_run=dry_run, strict=strict
+            )
+        else:
+            report = import_for_profile(
+                actor=self.actor, profile=self.profile, files=sources, dry_run=dry_run, strict=strict
+            )
+        return report, []
+
+    def start(self, kind, sources, strict):
+        return job_start(
+            actor=self.actor,
+            kind=kind,
+            files=sources,
+            profile=self.profile,
+            options={"format": self.fmt, "strict": strict},
+        )
 
 
 @login_required
@@ -148,11 +263,12 @@ def member_import(request):
             raise Http404("You have no profile to import into.")
         profile = Profile.objects.get(pk=pid)
 
-    def run(sources, dry_run):
-        return import_for_profile(actor=request.user, profile=profile, files=sources, dry_run=dry_run)
-
-    return _run(request, run, "me/import.html", {"profile": profile, "formats": ["bibtex", "csl", "jsonresume",
-                                                                                "orcid", "native"]})
+    return _run(
+        request,
+        _Target(request, profile=profile),
+        "me/import.html",
+        {"profile": profile, "formats": ["bibtex", "csl", "jsonresume", "orcid", "native"]},
+    )
 
 
 def _admin_import(request):
@@ -167,17 +283,47 @@ def _admin_import(request):
         profile = Profile.objects.filter(slug=slug).first()
         if profile is None:
             context = {**admin.site.each_context(request), "formats": FORMATS, "title": "Bulk import"}
-            return render(request, "admin/import_profiles.html",
-                          {**context, "problem": f"No profile with the slug {slug!r}."}, status=400)
-
-    def run(sources, dry_run):
-        return import_uploads(actor=request.user, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run)
+            return render(
+                request,
+                "admin/import_profiles.html",
+                {**context, "problem": f"No profile with the slug {slug!r}."},
+                status=400,
+            )
 
     context = {
         **admin.site.each_context(request), "formats": FORMATS, "title": "Bulk import",
         "format": fmt, "profile_slug": slug, "opts": Profile._meta,
     }  # fmt: skip
-    return _run(request, run, "admin/import_profiles.html", context)
+    target = _Target(request, profile=profile, fmt=fmt, admin_page=True)
+    return _run(request, target, "admin/import_profiles.html", context)
 
 
 admin_import = admin.site.admin_view(_admin_import)
+
+
+# --- Background jobs: the list, one job's page, its status as JSON ------------------------------
+
+
+@login_required
+def job_list(request):
+    """/me/import/jobs/: the imports this person started (a lab admin: everyone's), newest first."""
+    jobs = list(visible_jobs(request.user)[:100])
+    return render(request, "me/import_jobs.html", {"jobs": jobs, "lab_admin": permissions.can_manage_lab(request.user)})
+
+
+def _job_for(request, pk):
+    # Another member's job is not found (404), not forbidden: its existence is not told either.
+    return get_object_or_404(visible_jobs(request.user), pk=pk)
+
+
+@login_required
+def job_detail(request, pk):
+    """One job: its progress (refreshing by itself) while it runs, its report when it ends."""
+    job = _job_for(request, pk)
+    return render(request, "me/import_job.html", {"job": job, "state": job_state(job), "Status": ImportJob.Status})
+
+
+@login_required
+def job_status(request, pk):
+    """The job's state as JSON, polled by static/js/import_job.js to move the progress bar."""
+    return JsonResponse(job_state(_job_for(request, pk)))

@@ -23,6 +23,8 @@ ALLOWED = {
     ("profiles/import_views.py", "storage.delete("),  # a preview's file, once confirmed or cancelled
     ("profiles/management/commands/expire_import_uploads.py", "storage.delete("),
     ("profiles/import_views.py", "stash_storage().save("),  # a preview's uploaded file (private storage)
+    ("profiles/jobs.py", "_storage().save("),  # a job's uploaded files (private storage)
+    ("profiles/jobs.py", "storage.delete("),  # deleted when the job ends
     ("profiles/admin.py", "formset.save(commit=False)"),  # unsaved objects, then services.item_save
     ("profiles/admin.py", ".update(revoked_at="),  # revoking API tokens (account data, not content)
     ("profiles/authentication.py", "token.save("),
