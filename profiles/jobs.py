@@ -181,7 +181,8 @@ def run_job(job_id):
     job.mark_finished(
         ok=not error,
         report={"summary": report.summary(), "reading": reading, "lines": report.lines(), "ok": not error},
-        error=error, read=state.read, created=report.created, updated=report.updated, skipped=skipped_count(report),
+        error=error, read=state.read, skipped=skipped_count(report),
+        created=0 if error else state.created, updated=0 if error else state.updated,  # a failed job wrote nothing
     )  # fmt: skip
     cache.delete_many([_progress_key(job.pk), _beat_key(job.pk)])
     return job.status

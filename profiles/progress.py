@@ -21,10 +21,13 @@ class Progress:
     skipped: int = 0
     done: int = 0  # rows written or checked so far
     total: int = 0  # rows expected (0: unknown)
+    finished: bool = False
 
     @property
     def fraction(self):
         """0..1: reading counts for the first 10 %, writing for the rest (capped below 1 until the end)."""
+        if self.finished:
+            return 1.0
         if not self.total:
             return 0.1 if self.read else 0.0
         return min(0.1 + 0.9 * self.done / self.total, 0.99)
@@ -56,11 +59,10 @@ class ProgressReport(ImportReport):
 
     def count(self, label, action, n=1):
         super().count(label, action, n)
-        if n and action in ("created", "updated", "unchanged"):
+        # Authorship rows come with their papers: progress counts the entries themselves.
+        if n and action in ("created", "updated", "unchanged") and label != "authorship":
             setattr(self.state, action, getattr(self.state, action) + n)
-            # Authorship rows come with their papers: progress counts the entries themselves.
-            if label != "authorship":
-                self.state.done += n
+            self.state.done += n
             self._emit()
 
     def warn(self, message):
@@ -83,6 +85,7 @@ class ProgressReport(ImportReport):
             self.on_progress(self.state)
 
     def finish(self):
+        self.state.finished = True
         if self.on_progress is not None:
             self.on_progress(self.state)
 
