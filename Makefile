@@ -25,7 +25,10 @@ demo: $(STAMP)
 	@# Import previews nobody confirmed are deleted after 24 h (run it daily in production).
 	DEBUG=1 $(PY) manage.py expire_import_uploads
 	@echo "Serving the demo lab at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker for import jobs runs beside the server and stops with it.
+	@DEBUG=1 $(PY) manage.py db_worker --no-reload --interval 1 & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: demo
 
