@@ -263,3 +263,20 @@ class AuthorshipClaimAdmin(ReadOnlyLabAdmin):
     list_filter = ["status", "automatic"]
     list_select_related = ["profile", "publication", "claimed_by", "decided_by"]
     search_fields = ["name", "profile__full_name", "publication__title"]
+
+
+@admin.register(models.ImportJob)
+class ImportJobAdmin(ReadOnlyLabAdmin):
+    """Background imports (sites, CVs, large files): their state and report; the live page is /me/import/jobs/<id>/."""
+
+    list_display = ["created_at", "owner", "kind", "source", "profile", "status", "read", "created", "skipped"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["owner", "profile"]
+    search_fields = ["source", "owner__username", "profile__full_name", "error"]
+    date_hierarchy = "created_at"
+
+    def changelist_view(self, request, extra_context=None):
+        from .jobs import fail_stale_jobs
+
+        fail_stale_jobs()  # a job whose worker was killed shows as failed here too
+        return super().changelist_view(request, extra_context)

@@ -339,3 +339,16 @@ def test_database_backend_queues_the_job_and_its_worker_runs_it(alice, settings)
     assert job.status == "succeeded", job.error
     assert Education.objects.filter(profile=me).count() == 1
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
+
+
+def test_the_admin_lists_jobs_for_lab_admins_only(client, admin, alice, settings):
+    settings.IMPORT_JOB_STALE_SECONDS = 60
+    old = timezone.now() - timedelta(minutes=10)
+    job = ImportJob.new(owner=alice, kind="site", source="lab.zip", status="running", heartbeat=old)
+    url = reverse("admin:profiles_importjob_changelist")
+    client.force_login(admin)
+    assert "lab.zip" in client.get(url).content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed"  # the admin's list runs the stale check too
+    client.force_login(alice)
+    assert client.get(url).status_code in (302, 403)
