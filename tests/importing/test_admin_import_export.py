@@ -18,19 +18,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def paper(lab):
-    pub = PublicationFactory(title='=HYPERLINK("http://evil.example")', citation_key="evil2024", note="+1 -1")
+    pub = PublicationFactory(title="=HYPERLINK(\"http://evil.example\")", citation_key="evil2024", note="+1 -1")
     for position, (name, slug, eq, corr) in enumerate([
         ("Aiko Nakamura", "aiko-nakamura", True, False), ("Chijun Sima", "chijun-sima", True, False),
         ("Outside Person", None, False, False), ("Elena Marchetti", "elena-marchetti", False, True),
     ], start=1):  # fmt: skip
-        AuthorshipFactory(
-            publication=pub,
-            position=position,
-            name=name,
-            profile=lab.get(slug),
-            equal_contribution=eq,
-            corresponding=corr,
-        )
+        AuthorshipFactory(publication=pub, position=position, name=name, profile=lab.get(slug),
+                          equal_contribution=eq, corresponding=corr)
     return pub
 
 
@@ -99,10 +93,9 @@ def admin_client(client):
 
 def test_admin_export_and_import_preview_work(client, paper):
     admin_client(client)
-    response = client.post(
-        reverse("admin:publications_publication_export"),
-        {"format": "0", "resource": "0", **{f"publicationresource_{f}": "on" for f in ["title", "authors"]}},
-    )
+    response = client.post(reverse("admin:publications_publication_export"), {"format": "0", "resource": "0",
+                                                                                **{f"publicationresource_{f}": "on"
+                                                                                   for f in ["title", "authors"]}})
     assert response.status_code == 200
     body = response.content.decode()
     rows = list(csv.reader(io.StringIO(body)))
@@ -111,9 +104,8 @@ def test_admin_export_and_import_preview_work(client, paper):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("p.csv", b"citation_key,title,authors,year\nnew2025,New,Chijun Sima,2025\n")
-    response = client.post(
-        reverse("admin:publications_publication_import"), {"format": "0", "resource": "0", "import_file": upload}
-    )
+    response = client.post(reverse("admin:publications_publication_import"),
+                           {"format": "0", "resource": "0", "import_file": upload})
     assert response.status_code == 200
     assert "confirm_form" in response.context
     assert response.context["result"].totals["new"] == 1

@@ -27,11 +27,8 @@ def test_export_is_valid_against_the_schema_and_holds_everything(chijun):
     assert doc["education"][0]["start"] == "2016-09"
     ekko = next(p for p in doc["publications"] if p["citation_key"] == "sima2022ekko")
     assert ekko["authors"][0] == {
-        "name": "Chijun Sima",
-        "profile": "chijun-sima",
-        "equal_contribution": True,
-        "corresponding": False,
-        "selected": True,
+        "name": "Chijun Sima", "profile": "chijun-sima", "equal_contribution": True,
+        "corresponding": False, "selected": True,
     }
     assert ekko["authors"][-1]["corresponding"] is True
     tencent = doc["experience"][0]
