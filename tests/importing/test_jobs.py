@@ -325,6 +325,7 @@ def test_a_running_job_page_refreshes_without_js_and_polls_with_it(client, alice
 # --- The database backend, with its real worker ------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # the worker runs its own transactions, as in production
 def test_database_backend_queues_the_job_and_its_worker_runs_it(alice, settings):
     from django_tasks_db.models import DBTaskResult
 
