@@ -353,3 +353,37 @@ def test_the_admin_lists_jobs_for_lab_admins_only(client, admin, alice, settings
     assert job.status == "failed"  # the admin's list runs the stale check too
     client.force_login(alice)
     assert client.get(url).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_job_list_and_page_take_a_bounded_number_of_queries(client, alice, count, django_assert_max_num_queries):
+    made = [ImportJob.new(owner=alice, kind="cv", source=f"cv{i}.pdf", status="succeeded") for i in range(count)]
+    client.force_login(alice)
+    # session + user, the lab (base template), the stale check, the jobs with their owner and profile
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("profile_import:jobs"))
+    assert response.content.decode().count("cv") >= count
+    with django_assert_max_num_queries(7):
+        assert client.get(made[0].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [({}, "django_tasks_db.DatabaseBackend"), ({"TASKS_BACKEND": "rq"}, "django_tasks_rq.RQBackend")],
+)
+def test_tasks_backend_is_chosen_by_the_environment(env, backend):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from django.conf import settings; "
+        "print(settings.TASKS['default']['BACKEND'], 'django_rq' in settings.INSTALLED_APPS)"
+    )
+    full_env = {k: v for k, v in os.environ.items() if k != "TASKS_BACKEND"} | env
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=Path(__file__).resolve().parents[2],
+        env=full_env, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert out == [backend, str(bool(env))]
