@@ -228,25 +228,44 @@ def fail_stale_jobs(queryset=None):
     import's transaction) is younger than IMPORT_JOB_STALE_SECONDS.
     """
     queryset = ImportJob.objects.all() if queryset is None else queryset
+    failed = _fail_never_started(queryset)
     limit = stale_seconds()
     before = timezone.now() - timedelta(seconds=limit)
     candidates = list(
         queryset.filter(status=ImportJob.Status.RUNNING, heartbeat__lt=before).values_list("pk", flat=True)
     )
     if not candidates:
-        return 0
+        return failed
     beats = cache.get_many([_beat_key(pk) for pk in candidates])
     now = time.time()
     dead = [pk for pk in candidates if now - (beats.get(_beat_key(pk)) or 0) > limit]
     if not dead:
-        return 0
-    return ImportJob.fail_stale(
+        return failed
+    return failed + ImportJob.fail_stale(
         dead,
         error=(
             f"the worker stopped while running this job (no sign of life for {limit} s: killed or restarted); "
             "its transaction was rolled back, so nothing was written. Start the import again."
         ),
     )
+
+
+def _fail_never_started(queryset):
+    """Jobs still queued after IMPORT_UPLOAD_MAX_AGE_HOURS: no worker ran them; fail them and drop their files."""
+    hours = getattr(settings, "IMPORT_UPLOAD_MAX_AGE_HOURS", 24)
+    old = list(
+        queryset.filter(status=ImportJob.Status.QUEUED, created_at__lt=timezone.now() - timedelta(hours=hours))
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    if not old:
+        return 0
+    for pk in old:
+        _discard_files(pk)
+    return ImportJob.fail_stale(
+        old, statuses=[ImportJob.Status.QUEUED],
+        error=f"no worker picked this job up within {hours} h (is `manage.py db_worker` running?); "
+        "its files were deleted and nothing was written. Upload them again.",
+    )  # fmt: skip
 
 
 def visible_jobs(user):

@@ -966,8 +966,8 @@ class ImportJob(models.Model):
         )  # fmt: skip
 
     @classmethod
-    def fail_stale(cls, pks, *, error):
+    def fail_stale(cls, pks, *, error, statuses=("running",)):
         """Mark failed these jobs if they are still running (their worker is gone); returns how many."""
-        return cls.objects.filter(pk__in=pks, status=cls.Status.RUNNING).update(
+        return cls.objects.filter(pk__in=pks, status__in=statuses).update(
             status=cls.Status.FAILED, finished_at=timezone.now(), error=error
         )

@@ -387,3 +387,20 @@ def test_tasks_backend_is_chosen_by_the_environment(env, backend):
         env=full_env, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     assert out == [backend, str(bool(env))]
+
+
+def test_a_job_no_worker_picked_up_is_failed_after_a_day_and_its_files_deleted(client, alice, settings):
+    settings.TASKS = DATABASE  # queued, and no worker runs
+    me = Profile.objects.get(user=alice)
+    job = jobs.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
+    assert jobs._job_files(job.pk)
+    client.force_login(alice)
+    client.get(reverse("profile_import:jobs"))
+    job.refresh_from_db()
+    assert job.status == "queued"  # a fresh job waits
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    client.get(reverse("profile_import:jobs"))
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "no worker picked this job up" in job.error
+    assert jobs._job_files(job.pk) == []
