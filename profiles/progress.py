@@ -41,7 +41,8 @@ class Progress:
 
 def skipped_count(report):
     """Entries the import left out: the services report them as warnings (errors when strict) saying 'skipped'."""
-    return sum("skipped" in message for message in (*report.warnings, *report.errors))
+    messages = {m.removeprefix("strict: ") for m in (*report.warnings, *report.errors)}  # strict copies warnings
+    return sum("skipped" in message for message in messages)
 
 
 @dataclass
