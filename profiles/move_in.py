@@ -70,8 +70,8 @@ def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=F
     for message in site.warnings:
         report.warn(message)
     result.read = len(site.documents) + len(site.publications)
-    if hasattr(report, "set_total"):
-        report.set_total(result.read)
+    if hasattr(report, "set_total"):  # a ProgressReport: rows to write are profiles, their items and papers
+        report.set_total(result.read, sum(_rows(d) for d in site.documents) + len(site.publications))
     if not site.documents and not site.publications:
         report.error("the site holds nothing to import")
         return result
@@ -99,6 +99,17 @@ def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=F
             )  # fmt: skip
         _finish(report, dry_run=dry_run, strict=strict)
     return result
+
+
+def _rows(document):
+    """Rows a profile document writes: the profile, then every item (nested ones too)."""
+
+    def items(value):
+        if isinstance(value, list):
+            return sum(1 + sum(items(v) for v in item.values()) for item in value if isinstance(item, dict))
+        return 0
+
+    return 1 + sum(items(value) for key, value in document.items() if key != "publications")
 
 
 def _owner_document(site, profile):
@@ -129,7 +140,7 @@ def cv_import(*, actor, name, data, profile, dry_run=False, strict=False, report
     counts = draft.counts()
     result.read = sum(counts.values())
     if hasattr(report, "set_total"):
-        report.set_total(result.read)
+        report.set_total(result.read, _rows(draft.document) + len(draft.document.get("publications") or []))
     result.reading.append(f"read {name}: " + (", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing recognised"))
     for left in draft.leftovers:
         where = f"[{left['section']}] " if left["section"] else ""

@@ -74,7 +74,7 @@ class ImportCommand(BaseCommand):
 
     def end_progress(self, report):
         if getattr(self, "_bar_drawn", False):
-            report.state.done = max(report.state.done, report.state.total)
+            report.state.done = report.state.total or report.state.done  # the bar ends full
             report.state.finished = True
             self.draw_progress(report.state)
             self.stderr.write("")  # end the bar's line
