@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
@@ -81,7 +81,7 @@ def job_start(*, actor, kind, files, profile=None, options=None):
         source=", ".join(name for name, _data in files)[:300], options=options,
     )  # fmt: skip
     for index, (name, data) in enumerate(files):
-        _storage().save(f"{FOLDER}/{job.pk}/{index:03d}-{get_valid_filename(name) or 'upload'}", ContentFile(data))
+        _storage().save(f"{FOLDER}/{job.pk}/{index:03d}-{_safe_name(name)}", ContentFile(data))
     from .tasks import run_import_job
 
     try:
@@ -91,10 +91,17 @@ def job_start(*, actor, kind, files, profile=None, options=None):
         _discard_files(job.pk)
         job.mark_finished(ok=False, error=f"the job could not be queued ({type(exc).__name__}: {exc})")
         return job
-    job.refresh_from_db()
-    if not job.task_id and job.status == ImportJob.Status.QUEUED:
-        job._write(task_id=str(result.id)[:64])
+    job.refresh_from_db()  # the immediate backend has run it already; a fast worker may have started it
+    if not job.task_id:
+        job._write(task_id=str(result.id)[:64])  # this column only: the worker's writes are untouched
     return job
+
+
+def _safe_name(name):
+    try:
+        return get_valid_filename(name) or "upload"
+    except SuspiciousFileOperation:  # "..", "." and the like
+        return "upload"
 
 
 def _job_files(pk):
