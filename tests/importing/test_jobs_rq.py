@@ -6,6 +6,7 @@ the test's database transaction.
 """
 
 import os
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -18,6 +19,7 @@ from tests.profiles.formats.test_cvdoc_command import CV
 pytestmark = pytest.mark.django_db
 
 # Database 13 of the Redis at TASKS_URL: out of the way of the cache tests (15) and of a dev server (0).
+QUEUE = f"import-jobs-test-{uuid.uuid4().hex[:12]}"
 URL = urlparse(os.environ.get("TASKS_URL", "redis://127.0.0.1:6379/0"))._replace(path="/13").geturl()
 
 
@@ -29,11 +31,15 @@ def _redis_up():
 
 
 @pytest.fixture
-def rq_backend(settings, tmp_path):
+def rq_backend(settings, tmp_path, monkeypatch):
     if not _redis_up():
         pytest.skip(f"Redis not reachable at {URL} (CI runs this file against its local Redis)")
-    settings.RQ_QUEUES = {"default": {"URL": URL, "DEFAULT_TIMEOUT": 600}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    from profiles import tasks  # imported (its @task checked) under the default settings
+
+    # A queue of this test's own: parallel test processes sharing the Redis never run each other's jobs.
+    settings.RQ_QUEUES = {name: {"URL": URL, "DEFAULT_TIMEOUT": 600} for name in ("default", QUEUE)}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [QUEUE]}}
+    monkeypatch.setattr(tasks, "run_import_job", tasks.run_import_job.using(queue_name=QUEUE))
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rq"}}
     settings.STORAGES = {
         **settings.STORAGES,
@@ -41,9 +47,8 @@ def rq_backend(settings, tmp_path):
     }
     import django_rq
 
-    django_rq.get_connection("default").flushdb()
     yield
-    django_rq.get_connection("default").flushdb()
+    django_rq.get_queue(QUEUE).empty()
 
 
 def _work():
@@ -51,7 +56,7 @@ def _work():
     from django_tasks_rq.backend import Job
     from rq import SimpleWorker
 
-    worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)
+    worker = django_rq.get_worker(QUEUE, job_class=Job, worker_class=SimpleWorker)
     worker.work(burst=True)
 
 
