@@ -71,6 +71,8 @@ def job_start(*, actor, kind, files, profile=None, options=None):
     options = dict(options or {})
     if kind not in ImportJob.Kind.values:
         raise ValueError(f"unknown job kind {kind!r}")
+    if kind == ImportJob.Kind.CV and profile is None:
+        raise ValueError("a CV is imported into one profile")
     if actor is not None:
         if profile is not None and not permissions.can_edit_profile(actor, profile):
             raise PermissionDenied("You may not import into this profile.")

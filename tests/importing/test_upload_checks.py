@@ -134,3 +134,12 @@ def test_an_oversized_upload_is_refused(client, alice, settings):
     response = client.post(reverse("profile_import:member_import"), {"action": "preview", "files": [big]})
     assert response.status_code == 400
     assert "the limit is" in response.content.decode()
+
+
+def test_the_admin_must_name_the_profile_a_cv_goes_into(client, admin):
+    client.force_login(admin)
+    cv = SimpleUploadedFile("cv.md", b"# Someone\n\n## Education\n\nSomewhere University\n2010 - 2014\n")
+    response = client.post(reverse("admin_import_profiles"), {"action": "preview", "files": [cv]})
+    assert response.status_code == 200
+    assert "A CV goes into one profile" in response.content.decode()
+    assert response.context["token"] == ""  # nothing to confirm
