@@ -451,3 +451,27 @@ def public_statements():
         .select_related("profile")
         .only("slug", "updated_at", "title", "profile__slug")
     )
+
+
+# --------------------------------------------------------------------------- import review (/me/)
+
+
+def import_review(profile):
+    """(draft items per section, imports still open) of `profile`, for its editing dashboard.
+
+    An import is open while it has leftovers not dismissed or papers / profile fields
+    waiting for "Confirm all". Owner and lab admins only: the caller checked.
+    """
+    from .models import ImportDraft
+
+    drafts = []
+    for section in registry.SECTIONS:
+        if section.has_draft and section.has_profile:
+            n = section.model.objects.filter(profile=profile, draft=True).count()
+            if n:
+                drafts.append((section, n))
+    records = [
+        r for r in ImportDraft.objects.filter(profile=profile).order_by("-created_at", "-id")
+        if r.open_leftovers or r.pending
+    ]
+    return drafts, records

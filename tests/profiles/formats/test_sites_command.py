@@ -42,14 +42,14 @@ def test_profile_site_dry_run_writes_nothing(tmp_path):
     out = run(site, "--profile", member.slug, "--dry-run")
     assert "Dry run: nothing was written." in out
     assert not Talk.objects.filter(profile=member).exists()
-    out = run(site, "--profile", member.slug)
+    out = run(site, "--profile", member.slug, "--no-draft")
     assert Talk.objects.get(profile=member).title == "Orbits by Hand"
     # The paper prints her as "Katherine G. Johnson": a member's import only takes papers naming them.
     assert "skipped: Katherine Johnson is not in the author list" in out
     assert not Publication.objects.exists()
     member.full_name = "Katherine G. Johnson"
     member.save()
-    run(site, "--profile", member.slug)
+    run(site, "--profile", member.slug, "--no-draft")
     assert Publication.objects.get().authorships.filter(profile=member).exists()
 
 
