@@ -795,6 +795,11 @@ class ImportDraft(models.Model):
         return [] if self.leftovers_dismissed_at else self.leftovers
 
     @property
+    def has_open_notes(self):
+        """Leftovers or not-imported lines the member has not dismissed yet."""
+        return not self.leftovers_dismissed_at and bool(self.leftovers or self.not_imported)
+
+    @property
     def pending(self):
         """Papers or profile fields still waiting for "Confirm all"."""
         return bool(self.publications or self.profile_fields) and self.confirmed_at is None

@@ -472,6 +472,6 @@ def import_review(profile):
                 drafts.append((section, n))
     records = [
         r for r in ImportDraft.objects.filter(profile=profile).order_by("-created_at", "-id")
-        if r.open_leftovers or r.pending
+        if r.has_open_notes or r.pending
     ]
     return drafts, records
