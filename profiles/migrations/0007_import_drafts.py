@@ -7,274 +7,362 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0006_claims_activity_verified_names'),
+        ("profiles", "0006_claims_activity_verified_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='award',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="award",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='award',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="award",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='education',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="education",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='education',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="education",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='experience',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="experience",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='experience',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="experience",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='focustheme',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="focustheme",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='focustheme',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="focustheme",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalaward',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalaward",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaward',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalaward",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicaleducation',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicaleducation",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicaleducation',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicaleducation",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalexperience',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalexperience",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexperience',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalexperience",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalfocustheme',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalfocustheme",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalfocustheme',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalfocustheme",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalnewsitem',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalnewsitem",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalnewsitem',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalnewsitem",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalopensourcecontribution',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalopensourcecontribution",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalopensourcecontribution',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalopensourcecontribution",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalpressitem',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalpressitem",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpressitem',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalpressitem",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalprofilelink',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalprofilelink",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalprofilelink',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalprofilelink",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalproject",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalproject",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalservice',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalservice",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalservice',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalservice",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicalskill',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicalskill",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalskill',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicalskill",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='historicaltalk',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="historicaltalk",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='historicaltalk',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="historicaltalk",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='newsitem',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="newsitem",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='newsitem',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="newsitem",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='opensourcecontribution',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="opensourcecontribution",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='opensourcecontribution',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="opensourcecontribution",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='pressitem',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="pressitem",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='pressitem',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="pressitem",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='profilelink',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="profilelink",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='profilelink',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="profilelink",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='project',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="project",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="project",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='service',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="service",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="service",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='skill',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="skill",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='skill',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="skill",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.AddField(
-            model_name='talk',
-            name='draft',
-            field=models.BooleanField(db_index=True, default=False, help_text='Imported and not yet reviewed: hidden from the public pages.'),
+            model_name="talk",
+            name="draft",
+            field=models.BooleanField(
+                db_index=True, default=False, help_text="Imported and not yet reviewed: hidden from the public pages."
+            ),
         ),
         migrations.AddField(
-            model_name='talk',
-            name='imported_from',
-            field=models.CharField(blank=True, help_text='The file or site it was imported from.', max_length=300),
+            model_name="talk",
+            name="imported_from",
+            field=models.CharField(blank=True, help_text="The file or site it was imported from.", max_length=300),
         ),
         migrations.CreateModel(
-            name='ImportDraft',
+            name="ImportDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(help_text='The file or site imported.', max_length=300)),
-                ('digest', models.CharField(editable=False, help_text='sha256 of what was read (re-import check).', max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('leftovers', models.JSONField(blank=True, default=list, help_text='[{"section": heading, "text": …}]')),
-                ('not_imported', models.JSONField(blank=True, default=list, help_text='Report lines: what the model cannot hold.')),
-                ('profile_fields', models.JSONField(blank=True, default=dict, help_text='Proposed values for blank profile fields.')),
-                ('publications', models.JSONField(blank=True, default=list, help_text='Publication records, imported on confirm.')),
-                ('items', models.JSONField(blank=True, default=list, help_text='[section key, natural key, item id] per item.')),
-                ('leftovers_dismissed_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, help_text='When “Confirm all” was last used.', null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_drafts', to='profiles.profile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(help_text="The file or site imported.", max_length=300)),
+                (
+                    "digest",
+                    models.CharField(
+                        editable=False, help_text="sha256 of what was read (re-import check).", max_length=64
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "leftovers",
+                    models.JSONField(blank=True, default=list, help_text='[{"section": heading, "text": …}]'),
+                ),
+                (
+                    "not_imported",
+                    models.JSONField(blank=True, default=list, help_text="Report lines: what the model cannot hold."),
+                ),
+                (
+                    "profile_fields",
+                    models.JSONField(blank=True, default=dict, help_text="Proposed values for blank profile fields."),
+                ),
+                (
+                    "publications",
+                    models.JSONField(blank=True, default=list, help_text="Publication records, imported on confirm."),
+                ),
+                (
+                    "items",
+                    models.JSONField(
+                        blank=True, default=list, help_text="[section key, natural key, item id] per item."
+                    ),
+                ),
+                ("leftovers_dismissed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, help_text="When “Confirm all” was last used.", null=True),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="import_drafts", to="profiles.profile"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('profile', 'source'), name='profiles_importdraft_unique_source')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("profile", "source"), name="profiles_importdraft_unique_source")
+                ],
             },
         ),
     ]

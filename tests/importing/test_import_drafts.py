@@ -53,8 +53,7 @@ Croquet with flamingos.
 
 def _import(profile, text=CV, source="alice-cv.md", actor=None, **kwargs):
     draft = parse_cv_text(text)
-    return import_cv_document(profile, draft.document, actor=actor, source=source, leftovers=draft.leftovers,
-                              **kwargs)
+    return import_cv_document(profile, draft.document, actor=actor, source=source, leftovers=draft.leftovers, **kwargs)
 
 
 @pytest.fixture
@@ -130,7 +129,8 @@ def test_api_hides_drafts_from_visitors_and_other_members_but_not_from_the_owner
     assert [(row["organisation"], row["draft"]) for row in own] == [("Looking Glass Labs", True)]
     assert len(_client(admin).get(url).json()["results"]) == 1
     detail = Client().get(f"/api/v1/profiles/{alice_profile.slug}/").json()
-    assert detail["experience"] == [] and detail["education"] == []
+    assert detail["experience"] == []
+    assert detail["education"] == []
     item = Experience.objects.get(profile=alice_profile)
     assert _client(bob).get(f"{url}{item.pk}/").status_code == 404
 
@@ -150,8 +150,10 @@ def test_the_editing_pages_mark_drafts_and_confirm_one(alice_profile, alice):
     item.refresh_from_db()
     assert not item.draft
     assert "Looking Glass Labs" in Client().get(reverse("profiles:detail", args=[alice_profile.slug])).content.decode()
-    assert "University of Oxford" not in Client().get(
-        reverse("profiles:detail", args=[alice_profile.slug])).content.decode()  # still a draft
+    assert (
+        "University of Oxford"
+        not in Client().get(reverse("profiles:detail", args=[alice_profile.slug])).content.decode()
+    )  # still a draft
     assert client.post(reverse("me:section_confirm", args=["experience", item.pk])).status_code == 404  # not a draft
 
 
@@ -201,7 +203,9 @@ def test_another_member_can_neither_see_nor_confirm_nor_dismiss(alice_profile, b
     client.post(reverse("me:imports_confirm_all"))  # confirms Bob's own (none), never Alice's
     item.refresh_from_db()
     record.refresh_from_db()
-    assert item.draft and record.leftovers_dismissed_at is None and record.pending
+    assert item.draft
+    assert record.leftovers_dismissed_at is None
+    assert record.pending
     # The Django admin is for lab admins only.
     admin_url = reverse("admin:profiles_experience_change", args=[item.pk])
     assert client.get(admin_url).status_code == 302
