@@ -681,6 +681,14 @@ def _not_imported_lines(site, author=None):
     return lines
 
 
+def _attachment_lines(records):
+    """PDF files a site keeps next to its papers: a paper here holds links, not files (reported by file)."""
+    return [
+        f"{path}: the PDF file of “{record.get('title', '')[:80]}” (a paper holds links, not files: link it in url_pdf)"
+        for record in records for path in record.get("attachments") or []
+    ]  # fmt: skip
+
+
 def import_site(site, *, profile=None, actor=None, as_draft=True, dry_run=False, files=None, report=None):
     """A site read by profiles.formats.sites into one member's profile, or (`profile` None) the lab's.
 
@@ -698,6 +706,9 @@ def import_site(site, *, profile=None, actor=None, as_draft=True, dry_run=False,
         raise PermissionDenied("A lab site is imported by lab admins.")
     files = files or (lambda _path: None)
     source = site.root
+    attachments = _attachment_lines(site.publications)
+    for line in attachments:
+        report.note(f"{source}: not imported: {line}")
     with transaction.atomic():
         if profile is not None:
             document = _owner_document(site, profile)
@@ -707,7 +718,7 @@ def import_site(site, *, profile=None, actor=None, as_draft=True, dry_run=False,
                             f"(use --lab): {', '.join(others)}")
             _import_one(
                 profile, document or {}, actor=actor, source=source, leftovers=[],
-                not_imported=_not_imported_lines(site), as_draft=as_draft, report=report,
+                not_imported=_not_imported_lines(site) + attachments, as_draft=as_draft, report=report,
                 link_others=actor is None or permissions.can_manage_lab(actor), publications=site.publications,
                 site_files=files,
             )  # fmt: skip

@@ -103,6 +103,7 @@ def test_a_members_site_import_waits_for_confirm_and_featured_papers_become_sele
     assert member.role == Profile.Role.POSTDOC
     record = ImportDraft.objects.get(profile=member)
     assert any(line.startswith("content/post/essay/index.md: ") for line in record.not_imported)
+    assert any(line.startswith("content/publication/tmv/paper.pdf: the PDF file of") for line in record.not_imported)
     assert record.profile_fields["headline"] == "Group Leader"  # proposed, not written
     assert not member.headline
     assert not member.short_bio
