@@ -209,6 +209,7 @@ def test_another_member_can_neither_see_nor_confirm_nor_dismiss(alice_profile, b
     # The Django admin is for lab admins only.
     admin_url = reverse("admin:profiles_experience_change", args=[item.pk])
     assert client.get(admin_url).status_code == 302
+    assert client.get(reverse("admin:profiles_importdraft_changelist")).status_code == 302
 
 
 def test_a_lab_admin_confirms_for_a_member(alice_profile, admin):
@@ -216,6 +217,8 @@ def test_a_lab_admin_confirms_for_a_member(alice_profile, admin):
     item = Experience.objects.get(profile=alice_profile)
     client = _client(admin)
     slug = alice_profile.slug
+    assert "alice-cv.md" in client.get(reverse("admin:profiles_importdraft_changelist")).content.decode()
+    assert client.get(reverse("admin:profiles_experience_changelist") + "?draft__exact=1").status_code == 200
     assert "Croquet" in client.get(reverse("me:profile_dashboard", args=[slug])).content.decode()
     client.post(reverse("me:profile_section_confirm", args=[slug, "experience", item.pk]))
     item.refresh_from_db()
