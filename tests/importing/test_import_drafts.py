@@ -278,3 +278,18 @@ def test_a_member_edit_of_a_field_is_kept_and_reported(alice_profile, admin):
     report = _import(alice_profile, CV + "\n## Awards\n\n- Best Paper, 2022\n")
     assert Education.objects.get(profile=alice_profile).programme == "Pure Mathematics"
     assert any("kept your version of education" in n and "programme" in n for n in report.notes), report.lines()
+
+
+@pytest.mark.parametrize("imports", [1, 3])
+def test_the_dashboard_review_costs_the_same_with_more_imports(
+    alice_profile, alice, imports, django_assert_max_num_queries
+):
+    for n in range(imports):
+        _import(alice_profile, CV + f"\n## Awards\n\n- Prize {n}, 2022\n", source=f"cv-{n}.md")
+    client = _client(alice)
+    # 21 with 1 import or 3: session, user, own profile, profile, lab admin group, the lab (context
+    # processor), one count per section list (the dashboard's own), the drafts of every section in one
+    # UNION, the imports.
+    with django_assert_max_num_queries(21):
+        page = client.get(reverse("me:dashboard")).content.decode()
+    assert page.count('class="import-draft"') == imports
