@@ -293,3 +293,26 @@ def test_the_dashboard_review_costs_the_same_with_more_imports(
     with django_assert_max_num_queries(21):
         page = client.get(reverse("me:dashboard")).content.decode()
     assert page.count('class="import-draft"') == imports
+
+
+def test_a_draft_positions_bullets_are_hidden_with_it(alice_profile, alice, bob):
+    _import(alice_profile)
+    url = f"/api/v1/profiles/{alice_profile.slug}/highlights/"
+    assert _client(bob).get(url).json()["results"] == []
+    assert [h["text"] for h in _client(alice).get(url).json()["results"]] == ["Built the Jabberwock compiler."]
+
+
+def test_the_native_export_keeps_drafts_for_the_owner_only(alice_profile, alice, bob):
+    from profiles.native import export_profile_document
+
+    _import(alice_profile)
+    own = export_profile_document(alice_profile, user=alice)
+    assert [(e["organisation"], e["draft"]) for e in own["experience"]] == [("Looking Glass Labs", True)]
+    assert export_profile_document(alice_profile, user=bob)["experience"] == []
+
+
+def test_a_dry_run_keeps_no_draft_record(alice_profile):
+    report = _import(alice_profile, dry_run=True)
+    assert report.created > 0
+    assert not ImportDraft.objects.exists()
+    assert not Education.objects.exists()
