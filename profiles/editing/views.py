@@ -100,7 +100,11 @@ def dashboard(request, ed):
             rows = section.model._default_manager.filter(permissions.belongs_to(section.model, ed.profile))
             counts.append((section, rows.filter(**section.lookups).count()))
     drafts, imports = selectors.import_review(ed.profile)
-    return render(request, "me/dashboard.html", ed.context(counts=counts, drafts=drafts, imports=imports))
+    can_confirm = bool(drafts) or any(record.pending for record in imports)
+    return render(
+        request, "me/dashboard.html",
+        ed.context(counts=counts, drafts=drafts, imports=imports, can_confirm=can_confirm),
+    )
 
 
 # --- Imported drafts: review, confirm, dismiss the leftovers ---------------------------------
