@@ -23,7 +23,7 @@ CV = """\
 
 University of Oxford
 Sep 2016 – Jun 2020
-B.A. in Mathematics; GPA: 3.85/4.00 (Rank 1/28)
+B.A. in Mathematics; GPA: 3.85/4.00 (Rank 1/28); Thesis: Mirrors and Machines
 
 ## Experience
 
@@ -76,6 +76,7 @@ def test_a_cv_import_writes_draft_items_and_keeps_papers_and_leftovers_for_revie
     assert report.ok, report.lines()
     education = Education.objects.get(profile=alice_profile)
     assert (education.draft, education.imported_from) == (True, "alice-cv.md")
+    assert (education.rank, education.rank_of, education.thesis_title) == (1, 28, "Mirrors and Machines")
     assert Experience.objects.get(profile=alice_profile).draft
     assert Talk.objects.get(profile=alice_profile).draft
     assert not Publication.objects.exists()  # the papers wait for "Confirm all"
