@@ -113,13 +113,15 @@ def section_admin(section):
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation] + [
         f.name for f in fields if f.many_to_many
     ]
-    columns = ["__str__", *section.admin_list, *owner, *(["visibility"] if section.has_visibility else [])]
+    columns = ["__str__", *section.admin_list, *owner, *(["visibility"] if section.has_visibility else []),
+               *(["draft"] if section.has_draft else [])]  # fmt: skip
     columns = list(dict.fromkeys(columns))
     attrs = {
         "__module__": __name__,
         "list_display": columns,
         "list_select_related": [f.name for f in model._meta.concrete_fields if f.is_relation and f.name in columns],
-        "list_filter": [*choice_filters, *(["visibility"] if section.has_visibility else [])],
+        "list_filter": [*choice_filters, *(["visibility"] if section.has_visibility else []),
+                        *(["draft"] if section.has_draft else [])],
         "search_fields": [*section.admin_search, *(["profile__full_name"] if section.has_profile else [])],
         "raw_id_fields": relations,
         "inlines": [
@@ -255,3 +257,12 @@ class ImportJobAdmin(ReadOnlyLabAdmin):
 
         fail_stale_jobs()  # a job whose worker was killed shows as failed here too
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(models.ImportDraft)
+class ImportDraftAdmin(ReadOnlyLabAdmin):
+    """Imported CVs and sites under review: leftovers, waiting papers (confirmed on /me/profiles/<slug>/)."""
+
+    list_display = ["source", "profile", "created_by", "updated_at", "confirmed_at", "leftovers_dismissed_at"]
+    list_select_related = ["profile", "created_by"]
+    search_fields = ["source", "profile__full_name"]

@@ -17,8 +17,11 @@ Entry points: `import_paths` (the `import_profiles` command and the admin page),
 """
 
 import csv
+import hashlib
 import io
+import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -38,7 +41,7 @@ from publications.importing import (
     warn_entry,
 )
 
-from . import permissions, sections
+from . import permissions, sections, services
 from .formats import ParseError, ParseResult
 from .formats.jsonresume import parse_json_resume
 from .formats.native import is_native, parse_native
@@ -352,14 +355,20 @@ def _merge_values(section, row):
     return without_blank_choices(section.model, row_values(section.model, row, drop=section.parent_fields))
 
 
-def merge_profile_document(document, *, actor, profile, report, source):
-    """A JSON Resume / ORCID document into `profile` (or a new one): fills blanks, adds what is missing.
+def merge_profile_document(document, *, actor, profile, report, source, draft=None):
+    """A JSON Resume / ORCID / CV / site document into `profile` (or a new one): fills blanks, adds what is missing.
 
     Curated content is never overwritten or removed, so importing the same file
     again changes nothing. An item is "already there" when its section's natural key
     (profiles/sections.py) matches; a new item is added at the end of its list with
     everything nested in it (the native sync's walk). An item that cannot be saved is
-    reported and skipped, the rest goes on.
+    reported and skipped, the rest goes on. When an item already there differs from
+    the document, the report says so (the member's version is kept).
+
+    `draft` (a DraftState, for CVs and sites): new items are written as drafts, the
+    blank profile fields it would fill are only proposed (`draft.fields`), and an item
+    an earlier import of the same source created is recognised even after the member
+    edited or deleted it (`draft.known`), so it is never added twice.
     """
     is_admin = _is_admin(actor)
     if profile is None:
@@ -372,14 +381,19 @@ def merge_profile_document(document, *, actor, profile, report, source):
             return None
         profile = upsert(report, Profile, {"slug": new_slug(document["full_name"])},
                          row_values(Profile, {"full_name": document["full_name"]}))
+        if draft is not None:
+            draft.created_profile = True
     changes = {}
-    for name in FILL_FIELDS:
+    for name in FILL_FIELDS + (list(draft.extra_fields) if draft is not None else []):
         value = (document.get(name) or "").strip() if isinstance(document.get(name), str) else ""
         if value and not getattr(profile, name):
             if name == "orcid" and Profile.objects.filter(orcid=value).exclude(pk=profile.pk).exists():
                 report.warn(f"{source}: ORCID {value} belongs to another member; not set")
                 continue
-            changes[name] = value
+            changes[name] = value[: Profile._meta.get_field(name).max_length or None]
+    if draft is not None and not draft.created_profile:
+        draft.fields.update(changes)  # proposed: "Confirm all" fills them if they are still blank
+        changes = {}
     profile = upsert(report, Profile, {"pk": profile.pk}, changes, actor=actor if is_admin else None)
 
     for section in sections.top_level():
@@ -387,24 +401,379 @@ def merge_profile_document(document, *, actor, profile, report, source):
         if not rows or not section.natural_key or section.sync_key != "position":
             continue
         model, natural = section.model, section.natural_key
-        existing = {_natural(v, natural) for v in model.objects.filter(profile=profile).values(*natural)}
+        existing = {_natural(_item_values(obj, natural), natural): obj for obj in model.objects.filter(profile=profile)}
         position = (model.objects.filter(profile=profile).aggregate(m=Max("position"))["m"] or 0) + 1
         for index, row in enumerate(rows):
             values = _merge_values(section, row)
-            if _natural(values, natural) in existing:
+            key = _natural(values, natural)
+            if key in existing:
                 report.count(model._meta.model_name, "unchanged")
+                _say_kept(report, source, section, existing[key], values)
+                continue
+            if draft is not None and draft.seen(section, key, report, source):
                 continue
             lookup = {"profile": profile, **{p.field: None for p in section.parents}}
+            marked = {**row, "draft": True, "imported_from": source[:300]} if draft is not None else row
             try:
                 with transaction.atomic():
-                    sync_items(report, section, [row], {}, profile=profile, lookup=lookup, start=position, prune=False)
+                    kept = sync_items(report, section, [marked], {}, profile=profile, lookup=lookup, start=position,
+                                      prune=False)
             except ValidationError as exc:
                 for message in _messages(exc):
                     report.error(f"{source}: {section.doc_key}[{index}]: {message}")
                 continue
-            existing.add(_natural(values, natural))
+            if draft is not None:
+                draft.items.append([section.key, list(key), kept[0]])
+            existing[key] = None
             position += 1
     return profile
+
+
+def _item_values(obj, names):
+    return {name: getattr(obj, name) for name in names}
+
+
+# Fields an import never compares with what the member has (bookkeeping, or set by the member alone).
+NOT_COMPARED = {"draft", "imported_from", "visibility", "position"}
+
+
+def _say_kept(report, source, section, obj, values):
+    """One report line when an item already there differs from the imported one (the member's stays)."""
+    if obj is None:
+        return  # added by this same run
+    differ = []
+    for name, value in values.items():
+        if name in NOT_COMPARED or value in ("", None):
+            continue
+        model_field = obj._meta.get_field(name)
+        try:
+            imported = model_field.to_python(value)
+        except ValidationError:
+            imported = value
+        if imported != getattr(obj, name):
+            differ.append(name)
+    if differ:
+        report.note(f"{source}: kept your version of {section.label.lower()} “{obj}”; "
+                    f"the import differs in {', '.join(differ)} (edit it on /me/ if the file is right)")
+
+
+# --- Drafts: CVs and sites reviewed before they are published (issue 14) ------------------------
+
+# Profile fields a CV or a site may also propose (JSON Resume and ORCID do not carry them).
+DRAFT_EXTRA_FIELDS = ("pronouns", "location")
+
+
+@dataclass
+class DraftState:
+    """What one draft import collects while it merges (see merge_profile_document)."""
+
+    source: str
+    known: dict = field(default_factory=dict)  # (section key, natural key) -> item id, from earlier imports
+    items: list = field(default_factory=list)  # [section key, natural key, item id] created now
+    fields: dict = field(default_factory=dict)  # proposed values of blank profile fields
+    extra_fields: tuple = DRAFT_EXTRA_FIELDS
+    created_profile: bool = False
+
+    @classmethod
+    def for_record(cls, source, record):
+        known = {(k, tuple(n)): pk for k, n, pk in (record.items if record is not None else [])}
+        return cls(source=source, known=known, items=[list(i) for i in (record.items if record else [])])
+
+    def seen(self, section, key, report, source):
+        """True (with a report line) when an earlier import of this source made this item."""
+        pk = self.known.get((section.key, tuple(key)))
+        if pk is None:
+            return False
+        obj = section.model._default_manager.filter(pk=pk).first()
+        label = section.label.lower()
+        if obj is None:
+            report.note(f"{source}: not added again: {label} “{' '.join(filter(None, key))}” "
+                        "(you deleted it after an earlier import of this file)")
+        else:
+            report.note(f"{source}: kept your edited {label} “{obj}” (imported earlier as "
+                        f"“{' '.join(filter(None, key))}”)")
+        report.count(section.model._meta.model_name, "unchanged")
+        return True
+
+
+def _digest(*parts):
+    raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _can_import_into(actor, profile):
+    return actor is None or permissions.can_edit_profile(actor, profile)
+
+
+def import_cv_document(
+    profile, document, *, actor=None, source="cv", leftovers=(), not_imported=(), as_draft=True, dry_run=False,
+    report=None,
+):
+    """A CV read by profiles.formats.cvdoc into `profile`, in one transaction; returns the ImportReport.
+
+    `as_draft` (the default): the new items are drafts the member confirms on /me/
+    (nothing reaches the public pages before), the blank profile fields it would fill
+    and the papers it lists wait for "Confirm all", and `leftovers` (the text the reader
+    could not place) are kept beside the draft until the member dismisses them.
+    Importing the same document again changes nothing. `actor` None: the command line.
+    """
+    report = report if report is not None else ImportReport(dry_run=dry_run)
+    if not _can_import_into(actor, profile):
+        raise PermissionDenied("You may not import into this profile.")
+    with transaction.atomic():
+        _import_one(profile, document, actor=actor, source=source, leftovers=list(leftovers),
+                    not_imported=list(not_imported), as_draft=as_draft, report=report,
+                    link_others=actor is None or permissions.can_manage_lab(actor))
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_one(profile, document, *, actor, source, leftovers, not_imported, as_draft, report, link_others,
+                publications=None, site_files=None):
+    """Merge one document (and its papers) into one profile; the caller holds the transaction.
+
+    `profile` None: the profile the document names (found, else created; lab admins).
+    Returns the profile (None when none could be made).
+    """
+    from .models import ActivityEntry, ImportDraft
+
+    records = publications if publications is not None else document.get("publications") or []
+    digest = _digest(document, records, leftovers, not_imported)
+    record = None
+    if profile is None:
+        profile = find_profile(document)  # what merge_profile_document would find (None: it creates one)
+    if as_draft and profile is not None:
+        record = ImportDraft.objects.filter(profile=profile, source=source[:300]).first()
+        if record is not None and record.digest == digest:
+            report.count("importdraft", "unchanged")
+            report.note(f"{source}: already imported on {record.updated_at:%Y-%m-%d %H:%M}; nothing changed")
+            return profile
+    state = DraftState.for_record(source, record) if as_draft else None
+    target = merge_profile_document(document, actor=actor, profile=profile, report=report, source=source, draft=state)
+    if target is None:
+        return None
+    if site_files is not None:
+        _import_site_extras(target, document, actor=actor, report=report, source=source, files=site_files,
+                            created=state is not None and state.created_profile, link_others=link_others)
+    records = [_publication_record(r) for r in records]
+    if records and not as_draft:
+        import_publication_records(
+            actor=actor, records=records, report=report, source=source, profile=target, link_others=link_others,
+            index=PublicationIndex.load(), member_index=member_index_from_db(),
+        )  # fmt: skip
+    if as_draft:
+        values = {
+            "digest": digest, "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "leftovers": leftovers, "not_imported": not_imported, "profile_fields": state.fields,
+            "publications": records, "items": state.items, "confirmed_at": None,
+        }
+        if record is None:
+            record = ImportDraft.objects.create(profile=target, source=source[:300], **values)
+            report.count("importdraft", "created")
+        else:
+            if record.leftovers != leftovers:
+                values["leftovers_dismissed_at"] = None  # new leftovers are shown again
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.save()
+            report.count("importdraft", "updated")
+        if records:
+            report.note(f"{source}: {len(records)} publication(s) wait for the member's “Confirm all”")
+        if state.fields:
+            report.note(f"{source}: proposed for blank profile fields: {', '.join(sorted(state.fields))}")
+    ActivityEntry.record(actor=actor, kind=ActivityEntry.Kind.IMPORTED, profile=target, target=source,
+                         detail=("as a draft: " if as_draft else "") + report.summary())
+    return target
+
+
+def _publication_record(record):
+    """A publication record as the lab's import takes it (a site's `featured` is the member's `selected`)."""
+    record = dict(record)
+    if record.get("featured") and not record.get("selected"):
+        record["selected"] = True
+    return record
+
+
+def _import_site_extras(profile, document, *, actor, report, source, files, created, link_others):
+    """What a site says that merge_profile_document does not write: the avatar, role and status."""
+    path = document.get("avatar_path")
+    if path:
+        if profile.avatar:
+            report.note(f"{source}: {path}: not used; the profile already has an avatar")
+        else:
+            data = files(path)
+            if data is None:
+                report.warn(f"{source}: {path}: the avatar file could not be read")
+            else:
+                from django.core.files.uploadedfile import SimpleUploadedFile
+
+                try:
+                    services.profile_import_avatar(actor=actor, profile=profile,
+                                                   upload=SimpleUploadedFile(Path(path).name, data))
+                    report.count("avatar", "created")
+                except ValidationError as exc:
+                    report.warn(f"{source}: {path}: avatar not imported: {' '.join(exc.messages)}")
+    membership = {name: document[name] for name in ("role", "status") if document.get(name)}
+    if not membership:
+        return
+    if created and link_others:  # a lab import made this profile: the site says what the member is
+        upsert(report, Profile, {"pk": profile.pk}, membership)
+        return
+    differ = [f"{k} {v!r}" for k, v in membership.items() if getattr(profile, k) != v]
+    if differ:
+        report.note(f"{source}: not changed (set by a lab admin on the member's page): {', '.join(differ)}")
+
+
+def site_files(path):
+    """A reader of the files of a site folder or `.zip` by their path in the site (None when absent).
+
+    The site readers name files (an author's avatar) relative to the site's root; a zip
+    of a GitHub repository holds them under one more folder, so a zip member is found by
+    its path's end. Reads at most settings.AVATAR_MAX_BYTES + 1 bytes (the avatar check refuses more).
+    """
+    import zipfile
+
+    limit = settings.AVATAR_MAX_BYTES + 1
+    path = Path(path)
+
+    def read(relative):
+        relative = relative.strip("/")
+        if ".." in Path(relative).parts:
+            return None
+        if path.is_dir():
+            from .formats.sites import find_site_root
+
+            target = find_site_root(path) / relative
+            if not target.is_file():
+                return None
+            with open(target, "rb") as handle:
+                return handle.read(limit)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                name = next((n for n in archive.namelist() if n == relative or n.endswith("/" + relative)), None)
+                if name is None:
+                    return None
+                with archive.open(name) as handle:
+                    return handle.read(limit)
+        except (OSError, zipfile.BadZipFile):
+            return None
+
+    return read
+
+
+def _owner_document(site, profile):
+    """The document for one member: the author folder of their slug, else of their name, else the site owner's."""
+    for key, value in (("slug", profile.slug), ("full_name", profile.full_name)):
+        for document in site.documents:
+            if value and (document.get(key) or "").casefold() == value.casefold():
+                return document
+    owner = [d for d in site.documents if d.get("site_author", "") == site.owner]
+    return (owner or site.documents or [None])[0]
+
+
+def _not_imported_lines(site, author=None):
+    lines = []
+    for path in sorted(site.not_imported):
+        if author is not None and f"/{author}/" not in f"/{path}":
+            continue
+        lines += [f"{path}: {what}" for what in site.not_imported[path]]
+    return lines
+
+
+def _attachment_lines(records):
+    """PDF files a site keeps next to its papers: a paper here holds links, not files (reported by file)."""
+    return [
+        f"{path}: the PDF file of “{record.get('title', '')[:80]}” (a paper holds links, not files: link it in url_pdf)"
+        for record in records for path in record.get("attachments") or []
+    ]  # fmt: skip
+
+
+def import_site(site, *, profile=None, actor=None, as_draft=True, dry_run=False, files=None, report=None):
+    """A site read by profiles.formats.sites into one member's profile, or (`profile` None) the lab's.
+
+    One member: their author folder's document (the site owner's on a one-person
+    site) and the papers naming them; with `as_draft`, as CV imports (drafts, papers
+    waiting for "Confirm all"). The lab (lab admins): each author folder's profile,
+    found or created, with draft items; the papers are the lab's and are imported at
+    once, each author linked to their member. `files`: see site_files (the avatar).
+    One transaction; returns the ImportReport.
+    """
+    report = report if report is not None else ImportReport(dry_run=dry_run)
+    if profile is not None and not _can_import_into(actor, profile):
+        raise PermissionDenied("You may not import into this profile.")
+    if profile is None and not _is_admin(actor):
+        raise PermissionDenied("A lab site is imported by lab admins.")
+    files = files or (lambda _path: None)
+    source = site.root
+    attachments = _attachment_lines(site.publications)
+    for line in attachments:
+        report.note(f"{source}: not imported: {line}")
+    with transaction.atomic():
+        if profile is not None:
+            document = _owner_document(site, profile)
+            others = [d.get("full_name") or d.get("site_author") for d in site.documents if d is not document]
+            if others:
+                report.warn(f"{source}: the site has other authors, not imported with --profile "
+                            f"(use --lab): {', '.join(others)}")
+            _import_one(
+                profile, document or {}, actor=actor, source=source, leftovers=[],
+                not_imported=_not_imported_lines(site) + attachments, as_draft=as_draft, report=report,
+                link_others=actor is None or permissions.can_manage_lab(actor), publications=site.publications,
+                site_files=files,
+            )  # fmt: skip
+        else:
+            for document in site.documents:
+                _import_one(
+                    None, {**document, "publications": []}, actor=actor, source=source, leftovers=[],
+                    not_imported=_not_imported_lines(site, document.get("site_author") or None),
+                    as_draft=as_draft, report=report, link_others=True, site_files=files,
+                )  # fmt: skip
+            if site.publications:
+                import_publication_records(
+                    actor=actor, records=[_publication_record(r) for r in site.publications], report=report,
+                    source=source, profile=None, link_others=True, index=PublicationIndex.load(),
+                    member_index=member_index_from_db(),
+                )  # fmt: skip
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+    return report
+
+
+def import_drafts_confirm(*, actor, profile):
+    """"Confirm all": every draft item of `profile` becomes visible, its imports' proposed profile
+    fields fill what is still blank and their papers are imported (matched to the lab's, the
+    member's author row linked). One transaction; returns the ImportReport.
+    """
+    from django.utils import timezone
+
+    if not permissions.can_edit_profile(actor, profile):
+        raise PermissionDenied("You may not confirm this profile's imports.")
+    report = ImportReport()
+    with transaction.atomic():
+        for section in sections.SECTIONS:
+            if not (section.has_draft and section.has_profile):
+                continue
+            for item in section.model.objects.filter(profile=profile, draft=True):
+                services.section_item_confirm(actor=actor, item=item)
+                report.count(section.model._meta.model_name, "updated")
+        for record in profile.import_drafts.filter(confirmed_at__isnull=True).order_by("created_at", "id"):
+            profile.refresh_from_db()
+            fields = {k: v for k, v in record.profile_fields.items() if hasattr(profile, k) and not getattr(profile, k)}
+            if fields:
+                services.profile_update(actor=actor, profile=profile, changes=fields)
+                report.count("profile", "updated")
+            if record.publications:
+                import_publication_records(
+                    actor=actor, records=record.publications, report=report, source=record.source, profile=profile,
+                    link_others=permissions.can_manage_lab(actor), index=PublicationIndex.load(),
+                    member_index=member_index_from_db(),
+                )  # fmt: skip
+            record.publications, record.profile_fields, record.confirmed_at = [], {}, timezone.now()
+            record.save(update_fields=["publications", "profile_fields", "confirmed_at", "updated_at"])
+        if report.errors:
+            transaction.set_rollback(True)
+    return report
 
 
 # --- Running an import ------------------------------------------------------------------------

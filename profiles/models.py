@@ -193,7 +193,24 @@ class Profile(models.Model):
         return self.avatar.storage.url(name) if name else self.avatar.url
 
 
-class ProfileLink(models.Model):
+class ImportedItem(models.Model):
+    """Marks an item an import (a CV, a site) wrote and its member has not reviewed yet.
+
+    A draft is seen only on the editing pages (and by the owner and lab admins through
+    the API and exports); public pages, the CV, feeds and sitemaps leave it out until it
+    is confirmed (profiles.sections.visible_q).
+    """
+
+    draft = models.BooleanField(
+        default=False, db_index=True, help_text="Imported and not yet reviewed: hidden from the public pages."
+    )
+    imported_from = models.CharField(max_length=300, blank=True, help_text="The file or site it was imported from.")
+
+    class Meta:
+        abstract = True
+
+
+class ProfileLink(ImportedItem):
     class Kind(models.TextChoices):
         HOMEPAGE = "homepage", "Homepage"
         EMAIL = "email", "Email"
@@ -244,7 +261,7 @@ class ProfileLink(models.Model):
         return self.label or self.get_kind_display()
 
 
-class SectionItem(models.Model):
+class SectionItem(ImportedItem):
     """Common fields of every ordered, per-item-visible section of a profile."""
 
     position = models.PositiveIntegerField(default=0)
@@ -734,6 +751,58 @@ class ProfileRedirect(models.Model):
     def __str__(self):
         return f"{self.old_slug} → {self.profile.slug}"
 
+
+
+class ImportDraft(models.Model):
+    """One imported CV or site of one profile, while its member reviews it.
+
+    The items it wrote are `draft` rows of their sections; this record keeps what the
+    rows cannot: the text the reader could not place (`leftovers`, shown on the editing
+    dashboard until dismissed), what the file held that the model cannot (`not_imported`),
+    the profile fields it proposes for blanks and the papers it found (both written by
+    "Confirm all", so nothing reaches the public pages before the member says so), and
+    which natural key became which item (so a re-import recognises an item the member
+    edited or deleted, and never adds it again).
+    """
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="import_drafts")
+    source = models.CharField(max_length=300, help_text="The file or site imported.")
+    digest = models.CharField(max_length=64, editable=False, help_text="sha256 of what was read (re-import check).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    leftovers = models.JSONField(default=list, blank=True, help_text='[{"section": heading, "text": …}]')
+    not_imported = models.JSONField(default=list, blank=True, help_text="Report lines: what the model cannot hold.")
+    profile_fields = models.JSONField(default=dict, blank=True, help_text="Proposed values for blank profile fields.")
+    publications = models.JSONField(default=list, blank=True, help_text="Publication records, imported on confirm.")
+    items = models.JSONField(default=list, blank=True, help_text="[section key, natural key, item id] per item.")
+    leftovers_dismissed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, help_text="When “Confirm all” was last used.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "source"], name="profiles_importdraft_unique_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.profile}"
+
+    @property
+    def open_leftovers(self):
+        return [] if self.leftovers_dismissed_at else self.leftovers
+
+    @property
+    def has_open_notes(self):
+        """Leftovers or not-imported lines the member has not dismissed yet."""
+        return not self.leftovers_dismissed_at and bool(self.leftovers or self.not_imported)
+
+    @property
+    def pending(self):
+        """Papers or profile fields still waiting for "Confirm all"."""
+        return bool(self.publications or self.profile_fields) and self.confirmed_at is None
 
 
 class ApiTokenQuerySet(models.QuerySet):

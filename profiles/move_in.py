@@ -3,25 +3,22 @@
 The write paths of `import_site` and `import_cv`, shared by the commands, the import
 pages and the background jobs (profiles/jobs.py). They read with the pure readers
 (profiles.formats.sites, profiles.formats.cvdoc) and write with the existing import
-services (`merge_profile_document`, `import_publication_records`); nothing here decides
-how an item is merged. Each returns a `MoveIn`: the lines saying what was read (printed
-before the report) and the ImportReport. A dry run, an error, or (with `strict`) any
-warning or skipped entry rolls the whole transaction back.
+services (`import_site`, `import_cv_document` in profiles.importing, which write drafts
+unless told otherwise); nothing here decides how an item is merged. Each returns a
+`MoveIn`: the lines saying what was read (printed before the report) and the
+ImportReport. A dry run, an error, or (with `strict`) any warning or skipped entry rolls
+the whole transaction back.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from publications.importing import PublicationIndex, import_publication_records
-
 from . import permissions
 from .formats.cvdoc import CvReadError, parse_cv_file
 from .formats.sites import SiteReadError, read_site
-from .importing import merge_profile_document, too_big
-from .matching import member_index_from_db
+from .importing import import_cv_document, import_site, site_files, too_big
 from .native import ImportReport
 
 
@@ -55,8 +52,12 @@ def _finish(report, *, dry_run, strict):
         report.note(f"nothing was written (the whole import is rolled back on any error); it would have done: {would}")
 
 
-def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=False, report=None):
-    """Import a site folder or .zip into `profile`, or (lab) one profile per author folder."""
+def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=False, report=None, as_draft=True):
+    """Import a site folder or .zip into `profile`, or (lab) one profile per author folder.
+
+    The writing is profiles.importing.import_site: with `as_draft` the items are drafts the
+    member confirms on /me/ (see docs/cv-and-sites.md).
+    """
     _check(actor, profile, lab=lab)
     report = report if report is not None else ImportReport(dry_run=dry_run)
     report.strict = strict
@@ -75,28 +76,11 @@ def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=F
     if not site.documents and not site.publications:
         report.error("the site holds nothing to import")
         return result
-    admin = _is_admin(actor)
     with transaction.atomic():
-        if not lab:
-            document = _owner_document(site, profile)
-            others = [d.get("full_name") or d.get("site_author") for d in site.documents if d is not document]
-            if others:
-                report.warn(
-                    f"{Path(site.root).name}: the site has other authors, not imported into one profile "
-                    f"(a lab admin imports a lab site): {', '.join(others)}"
-                )
-            if document is not None:
-                merge_profile_document(document, actor=actor, profile=profile, report=report, source=site.root)
-            target = profile
-        else:
-            target = None
-            for document in site.documents:
-                merge_profile_document(document, actor=actor, profile=None, report=report, source=site.root)
-        if site.publications:
-            import_publication_records(
-                actor=actor, records=site.publications, report=report, source=site.root, profile=target,
-                link_others=admin, index=PublicationIndex.load(), member_index=member_index_from_db(),
-            )  # fmt: skip
+        import_site(
+            site, profile=None if lab else profile, actor=actor, as_draft=as_draft, files=site_files(path),
+            report=report,
+        )  # fmt: skip
         _finish(report, dry_run=dry_run, strict=strict)
     return result
 
@@ -112,18 +96,12 @@ def _rows(document):
     return 1 + sum(items(value) for key, value in document.items() if key != "publications")
 
 
-def _owner_document(site, profile):
-    """The document for one profile: the author folder of that slug, else of that name, else the site owner's."""
-    for key, value in (("slug", profile.slug), ("full_name", profile.full_name)):
-        for document in site.documents:
-            if value and (document.get(key) or "").casefold() == value.casefold():
-                return document
-    owner = [d for d in site.documents if d.get("site_author", "") == site.owner]
-    return (owner or site.documents or [None])[0]
+def cv_import(*, actor, name, data, profile, dry_run=False, strict=False, report=None, as_draft=True):
+    """Read a CV document (.md, .txt, .tex, .docx, .pdf) and merge it into `profile`.
 
-
-def cv_import(*, actor, name, data, profile, dry_run=False, strict=False, report=None):
-    """Read a CV document (.md, .txt, .tex, .docx, .pdf) and merge it into `profile`."""
+    The writing is profiles.importing.import_cv_document: with `as_draft` the items are
+    drafts, the papers wait for "Confirm all" and the leftovers are kept beside the draft.
+    """
     _check(actor, profile)
     report = report if report is not None else ImportReport(dry_run=dry_run)
     report.strict = strict
@@ -147,14 +125,10 @@ def cv_import(*, actor, name, data, profile, dry_run=False, strict=False, report
         result.reading.append(f"not placed: {where}{left['text'][:200]}")
     for warning in draft.warnings:
         report.warn(f"{name}: {warning}")
-    document = draft.document
     with transaction.atomic():
-        target = merge_profile_document(document, actor=actor, profile=profile, report=report, source=name)
-        records = document.get("publications") or []
-        if target is not None and records:
-            import_publication_records(
-                actor=actor, records=records, report=report, source=name, profile=target,
-                link_others=_is_admin(actor), index=PublicationIndex.load(), member_index=member_index_from_db(),
-            )  # fmt: skip
+        import_cv_document(
+            profile, draft.document, actor=actor, source=name, leftovers=draft.leftovers, as_draft=as_draft,
+            report=report,
+        )  # fmt: skip
         _finish(report, dry_run=dry_run, strict=strict)
     return result

@@ -334,8 +334,8 @@ def export_profile_document(profile, *, user=None):
 
     if not permissions.can_view_profile(user, profile):
         raise PermissionDenied("You may not see this profile.")
-    page = profile_page(user, profile.slug)
     everything = permissions.can_edit_profile(user, profile)
+    page = profile_page(user, profile.slug, drafts=everything)  # an editor's export keeps drafts
     doc = {"format": FORMAT, "version": VERSION}
     for name in PROFILE_FIELDS:
         if not everything and name in {"published", "display_order"}:

@@ -72,7 +72,9 @@ def can_view_item(user, item):
     profile = item.profile
     if not can_view_profile(user, profile):
         return False
-    return can_edit_profile(user, profile) or item.visibility in visible_levels(user)
+    if can_edit_profile(user, profile):
+        return True
+    return item.visibility in visible_levels(user) and not getattr(item, "draft", False)
 
 
 def can_edit_item(user, item):

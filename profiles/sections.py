@@ -97,6 +97,11 @@ class Section:
         return any(f.name == "visibility" for f in self.model._meta.concrete_fields)
 
     @property
+    def has_draft(self):
+        """Items of this section can be imported drafts (see models.ImportedItem)."""
+        return any(f.name == "draft" for f in self.model._meta.concrete_fields)
+
+    @property
     def has_profile(self):
         return any(f.name == "profile" for f in self.model._meta.concrete_fields)
 
@@ -289,22 +294,29 @@ def siblings_q(item):
 # --- Who sees what --------------------------------------------------------------------------
 
 
-def visible_q(section, levels, prefix=""):
+def visible_q(section, levels, prefix="", *, drafts=False):
     """Q() keeping the rows of `section` whose own visibility and every container's is in `levels`.
 
     `levels` None: everything (the owner and lab admins). A project inside a hidden
     position is hidden with it, a highlight of a hidden project too, and so on up.
-    This is the only place that rule is written.
+    Imported drafts (not yet confirmed by their member) are hidden the same way, from
+    everyone: only `drafts=True` with `levels` None (an editor's own reads: the API,
+    exports) keeps them. This is the only place that rule is written.
     """
-    if levels is None:
+    keep_drafts = drafts and levels is None
+    if levels is None and keep_drafts:
         return Q()
-    q = Q(**{f"{prefix}visibility__in": levels}) if section.has_visibility else Q()
+    q = Q()
+    if levels is not None and section.has_visibility:
+        q &= Q(**{f"{prefix}visibility__in": levels})
+    if not keep_drafts and section.has_draft:
+        q &= Q(**{f"{prefix}draft": False})
     for parent in section.parents:
         if parent.section == section.key:
             continue  # a sub-bullet shares its bullet's owner, checked below
         container = BY_KEY[parent.section]
         path = f"{prefix}{parent.field}"
-        q &= Q(**{f"{path}__isnull": True}) | visible_q(container, levels, prefix=f"{path}__")
+        q &= Q(**{f"{path}__isnull": True}) | visible_q(container, levels, prefix=f"{path}__", drafts=drafts)
     return q
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q, TextField, Value
+from django.db.models import Count, F, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -92,11 +92,11 @@ def _from_text(model_field, value):
     return value
 
 
-def _flat_sections(profile, levels):
+def _flat_sections(profile, levels, drafts=False):
     branches = []
     for section in FLAT_SECTIONS:
         columns_of = _flat_columns(section.model)
-        qs = section.model.objects.filter(profile=profile).filter(registry.visible_q(section, levels))
+        qs = section.model.objects.filter(profile=profile).filter(registry.visible_q(section, levels, drafts=drafts))
         columns = {"c_section": Value(section.doc_key, output_field=TextField()), "c_id": Cast("pk", TextField())}
         for i in range(_WIDTH):
             columns[f"c{i}"] = (
@@ -197,14 +197,14 @@ def viewable_profile(user, slug):
     return profile
 
 
-def _visible(model, profile, levels):
+def _visible(model, profile, levels, drafts=False):
     section = registry.for_model(model)
     return model._default_manager.filter(permissions.belongs_to(model, profile)).filter(
-        registry.visible_q(section, levels)
+        registry.visible_q(section, levels, drafts=drafts)
     )
 
 
-def _attach_highlights(profile, levels, owners):
+def _attach_highlights(profile, levels, owners, drafts=False):
     """One query for every highlight the viewer may see, nested in Python.
 
     `owners` maps ("project"|"experience"|"open_source", pk) to the owner shown.
@@ -212,7 +212,7 @@ def _attach_highlights(profile, levels, owners):
     for owner in owners.values():
         owner.highlight_list = []
     by_id = {}
-    for h in _visible(Highlight, profile, levels).order_by("position", "id"):
+    for h in _visible(Highlight, profile, levels, drafts).order_by("position", "id"):
         h.child_list = []
         by_id[h.pk] = h
     for h in by_id.values():
@@ -231,10 +231,10 @@ def _attach_highlights(profile, levels, owners):
         owners[key].highlight_list.append(h)
 
 
-def _projects(profile, levels):
+def _projects(profile, levels, drafts=False):
     """Every visible project with its related publications, in one query (LEFT JOIN)."""
     rows = (
-        _visible(Project, profile, levels)
+        _visible(Project, profile, levels, drafts)
         .annotate(
             rp_key=F("related_publications__citation_key"),
             rp_title=F("related_publications__title"),
@@ -260,10 +260,10 @@ def _projects(profile, levels):
     return list(projects.values())
 
 
-def _talks(profile, levels):
+def _talks(profile, levels, drafts=False):
     """Talks with every delivery, in one query (LEFT JOIN on deliveries)."""
     rows = (
-        _visible(Talk, profile, levels)
+        _visible(Talk, profile, levels, drafts)
         .select_related("publication")
         .annotate(
             d_id=F("deliveries__id"),
@@ -327,7 +327,7 @@ def _profile_publications(profile, selected_first):
     return shown, len(pubs), are_selected
 
 
-def profile_page(user, slug, *, all_publications=False):
+def profile_page(user, slug, *, all_publications=False, drafts=False):
     """The profile (or CV) page of `slug` as `user` may see it, or 404.
 
     Queries: 1 profile, 2 the flat sections (UNION ALL), 3 experience, 4 projects with
@@ -335,19 +335,22 @@ def profile_page(user, slug, *, all_publications=False):
     member's publications, 9 their authors, 10 statements (+1 when a press item names a
     paper). (Plus the lab, read by the context processor.) Permission checks for a
     logged-in viewer add their own.
+
+    Imported drafts are left out (the page and the CV show only what the member
+    confirmed); `drafts=True` keeps them for the owner and lab admins (the native export).
     """
     profile = viewable_profile(user, slug)
     levels = permissions.levels_for(user, profile)
-    page = ProfilePage(profile=profile, items=_flat_sections(profile, levels))
+    page = ProfilePage(profile=profile, items=_flat_sections(profile, levels, drafts))
 
-    experience = list(_visible(Experience, profile, levels))
-    open_source = list(_visible(OpenSourceContribution, profile, levels))
+    experience = list(_visible(Experience, profile, levels, drafts))
+    open_source = list(_visible(OpenSourceContribution, profile, levels, drafts))
     experience_by_id = {e.pk: e for e in experience}
     for exp in experience:
         exp.project_list = []
     owners = {("experience", e.pk): e for e in experience}
     owners.update({("open_source", o.pk): o for o in open_source})
-    projects = _projects(profile, levels)
+    projects = _projects(profile, levels, drafts)
     standalone = []
     for project in projects:
         if project.experience_id is None:
@@ -355,9 +358,9 @@ def profile_page(user, slug, *, all_publications=False):
         else:
             experience_by_id[project.experience_id].project_list.append(project)
         owners[("project", project.pk)] = project
-    _attach_highlights(profile, levels, owners)
+    _attach_highlights(profile, levels, owners, drafts)
     page.items.update(experience=experience, projects=standalone, open_source=open_source)
-    page.items["talks"] = _talks(profile, levels)
+    page.items["talks"] = _talks(profile, levels, drafts)
     _attach_press_refs(page, projects)
 
     page.publications, page.publication_count, page.publications_are_selected = _profile_publications(
@@ -424,7 +427,9 @@ def directory_groups(query=""):
 
 def latest_news(limit=LATEST_ON_HOME, profile=None):
     """Public news of published members, newest first (one query)."""
-    qs = NewsItem.objects.filter(visibility=Visibility.PUBLIC, profile__published=True)
+    qs = NewsItem.objects.filter(
+        registry.visible_q(registry.for_model(NewsItem), [Visibility.PUBLIC]), profile__published=True
+    )
     if profile is not None:
         qs = qs.filter(profile=profile)
     qs = qs.select_related("profile").only(
@@ -446,3 +451,33 @@ def public_statements():
         .select_related("profile")
         .only("slug", "updated_at", "title", "profile__slug")
     )
+
+
+# --------------------------------------------------------------------------- import review (/me/)
+
+
+def import_review(profile):
+    """(draft items per section, imports still open) of `profile`, for its editing dashboard.
+
+    Two queries: the drafts of every section counted in one UNION ALL, and the profile's
+    imports. An import is open while it has leftovers not dismissed or papers / profile
+    fields waiting for "Confirm all". Owner and lab admins only: the caller checked.
+    """
+    from .models import ImportDraft
+
+    branches = [
+        section.model.objects.filter(profile=profile, draft=True)
+        .order_by()
+        .values("profile")
+        .annotate(k=Value(section.key, output_field=TextField()), n=Count("pk"))
+        .values_list("k", "n")
+        for section in registry.SECTIONS
+        if section.has_draft and section.has_profile
+    ]
+    counts = dict(branches[0].union(*branches[1:], all=True))
+    drafts = [(s, counts[s.key]) for s in registry.SECTIONS if counts.get(s.key)]
+    records = [
+        r for r in ImportDraft.objects.filter(profile=profile).order_by("-created_at", "-id")
+        if r.has_open_notes or r.pending
+    ]
+    return drafts, records

@@ -90,6 +90,42 @@ def profile_set_avatar(*, actor, profile, upload):
     return locked
 
 
+def profile_import_avatar(*, actor, profile, upload):
+    """An avatar found by an import (a site's author image), through the same checks as an upload.
+
+    The import checked the actor for the whole run (None: the command line).
+    """
+    _require(actor is None or permissions.can_edit_profile(actor, profile))
+    image = uploads.decode_avatar(upload)
+    name = uploads.store_avatar(image, profile.pk)
+    locked = _lock(profile)
+    locked.avatar.name = name
+    _by(locked, actor).save(update_fields=["avatar", "updated_at"])
+    return locked
+
+
+def section_item_confirm(*, actor, item):
+    """Confirm one imported draft: from now on it shows wherever its visibility allows."""
+    with transaction.atomic():
+        locked = _lock(item)
+        _require(permissions.can_edit_object(actor, locked))
+        if not locked.draft:
+            return locked
+        locked.draft = False
+        _by(locked, actor).save(update_fields=["draft", "updated_at"] if hasattr(locked, "updated_at") else None)
+        return locked
+
+
+def import_leftovers_dismiss(*, actor, draft):
+    """The member read what the import could not place: stop showing it."""
+    with transaction.atomic():
+        locked = _lock(draft)
+        _require(permissions.can_edit_profile(actor, locked.profile))
+        locked.leftovers_dismissed_at = timezone.now()
+        locked.save(update_fields=["leftovers_dismissed_at", "updated_at"])
+        return locked
+
+
 def profile_remove_avatar(*, actor, profile):
     with transaction.atomic():
         locked = _lock(profile)

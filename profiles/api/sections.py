@@ -68,7 +68,7 @@ def visible_items(section, user, profile):
     model = section.model
     levels = permissions.levels_for(user, profile)
     qs = model._default_manager.filter(permissions.belongs_to(model, profile))
-    qs = qs.filter(registry.visible_q(section.section, levels))
+    qs = qs.filter(registry.visible_q(section.section, levels, drafts=True))  # drafts: editors only
     related = [model._meta.get_field(name) for name in section.fields]
     if single := [f.name for f in related if f.is_relation and f.many_to_one and f.name not in section.parents]:
         qs = qs.select_related(*single)

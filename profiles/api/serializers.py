@@ -58,7 +58,7 @@ class SectionItemSerializer(serializers.ModelSerializer):
 def make_section_serializer(section):
     model = section.model
     names = [f.name for f in model._meta.get_fields()]
-    extra = [name for name in ("updated_at",) if name in names]
+    extra = [name for name in ("draft", "updated_at") if name in names]  # draft: confirmed on /me/
     meta = type(
         "Meta",
         (),

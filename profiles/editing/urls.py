@@ -22,6 +22,9 @@ editing_patterns = [
     ("sections/<slug:key>/<int:pk>/", views.section_edit, "section_edit"),
     ("sections/<slug:key>/<int:pk>/delete/", views.section_delete, "section_delete"),
     ("sections/<slug:key>/<int:pk>/move/", views.section_move, "section_move"),
+    ("sections/<slug:key>/<int:pk>/confirm/", views.section_confirm, "section_confirm"),
+    ("imports/confirm-all/", views.imports_confirm_all, "imports_confirm_all"),
+    ("imports/<int:pk>/dismiss/", views.import_dismiss, "import_dismiss"),
     ("sections/<slug:key>/<int:pk>/history/", views.section_history, "section_history"),
     (
         "sections/<slug:key>/<int:pk>/history/<int:history_id>/restore/",

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 from publications import services as publication_services
 from publications.models import Authorship, Publication
 
-from .. import forms, permissions, selectors, services
+from .. import forms, importing, permissions, selectors, services
 from ..markdown import render_markdown
-from ..models import AuthorshipClaim, Profile, Statement
+from ..models import AuthorshipClaim, ImportDraft, Profile, Statement
 from . import activity, registry
 
 # --- Which profile, and building its URLs ----------------------------------------------
@@ -99,7 +99,52 @@ def dashboard(request, ed):
         if section.top_level:
             rows = section.model._default_manager.filter(permissions.belongs_to(section.model, ed.profile))
             counts.append((section, rows.filter(**section.lookups).count()))
-    return render(request, "me/dashboard.html", ed.context(counts=counts))
+    drafts, imports = selectors.import_review(ed.profile)
+    can_confirm = bool(drafts) or any(record.pending for record in imports)
+    return render(
+        request, "me/dashboard.html",
+        ed.context(counts=counts, drafts=drafts, imports=imports, can_confirm=can_confirm),
+    )
+
+
+# --- Imported drafts: review, confirm, dismiss the leftovers ---------------------------------
+
+
+@editing_view
+@require_POST
+def imports_confirm_all(request, ed):
+    """"Confirm all": every draft of this profile is published, its imports' papers are added."""
+    report = importing.import_drafts_confirm(actor=request.user, profile=ed.profile)
+    if report.errors:
+        messages.error(request, "Nothing was confirmed: " + "; ".join(report.errors[:5]))
+    else:
+        messages.success(request, f"Confirmed the imported items ({report.summary()}).")
+        for line in report.notes + report.warnings:
+            messages.info(request, line)
+    return redirect(ed.url("dashboard"))
+
+
+@editing_view
+@require_POST
+def section_confirm(request, ed, key, pk):
+    section = _section(key)
+    item = _item(section, ed.profile, pk)
+    if not getattr(item, "draft", False):
+        raise Http404("This item is not an imported draft.")
+    services.section_item_confirm(actor=request.user, item=item)
+    messages.success(request, f"Confirmed “{item}”: it now shows on the page (as its visibility allows).")
+    if _safe_next(request):
+        return redirect(request.POST["next"])
+    return redirect(_back_url(ed, section, _parent_of(section, item)))
+
+
+@editing_view
+@require_POST
+def import_dismiss(request, ed, pk):
+    draft = get_object_or_404(ImportDraft, pk=pk, profile=ed.profile)
+    services.import_leftovers_dismiss(actor=request.user, draft=draft)
+    messages.success(request, f"Dismissed what {draft.source} left unplaced.")
+    return redirect(ed.url("dashboard"))
 
 
 PROFILE_FORMS = {"identity": (forms.IdentityForm, "Identity"), "about": (forms.AboutForm, "Bio and interests")}

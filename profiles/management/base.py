@@ -28,6 +28,7 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="Treat every skipped entry and warning as an error: all or nothing."
         )
+        self.add_extra_arguments(parser)
         parser.add_argument(
             "--no-progress",
             action="store_true",
@@ -36,6 +37,9 @@ class ImportCommand(BaseCommand):
 
     def add_source_arguments(self, parser):
         raise NotImplementedError
+
+    def add_extra_arguments(self, parser):
+        """Options of one command only (import_cv and import_site: --no-draft)."""
 
     def add_profile_argument(self, parser):
         parser.add_argument("--profile", metavar="SLUG", required=self.profile_required, help=self.profile_help)

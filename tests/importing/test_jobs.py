@@ -91,7 +91,12 @@ def test_member_cv_upload_runs_as_a_job_and_shows_its_report(client, alice, imme
     assert job.read == 4
     assert job.created > 0
     assert job.finished_at is not None
-    assert Education.objects.get(profile=me).institution == "South China University of Technology"
+    education = Education.objects.get(profile=me)
+    assert education.institution == "South China University of Technology"
+    assert education.draft  # an uploaded CV waits for the member's review like import_cv's
+    client.logout()
+    assert "South China University of Technology" not in client.get(me.get_absolute_url()).content.decode()
+    client.force_login(alice)
 
     page = client.get(job.get_absolute_url()).content.decode()
     assert 'Status: <span data-field="status">succeeded</span>' in page
@@ -157,10 +162,10 @@ def test_a_small_publication_file_is_imported_at_once(client, alice, immediate):
 def test_a_failing_job_writes_nothing_and_says_why(alice, immediate, monkeypatch):
     me = Profile.objects.get(user=alice)
 
-    def boom(**kwargs):  # fails after the CV's sections were written in the same transaction
+    def boom(*args, **kwargs):  # fails after the CV's sections were written in the same transaction
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("profiles.move_in.import_publication_records", boom)
+    monkeypatch.setattr("profiles.move_in._finish", boom)
     job = jobs.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
     job.refresh_from_db()
     assert job.status == "failed"

@@ -75,10 +75,10 @@ def test_a_job_goes_through_redis_and_an_rq_worker(alice, rq_backend):
 
 
 def test_a_failing_job_on_rq_writes_nothing(alice, rq_backend, monkeypatch):
-    def boom(**kwargs):
+    def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("profiles.move_in.import_publication_records", boom)
+    monkeypatch.setattr("profiles.move_in._finish", boom)
     job = jobs.job_start(
         actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=Profile.objects.get(user=alice)
     )

@@ -19,10 +19,16 @@ class Command(ImportCommand):
     help = (
         "Read a CV (.md, .txt, .tex, .docx, .pdf) into a member's profile: sections are recognised by "
         "their headings, publications are matched to the lab's papers, and the text that could not be "
-        "placed is listed. --dry-run reports what would change and writes nothing."
+        "placed is listed. The imported items are drafts the member confirms on /me/ (hidden from the public pages "
+        "until then); --no-draft publishes them at once. --dry-run reports what would change and writes nothing."
     )
     profile_required = True
     profile_help = "The member whose CV it is."
+
+    def add_extra_arguments(self, parser):
+        parser.add_argument(
+            "--no-draft", action="store_true", help="Publish at once: no review on /me/ (papers imported now too)."
+        )
 
     def add_source_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="The CV document.")
@@ -38,7 +44,7 @@ class Command(ImportCommand):
         report = self.make_report(options)
         result = cv_import(
             actor=None, name=path.name, data=path.read_bytes(), profile=profile, dry_run=options["dry_run"],
-            strict=options["strict"], report=report,
+            strict=options["strict"], report=report, as_draft=not options["no_draft"],
         )  # fmt: skip
         if not result.reading and report.errors:
             raise CommandError(f"{path}: {report.errors[0].removeprefix(path.name + ': ')}")

@@ -18,8 +18,14 @@ class Command(ImportCommand):
     help = (
         "Import a static academic site (Hugo Academic/Blox/Wowchemy, al-folio, academicpages): a folder "
         "or a .zip of it. Whatever the site holds that this platform cannot is listed by file. "
-        "--dry-run reports what would change and writes nothing."
+        "The imported items are drafts the member confirms on /me/ (hidden from the public pages "
+        "until then); --no-draft publishes them at once. --dry-run reports what would change and writes nothing."
     )
+
+    def add_extra_arguments(self, parser):
+        parser.add_argument(
+            "--no-draft", action="store_true", help="Publish at once: no review on /me/ (papers imported now too)."
+        )
 
     def add_source_arguments(self, parser):
         parser.add_argument("path", metavar="PATH", help="The site folder or a .zip of it.")
@@ -38,7 +44,7 @@ class Command(ImportCommand):
         report = self.make_report(options)
         result = site_import(
             actor=None, path=options["path"], profile=profile, lab=options["lab"], dry_run=options["dry_run"],
-            strict=options["strict"], report=report,
+            strict=options["strict"], report=report, as_draft=not options["no_draft"],
         )  # fmt: skip
         if not result.reading and report.errors:  # the site could not be read at all
             raise CommandError(report.errors[0])

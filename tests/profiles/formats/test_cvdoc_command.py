@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from profiles.importing import import_drafts_confirm
 from profiles.models import Education, Experience, Talk
 from publications.models import Publication
 from tests.factories import ProfileFactory
@@ -66,9 +67,13 @@ def test_dry_run_reports_and_writes_nothing(cv):
     assert not Publication.objects.exists()
 
 
-def test_import_writes_sections_and_papers_and_is_idempotent(cv):
+def test_import_writes_sections_and_papers_and_is_idempotent(cv, admin):
     member = ProfileFactory(slug="chijun-sima", full_name="Chijun Sima")
-    run(cv, "--profile", member.slug)
+    out = run(cv, "--profile", member.slug)
+    assert "1 publication(s) wait for the member's “Confirm all”" in out
+    assert not Publication.objects.exists()  # a draft: the papers come with "Confirm all"
+    assert Education.objects.get(profile=member).draft
+    import_drafts_confirm(actor=admin, profile=member)
     education = Education.objects.get(profile=member)
     assert (education.institution, education.rank, education.rank_of) == ("South China University of Technology", 1, 28)
     experience = Experience.objects.get(profile=member)
@@ -80,9 +85,18 @@ def test_import_writes_sections_and_papers_and_is_idempotent(cv):
     assert [r.name for r in rows] == ["Chijun Sima", "Yao Fu", "Luo Mai"]
     assert [r.equal_contribution for r in rows] == [True, True, False]
     assert rows[0].profile_id == member.pk
-    run(cv, "--profile", member.slug)
+    out = run(cv, "--profile", member.slug)
+    assert "already imported on" in out
     assert Education.objects.filter(profile=member).count() == 1
+    assert not Education.objects.get(profile=member).draft
     assert Publication.objects.count() == 1
+
+
+def test_no_draft_writes_confirmed_items_and_papers_at_once(cv):
+    member = ProfileFactory(slug="chijun-sima", full_name="Chijun Sima")
+    run(cv, "--profile", member.slug, "--no-draft")
+    assert not Education.objects.get(profile=member).draft
+    assert Publication.objects.get().authorships.filter(profile=member).exists()
 
 
 def test_bad_input_gives_a_clear_error(tmp_path, cv):

@@ -42,21 +42,21 @@ def test_profile_site_dry_run_writes_nothing(tmp_path):
     out = run(site, "--profile", member.slug, "--dry-run")
     assert "Dry run: nothing was written." in out
     assert not Talk.objects.filter(profile=member).exists()
-    out = run(site, "--profile", member.slug)
+    out = run(site, "--profile", member.slug, "--no-draft")
     assert Talk.objects.get(profile=member).title == "Orbits by Hand"
     # The paper prints her as "Katherine G. Johnson": a member's import only takes papers naming them.
     assert "skipped: Katherine Johnson is not in the author list" in out
     assert not Publication.objects.exists()
     member.full_name = "Katherine G. Johnson"
     member.save()
-    run(site, "--profile", member.slug)
+    run(site, "--profile", member.slug, "--no-draft")
     assert Publication.objects.get().authorships.filter(profile=member).exists()
 
 
 def test_profile_import_of_a_lab_site_names_the_authors_it_leaves_out(tmp_path):
     member = ProfileFactory(slug="rosalind-franklin", full_name="Rosalind Franklin")
     out = run(write(tmp_path / "hugo", HUGO), "--profile", member.slug)
-    assert "not imported into one profile (a lab admin imports a lab site): Aaron Klug" in out
+    assert "the site has other authors, not imported with --profile (use --lab): Aaron Klug" in out
     assert Talk.objects.get(profile=member).title == "Viruses in Three Dimensions"
     assert not Profile.objects.filter(full_name="Aaron Klug").exists()
 
