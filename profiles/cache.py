@@ -133,7 +133,9 @@ def page_key(request, scopes=None):
 
 
 def _cacheable(request):
-    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+    return (
+        settings.PAGE_CACHE and request.method in ("GET", "HEAD") and not request.user.is_authenticated
+    )
 
 
 def cache_public_page(view):

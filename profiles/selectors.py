@@ -307,6 +307,32 @@ def _attach_press_refs(page, projects):
         item.publication = papers.get(item.publication_id)
 
 
+def attach_authors(publications):
+    """Give each publication its authors (as `publication.authorships.all()`): one query.
+
+    The same rows and columns as publications.selectors.authorships_prefetch(), without
+    Django's prefetch machinery, which builds one filtered queryset per publication
+    (about a millisecond each: a third of a second for a CV of 300 papers).
+    """
+    from publications.models import Authorship
+    from publications.selectors import authorships_prefetch
+
+    if not publications:
+        return publications
+    rows = authorships_prefetch().queryset.filter(publication_id__in=[p.pk for p in publications])
+    by_publication = defaultdict(list)
+    for authorship in rows:
+        by_publication[authorship.publication_id].append(authorship)
+    for publication in publications:
+        found = by_publication.get(publication.pk, [])
+        for authorship in found:
+            authorship.publication = publication  # no query for a back reference
+        qs = Authorship.objects.all()
+        qs._result_cache, qs._prefetch_done = found, True
+        publication.__dict__.setdefault("_prefetched_objects_cache", {})["authorships"] = qs
+    return publications
+
+
 def _profile_publications(profile, selected_first):
     """(shown publications with authors, total count, whether they are the selected ones).
 
@@ -322,8 +348,7 @@ def _profile_publications(profile, selected_first):
     if selected_first:
         selected = [p for p in pubs if p.is_selected]
         shown, are_selected = (selected, True) if selected else (pubs[:RECENT_PUBLICATIONS_ON_PROFILE], False)
-    if shown:
-        models.prefetch_related_objects(shown, authorships_prefetch())
+    attach_authors(shown)
     return shown, len(pubs), are_selected
 
 

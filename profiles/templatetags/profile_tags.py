@@ -5,8 +5,9 @@ from functools import lru_cache
 from django import template
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context
 from django.template.loader import get_template
-from django.utils.html import format_html, strip_tags
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -131,15 +132,60 @@ def absolute(context, path):
 # --------------------------------------------------------------------------- authors
 
 
-@register.inclusion_tag("_partials/authors.html")
+@register.simple_tag
 def authors(publication, owner=None):
     """The author line of a publication: stored order, owner emphasised, * and † marks,
     members linked, long lists (> 12) collapsed in the middle (a <details>, no JavaScript).
 
-    One flat loop in the partial (no include per author: a page of 300 publications
-    has ~1,500 authors); `opens` / `closes` mark where the collapsed part starts and ends.
+    Built in Python rather than by a template: a page of 300 publications has ~1,500
+    authors, and the template's per-author branches were most of the page's rendering
+    time. `opens` / `closes` mark where the collapsed part starts and ends.
     """
-    return author_line(publication, owner)
+    return render_author_line(author_line(publication, owner))
+
+
+def render_author_line(line):
+    """HTML of an author_line() (the same markup the _partials/authors.html template had)."""
+    entries = line["entries"]
+    out = []
+    if line["unknown"]:
+        out.append('<span class="authors authors--unknown">Authors not given in the source')
+        if entries:
+            out.append(" (listed by ")
+    out.append('<span class="authors">')
+    last = len(entries) - 1
+    for i, a in enumerate(entries):
+        if a.get("opens"):
+            out.append(f'<details class="authors__more"><summary>and {line["hidden_count"]} more</summary>')
+        css = "author author--owner" if a["is_owner"] else "author"
+        if a["url"]:
+            out.append(f'<a class="{css}" href="{conditional_escape(a["url"])}">')
+        else:
+            out.append(f'<span class="{css}">')
+        name = conditional_escape(a["name"])
+        out.append(f"<strong>{name}</strong>" if a["is_owner"] else name)
+        if a["equal"]:
+            out.append('<sup class="mark" title="Equal contribution">*</sup>')
+        if a["corresponding"]:
+            out.append('<sup class="mark" title="Corresponding author">†</sup>')
+        out.append("</a>" if a["url"] else "</span>")
+        if i != last:
+            out.append(", ")
+        if a.get("closes"):
+            out.append("</details>")
+    if line["truncated"]:
+        out.append(", et al.")
+    out.append("</span>")
+    if line["unknown"]:
+        out.append(")</span>" if entries else "</span>")
+    has_equal, has_corresponding = line["has_equal"], line["has_corresponding"]
+    if has_equal or has_corresponding:
+        legend = "; ".join(
+            text for flag, text in ((has_equal, "* equal contribution"), (has_corresponding, "† corresponding author"))
+            if flag
+        )  # fmt: skip
+        out.append(f' <span class="authors__legend">({legend})</span>')
+    return mark_safe("".join(out))
 
 
 def author_line(publication, owner=None):
@@ -271,3 +317,39 @@ def article_json_ld(context, publication):
         }
     )
     return json_ld_script(data)
+
+
+# --------------------------------------------------------------------------- cached entries
+
+
+@register.simple_tag
+def publication_entries(publications, owner=None, template="_partials/publication.html"):
+    """Every publication of a list rendered through `template`, each entry cached apart.
+
+    An entry is the same HTML wherever it appears and whoever looks (a paper has no
+    visibility of its own), so it is stored once per paper version, owner (whose name is
+    emphasised) and template (profiles/cache.py) and reused by every page, anonymous or
+    logged in. The versions of the whole list are read in one round trip, the stored
+    entries in another; only the missing ones are rendered, without a per-row
+    {% include %}.
+    """
+    from profiles import cache as page_cache
+
+    publications = list(publications)
+    if not publications:
+        return ""
+    variant = f"{template}:{getattr(owner, 'pk', '')}"
+    keys = page_cache.fragment_keys("publication", publications, variant)
+    stored = page_cache.get_fragments(list(keys.values()))
+    compiled = get_template(template).template
+    context = Context({"owner": owner, "profile": owner}, autoescape=True)
+    parts, rendered = [], {}
+    for pub in publications:
+        html = stored.get(keys[pub])
+        if html is None:
+            with context.push(pub=pub):
+                html = compiled.render(context)
+            rendered[keys[pub]] = html
+        parts.append(html)
+    page_cache.set_fragments(rendered)
+    return mark_safe("".join(parts))
