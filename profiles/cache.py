@@ -188,12 +188,15 @@ def fragment_keys(kind, items, variant=""):
     """{item: cache key} for fragments of `kind` rendered from `items` (publications).
 
     The key holds the site version and each item's own `publication:<pk>` version, read
-    in one round trip for the whole list.
+    in one round trip for the whole list. Keys are hashed (memcached-safe lengths).
     """
     scopes = [SITE, *(publication_scope(item.pk) for item in items)]
     site, *own = versions(scopes)
+    # The row's own updated_at too: a row written in bulk (no signal) never meets a fragment
+    # of an earlier row that had its primary key.
     return {
-        item: f"{FRAGMENT_KEY_PREFIX}:{kind}:{item.pk}:{variant}:{site}:{version}"
+        item: f"{FRAGMENT_KEY_PREFIX}:{kind}:{item.pk}:"
+        + hashlib.sha256(f"{item.__dict__.get('updated_at', '')}|{variant}|{site}|{version}".encode()).hexdigest()[:32]
         for item, version in zip(items, own, strict=True)
     }
 

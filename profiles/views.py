@@ -45,9 +45,11 @@ def follow_profile_redirects(view):
 @require_safe
 @cache_public_page
 def home(request):
-    groups, _alumni = selectors.directory_groups()
+    people, roles, member_count = selectors.home_members()
     context = {
-        "groups": groups,
+        "people": people,
+        "roles": roles,
+        "member_count": member_count,
         "news": selectors.latest_news(),
         "publications": selectors.latest_publications(),
         "nav": "home",
