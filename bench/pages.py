@@ -113,9 +113,7 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--no-cache", action="store_true", help="no cache at all (measure cold rendering)")
-    parser.add_argument(
-        "--no-page-cache", action="store_true", help="no page cache; rendered fragments stay cached"
-    )
+    parser.add_argument("--no-page-cache", action="store_true", help="no page cache; rendered fragments stay cached")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:

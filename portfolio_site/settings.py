@@ -342,6 +342,7 @@ if not DEBUG:
 if env_bool("FORWARDED_PROTO_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
 # Content-Security-Policy (django-csp) on every response. Scripts and styles come from
 # this site only; the few inline blocks that cannot move carry the request's nonce
 # ({{ request.csp_nonce }}), and cached public pages have none. The 500 page is

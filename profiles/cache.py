@@ -133,9 +133,7 @@ def page_key(request, scopes=None):
 
 
 def _cacheable(request):
-    return (
-        settings.PAGE_CACHE and request.method in ("GET", "HEAD") and not request.user.is_authenticated
-    )
+    return settings.PAGE_CACHE and request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
 def cache_public_page(view):

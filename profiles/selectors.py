@@ -109,9 +109,7 @@ def _flat_sections(profile, levels):
     found = defaultdict(list)
     for doc_key, pk, *values in rows:
         model = by_key[doc_key].model
-        kwargs = {
-            f.attname: _from_text(f, value) for f, value in zip(_flat_columns(model), values, strict=False)
-        }
+        kwargs = {f.attname: _from_text(f, value) for f, value in zip(_flat_columns(model), values, strict=False)}
         found[doc_key].append(model(pk=int(pk), profile_id=profile.pk, **kwargs))
     for items in found.values():
         items.sort(key=lambda item: (item.position, item.pk))
@@ -315,7 +313,6 @@ def attach_authors(publications):
     (about a millisecond each: a third of a second for a CV of 300 papers).
     """
     from publications.models import Authorship
-    from publications.selectors import authorships_prefetch
 
     if not publications:
         return publications
@@ -333,7 +330,7 @@ def attach_authors(publications):
     return publications
 
 
-def _profile_publications(profile, selected_first):
+def _profile_publications(profile, selected_first, with_authors=True):
     """(shown publications with authors, total count, whether they are the selected ones).
 
     Query 1 reads the member's publications (no authors); query 2 the authors of only
@@ -348,11 +345,12 @@ def _profile_publications(profile, selected_first):
     if selected_first:
         selected = [p for p in pubs if p.is_selected]
         shown, are_selected = (selected, True) if selected else (pubs[:RECENT_PUBLICATIONS_ON_PROFILE], False)
-    attach_authors(shown)
+    if with_authors:
+        attach_authors(shown)
     return shown, len(pubs), are_selected
 
 
-def profile_page(user, slug, *, all_publications=False):
+def profile_page(user, slug, *, all_publications=False, with_authors=True):
     """The profile (or CV) page of `slug` as `user` may see it, or 404.
 
     Queries: 1 profile, 2 the flat sections (UNION ALL), 3 experience, 4 projects with
@@ -360,6 +358,10 @@ def profile_page(user, slug, *, all_publications=False):
     member's publications, 9 their authors, 10 statements (+1 when a press item names a
     paper). (Plus the lab, read by the context processor.) Permission checks for a
     logged-in viewer add their own.
+
+    `with_authors=False` leaves the authors unread (query 9): the HTML pages render
+    publication entries through the fragment cache, which reads them only for the
+    entries it has to render (templatetags.profile_tags.publication_entries).
     """
     profile = viewable_profile(user, slug)
     levels = permissions.levels_for(user, profile)
@@ -386,16 +388,24 @@ def profile_page(user, slug, *, all_publications=False):
     _attach_press_refs(page, projects)
 
     page.publications, page.publication_count, page.publications_are_selected = _profile_publications(
-        profile, selected_first=not all_publications
+        profile, selected_first=not all_publications, with_authors=with_authors
     )
     page.items["statements"] = list(_visible(Statement, profile, levels))
     return page
 
 
-def member_publications(user, slug):
-    """(profile, all their publications with authors): 3 queries."""
+def member_publications(user, slug, *, with_authors=True):
+    """(profile, all their publications, newest first, with authors): 3 queries.
+
+    `with_authors=False` (the HTML page) leaves the authors to the fragment cache, which
+    reads them only for the entries it has to render
+    (templatetags.profile_tags.publication_entries).
+    """
     profile = viewable_profile(user, slug)
-    return profile, list(publications_of(profile))
+    pubs = list(Publication.objects.filter(authorships__profile=profile).order_by("-year", "-month", "title"))
+    if with_authors:
+        attach_authors(pubs)
+    return profile, pubs
 
 
 # --------------------------------------------------------------------------- directory and home

@@ -33,7 +33,7 @@ def follow_profile_redirects(view):
             if target is None:
                 raise
             prefix = f"/people/{slug}/"
-            rest = request.path[len(prefix):] if request.path.startswith(prefix) else ""
+            rest = request.path[len(prefix) :] if request.path.startswith(prefix) else ""
             url = f"/people/{target.slug}/{rest}"
             if request.META.get("QUERY_STRING"):
                 url += f"?{request.META['QUERY_STRING']}"
@@ -166,7 +166,7 @@ def directory(request):
 @require_safe
 @cache_public_page
 def profile_detail(request, slug):
-    page = selectors.profile_page(request.user, slug)
+    page = selectors.profile_page(request.user, slug, with_authors=False)
     return render(request, "profiles/profile.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 
@@ -174,7 +174,7 @@ def profile_detail(request, slug):
 @require_safe
 @cache_public_page
 def profile_cv(request, slug):
-    page = selectors.profile_page(request.user, slug, all_publications=True)
+    page = selectors.profile_page(request.user, slug, all_publications=True, with_authors=False)
     return render(request, "profiles/cv.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 
@@ -182,7 +182,7 @@ def profile_cv(request, slug):
 @require_safe
 @cache_public_page
 def member_publications(request, slug):
-    profile, publications = selectors.member_publications(request.user, slug)
+    profile, publications = selectors.member_publications(request.user, slug, with_authors=False)
     context = {"profile": profile, "publications": publications, "nav": "people"}
     return render(request, "profiles/publications.html", context)
 
@@ -190,9 +190,7 @@ def member_publications(request, slug):
 @require_safe
 @cache_public_page
 def statement_detail(request, slug, statement_slug):
-    statement = get_object_or_404(
-        Statement.objects.select_related("profile"), profile__slug=slug, slug=statement_slug
-    )
+    statement = get_object_or_404(Statement.objects.select_related("profile"), profile__slug=slug, slug=statement_slug)
     # Link-shared statements are reachable only through their share URL.
     if statement.visibility == Statement.Visibility.LINK and not permissions.can_edit_profile(
         request.user, statement.profile

@@ -323,33 +323,54 @@ def article_json_ld(context, publication):
 
 
 @register.simple_tag
-def publication_entries(publications, owner=None, template="_partials/publication.html"):
-    """Every publication of a list rendered through `template`, each entry cached apart.
+def publication_entry_map(publications, owner=None, template="_partials/publication.html"):
+    """{publication pk: rendered entry} for a whole list (see publication_entries).
 
-    An entry is the same HTML wherever it appears and whoever looks (a paper has no
-    visibility of its own), so it is stored once per paper version, owner (whose name is
-    emphasised) and template (profiles/cache.py) and reused by every page, anonymous or
-    logged in. The versions of the whole list are read in one round trip, the stored
-    entries in another; only the missing ones are rendered, without a per-row
-    {% include %}.
+    A page that shows its list in several groups (by year) renders them all here once,
+    then hands the map to each group's `publication_entries … entries=…`: one round trip
+    and one authors query for the page rather than per group.
     """
     from profiles import cache as page_cache
 
     publications = list(publications)
     if not publications:
-        return ""
+        return {}
     variant = f"{template}:{getattr(owner, 'pk', '')}"
     keys = page_cache.fragment_keys("publication", publications, variant)
     stored = page_cache.get_fragments(list(keys.values()))
+    missing = [pub for pub in publications if keys[pub] not in stored]
+    unread = [p for p in missing if "authorships" not in p.__dict__.get("_prefetched_objects_cache", {})]
+    if unread:
+        from profiles.selectors import attach_authors
+
+        attach_authors(unread)  # one query, only for the entries rendered now
     compiled = get_template(template).template
     context = Context({"owner": owner, "profile": owner}, autoescape=True)
-    parts, rendered = [], {}
+    entries, rendered = {}, {}
     for pub in publications:
         html = stored.get(keys[pub])
         if html is None:
             with context.push(pub=pub):
                 html = compiled.render(context)
             rendered[keys[pub]] = html
-        parts.append(html)
+        entries[pub.pk] = html
     page_cache.set_fragments(rendered)
-    return mark_safe("".join(parts))
+    return entries
+
+
+@register.simple_tag
+def publication_entries(publications, owner=None, template="_partials/publication.html", entries=None):
+    """Every publication of a list rendered through `template`, each entry cached apart.
+
+    An entry is the same HTML wherever it appears and whoever looks (a paper has no
+    visibility of its own), so it is stored once per paper version, owner (whose name is
+    emphasised) and template (profiles/cache.py) and reused by every page, anonymous or
+    logged in. The versions of the whole list are read in one round trip, the stored
+    entries in another; only the missing ones are rendered (their authors read in one
+    query), without a per-row {% include %}. `entries`: a publication_entry_map of the
+    page's whole list.
+    """
+    publications = list(publications)
+    if entries is None:
+        entries = publication_entry_map(publications, owner, template)
+    return mark_safe("".join(entries[pub.pk] for pub in publications))
