@@ -36,51 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-GIVEN = [
-    "Aiko",
-    "Chijun",
-    "Elena",
-    "Tomás",
-    "Jonas",
-    "Ravi",
-    "Sofia",
-    "Mei-Ling",
-    "Hugo",
-    "Priya",
-    "Wei",
-    "Ana",
-    "Bo",
-    "Carl",
-    "Dana",
-    "Emil",
-    "Farah",
-    "Goran",
-    "Hana",
-    "Ivan",
-    "Jun",
-    "Kofi",
-    "Lena",
-]
-FAMILY = [
-    "Nakamura",
-    "Sima",
-    "Marchetti",
-    "Okonkwo-Reyes",
-    "Becker",
-    "Deshpande",
-    "Lindqvist",
-    "Chou",
-    "Lefèvre",
-    "Raman",
-    "Zhang",
-    "Example",
-    "Müller",
-    "García",
-    "Kowalski",
-    "Novak",
-    "Haddad",
-    "Silva",
-]
+GIVEN = ["Aiko", "Chijun", "Elena", "Tomás", "Jonas", "Ravi", "Sofia", "Mei-Ling", "Hugo", "Priya", "Wei",
+         "Ana", "Bo", "Carl", "Dana", "Emil", "Farah", "Goran", "Hana", "Ivan", "Jun", "Kofi", "Lena"]
+FAMILY = ["Nakamura", "Sima", "Marchetti", "Okonkwo-Reyes", "Becker", "Deshpande", "Lindqvist", "Chou",
+          "Lefèvre", "Raman", "Zhang", "Example", "Müller", "García", "Kowalski", "Novak", "Haddad", "Silva"]
 VENUES = [
     ("USENIX Symposium on Operating Systems Design and Implementation", "OSDI"),
     ("European Conference on Computer Systems", "EuroSys"),
@@ -89,29 +48,9 @@ VENUES = [
     ("ACM Transactions on Computer Systems", "TOCS"),
 ]
 WORDS = [
-    "scalable",
-    "efficient",
-    "serving",
-    "training",
-    "cache",
-    "model",
-    "update",
-    "elastic",
-    "sparse",
-    "tensor",
-    "compiler",
-    "graph",
-    "scheduling",
-    "memory",
-    "storage",
-    "network",
-    "inference",
-    "pipeline",
-    "learning",
-    "systems",
-    "cluster",
-    "gpu",
-    "energy",
+    "scalable", "efficient", "serving", "training", "cache", "model", "update", "elastic", "sparse",
+    "tensor", "compiler", "graph", "scheduling", "memory", "storage", "network", "inference",
+    "pipeline", "learning", "systems", "cluster", "gpu", "energy",
 ]
 
 
@@ -193,51 +132,14 @@ def write_bib(records):
     return "\n".join(parts).encode()
 
 
-LATEX_GIVEN = [
-    r"\'{A}lvaro",
-    r"Fran\c{c}ois",
-    r"J{\"o}rg",
-    r"Rafa\l",
-    r"{\O}ystein",
-    r"Bj\"{o}rn",
-    r"Ren\'e",
-    r"Ji\v{r}\'{\i}",
-    r"S{\o}ren",
-    r"Ma{\l}gorzata",
-    r"Andr\'{e}",
-    r"Zo\"{e}",
-]
-LATEX_FAMILY = [
-    r"Garc\'{\i}a",
-    r"M\"{u}ller",
-    r"Erd\H{o}s",
-    r"{\v{S}}ime\v{c}ek",
-    r"Kowalsk\'{\i}",
-    r"L{\'e}v{\^e}que",
-    r"{van der Berg}",
-    r"St{\aa}hl",
-    r"Gro{\ss}",
-    r"Nu\~{n}ez",
-    r"{\O}stergaard",
-    r"Dvo\v{r}\'{a}k",
-]
+LATEX_GIVEN = [r"\'{A}lvaro", r"Fran\c{c}ois", r"J{\"o}rg", r"Rafa\l", r"{\O}ystein", r"Bj\"{o}rn", r"Ren\'e",
+               r"Ji\v{r}\'{\i}", r"S{\o}ren", r"Ma{\l}gorzata", r"Andr\'{e}", r"Zo\"{e}"]
+LATEX_FAMILY = [r"Garc\'{\i}a", r"M\"{u}ller", r"Erd\H{o}s", r"{\v{S}}ime\v{c}ek", r"Kowalsk\'{\i}", r"L{\'e}v{\^e}que",
+                r"{van der Berg}", r"St{\aa}hl", r"Gro{\ss}", r"Nu\~{n}ez", r"{\O}stergaard", r"Dvo\v{r}\'{a}k"]
 LATEX_TITLE_BITS = [
-    r"Radix-2\({}^{\mbox{k}}\)",
-    r"\mbox{$0$--$1$} Integer",
-    r"{\TeX}book",
-    r"\LaTeX",
-    r"\texttt{grep}",
-    r"$O(n \log n)$",
-    r"$\alpha$-$\beta$",
-    r"{GPU}",
-    r"$10^{-3}$",
-    r"\emph{Really}",
-    r"{\textbackslash}",
-    r"$\mathcal{O}(n^2)$",
-    r"Na\"{\i}ve",
-    r"caf\'{e}",
-    r"{RDMA}",
-    r"$\epsilon$-Greedy",
+    r"Radix-2\({}^{\mbox{k}}\)", r"\mbox{$0$--$1$} Integer", r"{\TeX}book", r"\LaTeX", r"\texttt{grep}",
+    r"$O(n \log n)$", r"$\alpha$-$\beta$", r"{GPU}", r"$10^{-3}$", r"\emph{Really}", r"{\textbackslash}",
+    r"$\mathcal{O}(n^2)$", r"Na\"{\i}ve", r"caf\'{e}", r"{RDMA}", r"$\epsilon$-Greedy",
 ]
 
 
@@ -247,8 +149,7 @@ def write_latex_bib(records):
     parts = []
     for i, r in enumerate(records):
         authors = " and ".join(
-            f"{rng.choice(LATEX_FAMILY)}, {rng.choice(LATEX_GIVEN)}"
-            if rng.random() < 0.5
+            f"{rng.choice(LATEX_FAMILY)}, {rng.choice(LATEX_GIVEN)}" if rng.random() < 0.5
             else f"{rng.choice(LATEX_GIVEN)} {rng.choice(LATEX_FAMILY)}"
             for _ in range(len(r["authors"]))
         )
@@ -275,10 +176,7 @@ def time_command(path, tmp):
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "import_profiles", str(path)],
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        check=False,
+        env=os.environ.copy(), capture_output=True, text=True, check=False,
     )
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -325,7 +223,9 @@ def main():
     from publications.models import Authorship, Publication
 
     members = make_members()
-    Profile.objects.bulk_create([Profile(slug=f"m{i}", full_name=name) for i, name in enumerate(members)])
+    Profile.objects.bulk_create(
+        [Profile(slug=f"m{i}", full_name=name) for i, name in enumerate(members)]
+    )
     records = make_records(args.rows, members)
     csv_bytes = write_csv(records)
     bib_bytes = write_bib(records)
@@ -366,9 +266,8 @@ def main():
     print(f"this project's bulk path, CSV, {args.rows:,} rows: {bulk_s:.2f} s, {bulk_rate:,.0f} rows/s; "
           f"{n_pubs:,} publications, {n_authors:,} authorships ({linked:,} linked to members), "
           f"{len(queries.captured_queries)} queries")  # fmt: skip
-    print(
-        f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; peak RSS so far {rss_mb():.0f} MB"
-    )
+    print(f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; "
+          f"peak RSS so far {rss_mb():.0f} MB")
 
     # Again: idempotent, and still few queries.
     with CaptureQueriesContext(connection) as again_queries:

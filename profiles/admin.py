@@ -66,10 +66,8 @@ def section_inline(section, parent=None):
     else:
         self_field = next((p.field for p in section.parents if p.section == section.key), None)
         attrs["fk_name"] = parent.field
-        attrs["fields"] = [
-            *_inline_fields(section, exclude=section.parent_fields),
-            *([self_field] if self_field and self_field != parent.field else []),
-        ]
+        attrs["fields"] = [*_inline_fields(section, exclude=section.parent_fields),
+                           *([self_field] if self_field and self_field != parent.field else [])]
     return type(f"{section.model.__name__}{'In' + parent.field.title() if parent else ''}Inline",
                 (SectionInline,), attrs)  # fmt: skip
 
@@ -79,14 +77,7 @@ class ProfileAdmin(ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMi
     # Import/export (CSV, JSON, XLSX) plus a link to the bulk import page (profiles/import_views.py).
     change_list_template = "admin/import_profiles_changelist.html"
     list_display = [
-        "full_name",
-        "slug",
-        "role",
-        "status",
-        "organisation",
-        "published",
-        "publication_count",
-        "updated_at",
+        "full_name", "slug", "role", "status", "organisation", "published", "publication_count", "updated_at",
     ]
     list_filter = ["role", "status", "published"]
     search_fields = ["full_name", "native_name", "slug", "email", "interest_tags", "orcid"]
@@ -96,30 +87,12 @@ class ProfileAdmin(ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMi
     list_select_related = ["user"]
     fieldsets = [
         (None, {"fields": ["full_name", "native_name", "verified_names", "slug", "pronouns", "user", "published"]}),
-        (
-            "Position",
-            {
-                "fields": [
-                    "headline",
-                    "tagline",
-                    "role",
-                    "status",
-                    "joined_on",
-                    "left_on",
-                    "alumni_destination",
-                    "organisation",
-                    "team",
-                    "location",
-                    "display_order",
-                ]
-            },
-        ),
+        ("Position", {"fields": ["headline", "tagline", "role", "status", "joined_on", "left_on",
+                                 "alumni_destination", "organisation", "team", "location", "display_order"]}),
         ("Contact", {"fields": ["email", "orcid", "avatar"]}),
         ("About", {"fields": ["short_bio", "long_bio", "research_interests", "interest_tags"]}),
-        (
-            "Section introductions",
-            {"classes": ["collapse"], "fields": ["projects_intro", "press_intro", "recognition_intro"]},
-        ),
+        ("Section introductions", {"classes": ["collapse"],
+                                   "fields": ["projects_intro", "press_intro", "recognition_intro"]}),
     ]
     inlines = [section_inline(section) for section in sections.top_level()]
 
@@ -150,7 +123,9 @@ def section_admin(section):
         "search_fields": [*section.admin_search, *(["profile__full_name"] if section.has_profile else [])],
         "raw_id_fields": relations,
         "inlines": [
-            section_inline(child, parent) for child, parent in sections.children(section) if child.model is not model
+            section_inline(child, parent)
+            for child, parent in sections.children(section)
+            if child.model is not model
         ],
     }
     if model is models.Statement:

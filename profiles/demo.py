@@ -60,9 +60,8 @@ def load_demo():
     # Profiles first without their sections (publications reference them), then papers,
     # then sections (projects and talks reference papers).
     profiles = {
-        p["slug"]: upsert(
-            tally, Profile, {"slug": p["slug"]}, row_values(Profile, {k: v for k, v in p.items() if k != "slug"})
-        )
+        p["slug"]: upsert(tally, Profile, {"slug": p["slug"]},
+                          row_values(Profile, {k: v for k, v in p.items() if k != "slug"}))
         for p in people
     }
     records = chijun.PUBLICATIONS + lab.lab_publications({m["slug"]: m for m in people})

@@ -108,7 +108,9 @@ class PublicationFeed(_AtomFeed):
 
     def item_description(self, item):
         venue = item.venue_short or item.venue
-        return f"<p>{_authors_line(item)}</p><p><em>{venue}</em> {item.year or ''}</p>" + render_markdown(item.abstract)
+        return f"<p>{_authors_line(item)}</p><p><em>{venue}</em> {item.year or ''}</p>" + render_markdown(
+            item.abstract
+        )
 
     def item_pubdate(self, item):
         return _publication_date(item)

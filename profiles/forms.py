@@ -47,28 +47,16 @@ class VersionedForm(forms.ModelForm):
             for name in conflict.changed_fields
             if name in self.fields and str(getattr(conflict.current, name, "")) != str(self.data.get(name, ""))
         ]
-        self.add_error(
-            None,
-            "Someone else changed this item since you opened it. Nothing was saved: "
-            "compare with the saved values below, then save again to overwrite them.",
-        )
+        self.add_error(None, "Someone else changed this item since you opened it. Nothing was saved: "
+                             "compare with the saved values below, then save again to overwrite them.")
 
 
 class IdentityForm(VersionedForm):
     class Meta:
         model = Profile
         fields = [
-            "full_name",
-            "native_name",
-            "pronouns",
-            "headline",
-            "tagline",
-            "organisation",
-            "team",
-            "location",
-            "email",
-            "orcid",
-            "joined_on",
+            "full_name", "native_name", "pronouns", "headline", "tagline", "organisation", "team",
+            "location", "email", "orcid", "joined_on",
         ]
 
 
@@ -76,13 +64,8 @@ class AboutForm(VersionedForm):
     class Meta:
         model = Profile
         fields = [
-            "short_bio",
-            "long_bio",
-            "research_interests",
-            "interest_tags",
-            "projects_intro",
-            "press_intro",
-            "recognition_intro",
+            "short_bio", "long_bio", "research_interests", "interest_tags",
+            "projects_intro", "press_intro", "recognition_intro",
         ]
         labels = {"interest_tags": "Interests (comma-separated)"}
 
@@ -140,22 +123,8 @@ class PublicationForm(VersionedForm):
     class Meta:
         model = Publication
         fields = [
-            "kind",
-            "title",
-            "venue",
-            "venue_short",
-            "year",
-            "month",
-            "doi",
-            "arxiv_id",
-            "note",
-            "url",
-            "url_pdf",
-            "url_code",
-            "url_slides",
-            "url_video",
-            "url_project",
-            "abstract",
+            "kind", "title", "venue", "venue_short", "year", "month", "doi", "arxiv_id", "note",
+            "url", "url_pdf", "url_code", "url_slides", "url_video", "url_project", "abstract",
         ]
 
 
@@ -170,9 +139,8 @@ class AuthorForm(forms.Form):
 class BaseAuthorFormSet(forms.BaseFormSet):
     def rows(self):
         """Kept rows in the order given (ORDER field first, then as listed)."""
-        kept = [
-            f for f in self.forms if f.has_changed() and f.cleaned_data.get("name") and not self._should_delete_form(f)
-        ]
+        kept = [f for f in self.forms if f.has_changed() and f.cleaned_data.get("name")
+                and not self._should_delete_form(f)]
         if self.can_order:
             kept.sort(key=lambda f: (f.cleaned_data.get("ORDER") is None, f.cleaned_data.get("ORDER") or 0))
         return [
@@ -216,7 +184,9 @@ class InvitationForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=Profile.objects.all(), label="Merge this profile…", to_field_name="slug")
+    source = forms.ModelChoiceField(
+        queryset=Profile.objects.all(), label="Merge this profile…", to_field_name="slug"
+    )
     target = forms.ModelChoiceField(
         queryset=Profile.objects.all(), label="…into this one (it stays)", to_field_name="slug"
     )

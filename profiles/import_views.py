@@ -151,12 +151,8 @@ def member_import(request):
     def run(sources, dry_run):
         return import_for_profile(actor=request.user, profile=profile, files=sources, dry_run=dry_run)
 
-    return _run(
-        request,
-        run,
-        "me/import.html",
-        {"profile": profile, "formats": ["bibtex", "csl", "jsonresume", "orcid", "native"]},
-    )
+    return _run(request, run, "me/import.html", {"profile": profile, "formats": ["bibtex", "csl", "jsonresume",
+                                                                                "orcid", "native"]})
 
 
 def _admin_import(request):
@@ -171,12 +167,8 @@ def _admin_import(request):
         profile = Profile.objects.filter(slug=slug).first()
         if profile is None:
             context = {**admin.site.each_context(request), "formats": FORMATS, "title": "Bulk import"}
-            return render(
-                request,
-                "admin/import_profiles.html",
-                {**context, "problem": f"No profile with the slug {slug!r}."},
-                status=400,
-            )
+            return render(request, "admin/import_profiles.html",
+                          {**context, "problem": f"No profile with the slug {slug!r}."}, status=400)
 
     def run(sources, dry_run):
         return import_uploads(actor=request.user, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run)

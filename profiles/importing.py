@@ -183,7 +183,9 @@ def load_source(name, data, fmt, report, *, allowed=None):
             report.error(f"{name}: line {getattr(exc, 'lineno', '?')}: invalid JSON: {getattr(exc, 'msg', exc)}")
             return None
     if detected in (None, "json"):
-        report.error(f"{name}: could not tell the format (use --format: bibtex, csl, jsonresume, orcid, native or csv)")
+        report.error(
+            f"{name}: could not tell the format (use --format: bibtex, csl, jsonresume, orcid, native or csv)"
+        )
         return None
     if allowed is not None and detected not in allowed:
         report.error(f"{name}: {detected} files are imported by lab admins only")
@@ -368,12 +370,8 @@ def merge_profile_document(document, *, actor, profile, report, source):
         if not (document.get("full_name") or "").strip():
             report.error(f"{source}: the document has no name; cannot create a profile")
             return None
-        profile = upsert(
-            report,
-            Profile,
-            {"slug": new_slug(document["full_name"])},
-            row_values(Profile, {"full_name": document["full_name"]}),
-        )
+        profile = upsert(report, Profile, {"slug": new_slug(document["full_name"])},
+                         row_values(Profile, {"full_name": document["full_name"]}))
     changes = {}
     for name in FILL_FIELDS:
         value = (document.get(name) or "").strip() if isinstance(document.get(name), str) else ""
@@ -445,15 +443,7 @@ def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False, 
 
 
 def import_uploads(
-    *,
-    actor,
-    sources,
-    fmt="auto",
-    profile=None,
-    dry_run=False,
-    report=None,
-    member=False,
-    strict=None,
+    *, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False, strict=None,
 ):
     """Import (name, bytes) pairs in one transaction; returns the ImportReport.
 
@@ -492,11 +482,8 @@ def import_uploads(
 
                 transaction.on_commit(bump_generation)
                 ActivityEntry.record(
-                    actor=actor,
-                    kind=ActivityEntry.Kind.IMPORTED,
-                    profile=profile,
-                    target=", ".join(name for name, _kind, _records in loaded),
-                    detail=report.summary()[:500],
+                    actor=actor, kind=ActivityEntry.Kind.IMPORTED, profile=profile,
+                    target=", ".join(name for name, _kind, _records in loaded), detail=report.summary()[:500],
                 )  # the audit log (issue 12)
     except (ValidationError, IntegrityError) as exc:
         for message in _messages(exc):
@@ -514,14 +501,8 @@ def _apply(kind, records, *, actor, profile, member, report, source):
         return
     if kind == "native":
         for document in records:
-            _apply_native(
-                document,
-                actor=actor,
-                profile=profile,
-                is_admin=not member and _is_admin(actor),
-                report=report,
-                prefix=f"{source}: ",
-            )
+            _apply_native(document, actor=actor, profile=profile, is_admin=not member and _is_admin(actor),
+                          report=report, prefix=f"{source}: ")
         return
     if kind in {"jsonresume", "orcid"}:
         for document in records:

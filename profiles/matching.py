@@ -135,7 +135,9 @@ def profile_by_trusted_email(email):
     email = (email or "").strip()
     if not email:
         return None
-    found = list(Profile.objects.filter(Q(user__email__iexact=email) | Q(user__isnull=True, email__iexact=email))[:2])
+    found = list(
+        Profile.objects.filter(Q(user__email__iexact=email) | Q(user__isnull=True, email__iexact=email))[:2]
+    )
     return found[0] if len(found) == 1 else None
 
 

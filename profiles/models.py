@@ -108,7 +108,9 @@ class Profile(models.Model):
         max_length=250, blank=True, help_text="One sentence under the name, e.g. what you build."
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PHD, db_index=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CURRENT, db_index=True
+    )
     joined_on = PartialDateField()
     left_on = PartialDateField(help_text="For alumni: when they left the lab.")
     alumni_destination = models.CharField(
@@ -140,7 +142,9 @@ class Profile(models.Model):
     class Meta:
         ordering = ["display_order", "full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["orcid"], condition=~Q(orcid=""), name="profiles_profile_unique_orcid"),
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~Q(orcid=""), name="profiles_profile_unique_orcid"
+            ),
         ]
 
     def __str__(self):
@@ -244,7 +248,9 @@ class SectionItem(models.Model):
     """Common fields of every ordered, per-item-visible section of a profile."""
 
     position = models.PositiveIntegerField(default=0)
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # Every concrete section gets its own Historical<Model> table.
     history = HistoricalRecords(inherit=True)
@@ -354,13 +360,17 @@ class Project(SectionItem, DatedRange):
     """A project: stand-alone (“Systems I've built”) or inside a position."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="projects")
-    experience = models.ForeignKey(Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="projects")
+    experience = models.ForeignKey(
+        Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="projects"
+    )
     title = models.CharField(max_length=250)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     narrative = models.TextField(blank=True, help_text="Markdown; the long story.")
     outcomes = models.TextField(blank=True, help_text="Markdown.")
     url = models.URLField(blank=True)
-    related_publications = models.ManyToManyField("publications.Publication", blank=True, related_name="projects")
+    related_publications = models.ManyToManyField(
+        "publications.Publication", blank=True, related_name="projects"
+    )
 
     class Meta(SectionItem.Meta):
         constraints = [end_not_before_start()]
@@ -403,7 +413,9 @@ class Highlight(models.Model):
         CONTRIBUTIONS = "Technical contributions", "Technical contributions"
         OUTCOMES = "Outcomes", "Outcomes"
 
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights"
+    )
     experience = models.ForeignKey(
         Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights"
     )
@@ -414,8 +426,12 @@ class Highlight(models.Model):
         on_delete=models.CASCADE,
         related_name="highlights",
     )
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
-    label = models.CharField(max_length=80, blank=True, help_text="Bold lead-in such as Problem, Key idea, Outcomes.")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    label = models.CharField(
+        max_length=80, blank=True, help_text="Bold lead-in such as Problem, Key idea, Outcomes."
+    )
     text = models.TextField(blank=True, help_text="Markdown; **bold** the figures.")
     position = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -553,7 +569,9 @@ class PressItem(SectionItem):
     title = models.CharField(max_length=300)
     url = models.URLField(blank=True)
     date = PartialDateField()
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="press")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="press"
+    )
     publication = models.ForeignKey(
         "publications.Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="press"
     )
@@ -606,13 +624,11 @@ class Statement(models.Model):
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=80)
     body = models.TextField(help_text="Markdown.")
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE, db_index=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE, db_index=True
+    )
     share_token = models.CharField(
-        max_length=64,
-        null=True,
-        blank=True,
-        unique=True,
-        editable=False,
+        max_length=64, null=True, blank=True, unique=True, editable=False,
         help_text="Set when a share link exists; clearing it revokes the link.",
     )
     position = models.PositiveIntegerField(default=0)
@@ -635,7 +651,9 @@ class Statement(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("profiles:statement", kwargs={"slug": self.profile.slug, "statement_slug": self.slug})
+        return reverse(
+            "profiles:statement", kwargs={"slug": self.profile.slug, "statement_slug": self.slug}
+        )
 
     def get_share_url(self):
         return reverse("profiles:shared_statement", kwargs={"token": self.share_token}) if self.share_token else ""
@@ -715,6 +733,7 @@ class ProfileRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.profile.slug}"
+
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -834,11 +853,7 @@ class ActivityEntry(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
     profile = models.ForeignKey(
-        Profile,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="activity",
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity",
         help_text="The profile the action concerns (empty: lab-wide).",
     )
     publication_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
@@ -857,10 +872,6 @@ class ActivityEntry(models.Model):
         """Write one entry (services call this inside their transaction)."""
         actor = actor if getattr(actor, "is_authenticated", False) else None
         return cls.objects.create(
-            actor=actor,
-            kind=kind,
-            profile=profile,
-            target=str(target)[:300],
-            detail=str(detail)[:500],
+            actor=actor, kind=kind, profile=profile, target=str(target)[:300], detail=str(detail)[:500],
             publication_id=publication_id,
         )

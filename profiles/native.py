@@ -41,7 +41,6 @@ EXPORT_RENAMES = {v: k for k, v in RENAMES.items()}
 # Never read from or written to a document (relations are handled by name, not id).
 SKIP_FIELDS = {"id", "position", "updated_at", "created_at", "share_token", "title_normalised"}
 
-
 @dataclass
 class ImportReport:
     """What an import did (or, in a dry run, would do), and every problem it met."""
@@ -80,7 +79,10 @@ class ImportReport:
         self.notes.append(message)
 
     def summary(self):
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.deleted} deleted"
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.deleted} deleted"
+        )
 
     __str__ = summary
 
@@ -450,12 +452,8 @@ def _apply_native(document, *, actor, profile, is_admin, report, prefix):
         slugs = {a.get("profile") for r in records for a in r.get("authors", []) if a.get("profile")}
         if target is None:
             # Create the profile first so its own author rows can link to it.
-            target = upsert(
-                report,
-                Profile,
-                {"slug": data["slug"]},
-                row_values(Profile, {k: v for k, v in data.items() if k in fields and k != "slug"}),
-            )
+            target = upsert(report, Profile, {"slug": data["slug"]},
+                            row_values(Profile, {k: v for k, v in data.items() if k in fields and k != "slug"}))
         profiles = {p.slug: p for p in Profile.objects.filter(slug__in=slugs)}
         if data.get("slug") in slugs:
             profiles[data["slug"]] = target

@@ -203,7 +203,9 @@ def can_claim_authorship(user, authorship, profile):
 
 def can_edit_authorship(user, authorship):
     """Unlink, or select for the page: the linked member (or a lab admin)."""
-    return authorship.profile_id is not None and (is_lab_admin(user) or own_profile_id(user) == authorship.profile_id)
+    return authorship.profile_id is not None and (
+        is_lab_admin(user) or own_profile_id(user) == authorship.profile_id
+    )
 
 
 # --- The Django admin -----------------------------------------------------------------

@@ -34,7 +34,9 @@ def _profile_field():
 
 
 def _publication_field(name="publication"):
-    return fields.Field(attribute=name, column_name=name, widget=widgets.ForeignKeyWidget(Publication, "citation_key"))
+    return fields.Field(
+        attribute=name, column_name=name, widget=widgets.ForeignKeyWidget(Publication, "citation_key")
+    )
 
 
 def section_resource(section):

@@ -109,7 +109,9 @@ def _flat_sections(profile, levels):
     found = defaultdict(list)
     for doc_key, pk, *values in rows:
         model = by_key[doc_key].model
-        kwargs = {f.attname: _from_text(f, value) for f, value in zip(_flat_columns(model), values, strict=False)}
+        kwargs = {
+            f.attname: _from_text(f, value) for f, value in zip(_flat_columns(model), values, strict=False)
+        }
         found[doc_key].append(model(pk=int(pk), profile_id=profile.pk, **kwargs))
     for items in found.values():
         items.sort(key=lambda item: (item.position, item.pk))

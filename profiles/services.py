@@ -250,9 +250,8 @@ def section_items_reorder(*, actor, profile, model, order):
     with transaction.atomic():
         rows = {
             row.pk: row
-            for row in model._default_manager.filter(
-                permissions.belongs_to(model, profile), pk__in=order
-            ).select_for_update(of=("self",))
+            for row in model._default_manager.filter(permissions.belongs_to(model, profile), pk__in=order)
+            .select_for_update(of=("self",))
         }
         missing = [pk for pk in order if pk not in rows]
         if missing:
@@ -295,9 +294,7 @@ def history_restore(*, actor, item, history_id, version=None):
             result = section_item_update(actor=actor, item=item, values=changes, version=version) if changes else item
         if changes:
             ActivityEntry.record(
-                actor=actor,
-                kind=ActivityEntry.Kind.RESTORED,
-                profile=permissions.owning_profile(item),
+                actor=actor, kind=ActivityEntry.Kind.RESTORED, profile=permissions.owning_profile(item),
                 target=f"{type(item)._meta.verbose_name} “{str(item)[:200]}”",
                 detail=f"version of {record.history_date:%Y-%m-%d %H:%M}: {', '.join(sorted(changes))}",
             )
@@ -461,7 +458,10 @@ def _free_slug(base):
     slug, n = base, 1
 
     def taken(slug):
-        return Profile.objects.filter(slug=slug).exists() or ProfileRedirect.objects.filter(old_slug=slug).exists()
+        return (
+            Profile.objects.filter(slug=slug).exists()
+            or ProfileRedirect.objects.filter(old_slug=slug).exists()
+        )
 
     while taken(slug):
         n += 1
@@ -470,20 +470,8 @@ def _free_slug(base):
 
 
 MERGE_FILL_FIELDS = [
-    "native_name",
-    "pronouns",
-    "headline",
-    "tagline",
-    "organisation",
-    "team",
-    "location",
-    "email",
-    "orcid",
-    "short_bio",
-    "long_bio",
-    "research_interests",
-    "interest_tags",
-    "joined_on",
+    "native_name", "pronouns", "headline", "tagline", "organisation", "team", "location", "email",
+    "orcid", "short_bio", "long_bio", "research_interests", "interest_tags", "joined_on",
 ]
 
 
@@ -541,9 +529,7 @@ def profiles_merge(*, actor, source, target):
         _by(target, actor).save()
         ProfileRedirect.objects.update_or_create(old_slug=old_slug, defaults={"profile": target})
         ActivityEntry.record(
-            actor=actor,
-            kind=ActivityEntry.Kind.MERGED,
-            profile=target,
+            actor=actor, kind=ActivityEntry.Kind.MERGED, profile=target,
             target=f"{source.full_name} ({old_slug}) into {target.full_name}",
             detail=f"/people/{old_slug}/ now redirects to /people/{target.slug}/",
         )

@@ -33,7 +33,7 @@ def follow_profile_redirects(view):
             if target is None:
                 raise
             prefix = f"/people/{slug}/"
-            rest = request.path[len(prefix) :] if request.path.startswith(prefix) else ""
+            rest = request.path[len(prefix):] if request.path.startswith(prefix) else ""
             url = f"/people/{target.slug}/{rest}"
             if request.META.get("QUERY_STRING"):
                 url += f"?{request.META['QUERY_STRING']}"
@@ -190,7 +190,9 @@ def member_publications(request, slug):
 @require_safe
 @cache_public_page
 def statement_detail(request, slug, statement_slug):
-    statement = get_object_or_404(Statement.objects.select_related("profile"), profile__slug=slug, slug=statement_slug)
+    statement = get_object_or_404(
+        Statement.objects.select_related("profile"), profile__slug=slug, slug=statement_slug
+    )
     # Link-shared statements are reachable only through their share URL.
     if statement.visibility == Statement.Visibility.LINK and not permissions.can_edit_profile(
         request.user, statement.profile

@@ -36,7 +36,11 @@ FINGERPRINT_SKIP = {"id", "position", "updated_at", "created_at", "title_normali
 
 
 def fingerprint_values(obj):
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in FINGERPRINT_SKIP}
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in FINGERPRINT_SKIP
+    }
 
 
 def fingerprint(obj):

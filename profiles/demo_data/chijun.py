@@ -61,7 +61,7 @@ PROFILE = {
             "title": "Model freshness at scale",
             "body": (
                 "When scaling improves offline accuracy but harms online metrics, I look for "
-                '"systems bottlenecks that become ML failure modes" (e.g., stale models from slow '
+                "\"systems bottlenecks that become ML failure modes\" (e.g., stale models from slow "
                 "update pipelines)."
             ),
         },
@@ -86,12 +86,15 @@ PROFILE = {
         {
             "date": "2025",
             "body": (
-                "Reviewing for CVPR 2025, ICLR 2025 Workshop (FM-Wild), NeurIPS 2025 Workshop (Efficient Reasoning)"
+                "Reviewing for CVPR 2025, ICLR 2025 Workshop (FM-Wild), NeurIPS 2025 Workshop "
+                "(Efficient Reasoning)"
             ),
         },
         {
             "date": "2022",
-            "body": ("Ekko published at OSDI 2022; invited talks at Tencent WeChat AI, DataFun, TechBeat"),
+            "body": (
+                "Ekko published at OSDI 2022; invited talks at Tencent WeChat AI, DataFun, TechBeat"
+            ),
         },
         {"date": "2022", "body": "Tencent Technology Breakthrough Award (Gold Prize) — Project Lead, Ekko"},
     ],
@@ -162,7 +165,10 @@ PROFILE = {
             ],
             "projects": [
                 {
-                    "title": ("Ekko: low-latency model update for multi-terabyte DLRMs (published in part as OSDI'22)"),
+                    "title": (
+                        "Ekko: low-latency model update for multi-terabyte DLRMs "
+                        "(published in part as OSDI'22)"
+                    ),
                     "publications": [EKKO_KEY],
                     "highlights": [
                         {
@@ -287,7 +293,7 @@ PROFILE = {
                 "while maintaining second-level freshness (reported **2.4s** model-update latency) and "
                 "serving over a billion users daily.\n\n"
                 "After rollout of Ekko-based recommendation infrastructure, a public WeChat engineering "
-                'blog reports growth metrics (e.g., "**+40%** DAU" and "**+87%** total VV" over six '
+                "blog reports growth metrics (e.g., \"**+40%** DAU\" and \"**+87%** total VV\" over six "
                 "months) alongside product iteration and operations.\n\n"
                 "What I consider the core research contribution is showing that model-aware mechanisms "
                 "can make second-level freshness feasible even at multi-terabyte scale."

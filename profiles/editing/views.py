@@ -111,9 +111,7 @@ def _profile_form(request, ed, part):
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_update(
-                actor=request.user,
-                profile=ed.profile,
-                changes=form.changes(),
+                actor=request.user, profile=ed.profile, changes=form.changes(),
                 version=form.cleaned_data["version"],
             )
         except services.EditConflict as conflict:
@@ -272,12 +270,8 @@ def section_add(request, ed, key):
         if form.is_valid():
             try:
                 item = services.section_item_create(
-                    actor=request.user,
-                    profile=ed.profile,
-                    model=section.model,
-                    values=form.changes(),
-                    parent=parent,
-                    parent_field=section.parent_field,
+                    actor=request.user, profile=ed.profile, model=section.model, values=form.changes(),
+                    parent=parent, parent_field=section.parent_field,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -290,8 +284,7 @@ def section_add(request, ed, key):
         else:
             _reject_forged_choices(form)
     return render(
-        request,
-        "me/section_form.html",
+        request, "me/section_form.html",
         ed.context(section=section, form=form, parent=parent, back=_back_url(ed, section, parent)),
     )
 
@@ -319,14 +312,9 @@ def section_edit(request, ed, key, pk):
             _reject_forged_choices(form)
     item.refresh_from_db()
     return render(
-        request,
-        "me/section_form.html",
+        request, "me/section_form.html",
         ed.context(
-            section=section,
-            form=form,
-            item=item,
-            parent=parent,
-            back=_back_url(ed, section, parent),
+            section=section, form=form, item=item, parent=parent, back=_back_url(ed, section, parent),
             children=_children(section, item, ed.profile),
         ),
     )
@@ -343,8 +331,7 @@ def section_delete(request, ed, key, pk):
         messages.success(request, f"Deleted “{label}”. It can be restored from the history.")
         return redirect(_back_url(ed, section, parent))
     return render(
-        request,
-        "me/confirm_delete.html",
+        request, "me/confirm_delete.html",
         ed.context(section=section, item=item, back=_back_url(ed, section, parent)),
     )
 
@@ -395,14 +382,10 @@ def section_history(request, ed, key, pk):
     if not permissions.can_view_history(request.user, item):
         raise Http404
     return render(
-        request,
-        "me/history.html",
+        request, "me/history.html",
         ed.context(
-            section=section,
-            item=item,
-            rows=_history_rows(item),
-            restore_name="section_restore",
-            restore_args=[section.key, item.pk],
+            section=section, item=item, rows=_history_rows(item),
+            restore_name="section_restore", restore_args=[section.key, item.pk],
             back=ed.url("section_edit", section.key, item.pk),
         ),
     )
@@ -425,13 +408,9 @@ def section_restore(request, ed, key, pk, history_id):
 @editing_view
 def profile_history(request, ed):
     return render(
-        request,
-        "me/history.html",
+        request, "me/history.html",
         ed.context(
-            item=ed.profile,
-            rows=_history_rows(ed.profile),
-            restore_name="profile_restore",
-            restore_args=[],
+            item=ed.profile, rows=_history_rows(ed.profile), restore_name="profile_restore", restore_args=[],
             back=ed.url("dashboard"),
         ),
     )
@@ -492,33 +471,23 @@ def publications(request, ed):
         authorship.claim_pending = authorship.pk in pending
     to_decide = publication_services.claims_to_decide(request.user)[:50]
     return render(
-        request,
-        "me/publications.html",
+        request, "me/publications.html",
         ed.context(authorships=authorships, claimable=claimable, to_decide=to_decide),
     )
 
 
 def _author_initial(publication, profile):
     return [
-        {
-            "id": a.pk,
-            "name": a.name,
-            "equal_contribution": a.equal_contribution,
-            "corresponding": a.corresponding,
-            "is_self": a.profile_id == profile.pk,
-            "ORDER": a.position,
-        }
+        {"id": a.pk, "name": a.name, "equal_contribution": a.equal_contribution,
+         "corresponding": a.corresponding, "is_self": a.profile_id == profile.pk, "ORDER": a.position}
         for a in publication.authorships.order_by("position")
     ]
 
 
 def _publication_form(request, ed, publication=None):
     form = forms.PublicationForm(request.POST or None, instance=publication or Publication())
-    initial = (
-        _author_initial(publication, ed.profile)
-        if publication
-        else [{"name": ed.profile.full_name, "is_self": True, "ORDER": 1}]
-    )
+    initial = _author_initial(publication, ed.profile) if publication else [{"name": ed.profile.full_name,
+                                                                               "is_self": True, "ORDER": 1}]
     authors = forms.AuthorFormSet(request.POST or None, prefix="authors", initial=initial)
     if request.method == "POST" and form.is_valid() and authors.is_valid():
         try:
@@ -528,12 +497,8 @@ def _publication_form(request, ed, publication=None):
                 )
             else:
                 publication_services.publication_update(
-                    actor=request.user,
-                    publication=publication,
-                    values=form.changes(),
-                    authors=authors.rows(),
-                    version=form.cleaned_data["version"],
-                    profile=ed.profile,
+                    actor=request.user, publication=publication, values=form.changes(), authors=authors.rows(),
+                    version=form.cleaned_data["version"], profile=ed.profile,
                 )
         except services.EditConflict as conflict:
             form.show_conflict(conflict)
@@ -543,8 +508,7 @@ def _publication_form(request, ed, publication=None):
             messages.success(request, f"Saved “{publication.title}”.")
             return redirect(ed.url("publications"))
     return render(
-        request,
-        "me/publication_form.html",
+        request, "me/publication_form.html",
         ed.context(form=form, authors=authors, publication=publication),
     )
 
@@ -568,7 +532,9 @@ def publication_edit(request, ed, pk):
 def authorship_claim(request, ed, pk):
     authorship = get_object_or_404(publication_services.claimable_authorships(ed.profile), pk=pk)
     try:
-        claim = publication_services.authorship_claim(actor=request.user, profile=ed.profile, authorship=authorship)
+        claim = publication_services.authorship_claim(
+            actor=request.user, profile=ed.profile, authorship=authorship
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -632,7 +598,6 @@ def activity_log(request, ed):
     kind, page = activity.kind_of(request), activity.page_number(request)
     rows, has_next = activity.feed(profile=ed.profile, kind=kind, page=page)
     return render(
-        request,
-        "me/activity.html",
+        request, "me/activity.html",
         ed.context(rows=rows, has_next=has_next, page=page, kind=kind, kinds=activity.KIND_CHOICES),
     )

@@ -200,7 +200,9 @@ def _document_from_resume(data: dict) -> dict:
         award["year"] = parse_partial_date(text(item.get("date")))[0]
         award["note"] = text(item.get("summary"))
         doc["awards"].append(award)
-    doc["publications"] = [p for p in (_publication(_dict(i)) for i in _list(data.get("publications"))) if p["title"]]
+    doc["publications"] = [
+        p for p in (_publication(_dict(i)) for i in _list(data.get("publications"))) if p["title"]
+    ]
     doc["projects"] = [p for p in (_project(_dict(i)) for i in _list(data.get("projects"))) if p["title"]]
     tags, keywords = [], []
     for item in _list(data.get("interests")):

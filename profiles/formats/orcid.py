@@ -114,11 +114,8 @@ def _impossible_dates(data) -> list[str]:
             if {"year", "month", "day"} <= set(node):
                 year, month, day = (_value(node, k) for k in ("year", "month", "day"))
                 if (
-                    re.fullmatch(r"\d{4}", year)
-                    and re.fullmatch(r"\d{1,2}", month)
-                    and re.fullmatch(r"\d{1,2}", day)
-                    and 1 <= int(month) <= 12
-                    and not 1 <= int(day) <= _days_in(int(year), int(month))
+                    re.fullmatch(r"\d{4}", year) and re.fullmatch(r"\d{1,2}", month) and re.fullmatch(r"\d{1,2}", day)
+                    and 1 <= int(month) <= 12 and not 1 <= int(day) <= _days_in(int(year), int(month))
                 ):
                     found.append(f"date {year}-{month}-{day} does not exist; kept as {year}-{int(month):02d}")
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
@@ -228,7 +225,9 @@ def _document(data: dict) -> dict:
     credit = _value(person, "name", "credit-name")
     doc["full_name"] = credit or " ".join(p for p in (given, family) if p)
     doc["other_names"] = [
-        text(_get(o, "content")) for o in _list(person, "other-names", "other-name") if text(_get(o, "content"))
+        text(_get(o, "content"))
+        for o in _list(person, "other-names", "other-name")
+        if text(_get(o, "content"))
     ]
     doc["short_bio"] = text(_get(person, "biography", "content"))
 
@@ -264,7 +263,9 @@ def _document(data: dict) -> dict:
     doc["experience"] = [
         _experience(i) for i in _affiliation_summaries(activities, "employments", "employment-summary")
     ]
-    doc["education"] = [_education(i) for i in _affiliation_summaries(activities, "educations", "education-summary")]
+    doc["education"] = [
+        _education(i) for i in _affiliation_summaries(activities, "educations", "education-summary")
+    ]
     doc["education"] += [
         _education(i) for i in _affiliation_summaries(activities, "qualifications", "qualification-summary")
     ]

@@ -44,21 +44,8 @@ AUTHOR_LINKS = {
     "semantic": "{}",
 }
 _CATEGORY = {"manuscripts": "journal", "conferences": "conference", "books": "book", "thesis": "thesis"}
-_IGNORED = {
-    "collection",
-    "permalink",
-    "excerpt",
-    "layout",
-    "header",
-    "author_profile",
-    "redirect_from",
-    "share",
-    "comments",
-    "classes",
-    "toc",
-    "sidebar",
-    "related",
-}
+_IGNORED = {"collection", "permalink", "excerpt", "layout", "header", "author_profile", "redirect_from", "share",
+            "comments", "classes", "toc", "sidebar", "related"}
 
 
 def detect(root: Path) -> bool:
@@ -179,13 +166,8 @@ def _publication(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
     if abstract:
         record["abstract"] = abstract
     record["source"] = where
-    report_unused(
-        site,
-        where,
-        data,
-        {"title", "venue", "date", "category", "paperurl", "slidesurl", "citation", "bibtexurl"},
-        _IGNORED,
-    )
+    report_unused(site, where, data, {"title", "venue", "date", "category", "paperurl", "slidesurl", "citation",
+                                      "bibtexurl"}, _IGNORED)
     if text(data.get("bibtexurl")):
         site.skip(where, f"bibtexurl {text(data.get('bibtexurl'))} (import the .bib file itself for its fields)")
     site.publications.append(record)

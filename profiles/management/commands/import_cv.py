@@ -45,9 +45,8 @@ class Command(BaseCommand):
             draft = parse_cv_file(path.name, path.read_bytes())
         except CvReadError as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        self.stdout.write(
-            f"read {path.name}: " + (", ".join(f"{n} {k}" for k, n in draft.counts().items()) or "nothing recognised")
-        )
+        self.stdout.write(f"read {path.name}: " + (", ".join(f"{n} {k}" for k, n in draft.counts().items())
+                                                   or "nothing recognised"))
         for warning in draft.warnings:
             self.stdout.write(self.style.WARNING(f"warning: {warning}"))
         for left in draft.leftovers:
@@ -75,10 +74,8 @@ def write_document(document, *, profile, source, dry_run, publications=None):
 
 def print_report(command, report):
     for line in report.lines():
-        style = (
-            command.style.ERROR
-            if line.startswith("error")
-            else (command.style.WARNING if line.startswith("warning") else str)
+        style = command.style.ERROR if line.startswith("error") else (
+            command.style.WARNING if line.startswith("warning") else str
         )
         command.stdout.write(style(line))
     if report.errors:

@@ -16,16 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or directories.")
-        parser.add_argument(
-            "--format", default="auto", choices=FORMATS, help="Default: detect from the extension and the content."
-        )
-        parser.add_argument(
-            "--profile", metavar="SLUG", help="Import into this member's profile (their papers, their sections)."
-        )
+        parser.add_argument("--format", default="auto", choices=FORMATS,
+                            help="Default: detect from the extension and the content.")
+        parser.add_argument("--profile", metavar="SLUG",
+                            help="Import into this member's profile (their papers, their sections).")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
-        parser.add_argument(
-            "--strict", action="store_true", help="Treat every skipped entry and warning as an error: all or nothing."
-        )
+        parser.add_argument("--strict", action="store_true",
+                            help="Treat every skipped entry and warning as an error: all or nothing.")
 
     def handle(self, *args, **options):
         profile = None
@@ -34,17 +31,12 @@ class Command(BaseCommand):
             if profile is None:
                 raise CommandError(f"No profile with the slug {options['profile']!r}.")
         report = import_paths(
-            paths=options["paths"],
-            fmt=options["format"],
-            profile=profile,
-            dry_run=options["dry_run"],
+            paths=options["paths"], fmt=options["format"], profile=profile, dry_run=options["dry_run"],
             strict=options["strict"],
         )
         for line in report.lines():
-            style = (
-                self.style.ERROR
-                if line.startswith("error")
-                else (self.style.WARNING if line.startswith("warning") else str)
+            style = self.style.ERROR if line.startswith("error") else (
+                self.style.WARNING if line.startswith("warning") else str
             )
             self.stdout.write(style(line))
         if report.errors:

@@ -32,11 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("path", metavar="PATH", help="The site folder or a .zip of it.")
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--profile", metavar="SLUG", help="Import into this member's profile.")
-        target.add_argument(
-            "--lab",
-            action="store_true",
-            help="A lab site: one profile per author folder, papers linked to their members.",
-        )
+        target.add_argument("--lab", action="store_true",
+                            help="A lab site: one profile per author folder, papers linked to their members.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
     def handle(self, *args, **options):
@@ -60,10 +57,8 @@ class Command(BaseCommand):
                 document = _owner_document(site, profile)
                 others = [d.get("full_name") or d.get("site_author") for d in site.documents if d is not document]
                 if others:
-                    report.warn(
-                        f"{site.root}: the site has other authors, not imported with --profile "
-                        f"(use --lab): {', '.join(others)}"
-                    )
+                    report.warn(f"{site.root}: the site has other authors, not imported with --profile "
+                                f"(use --lab): {', '.join(others)}")
                 if document is not None:
                     merge_profile_document(document, actor=None, profile=profile, report=report, source=site.root)
                 targets = {None: profile}
