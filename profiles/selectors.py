@@ -495,7 +495,7 @@ def latest_news(limit=LATEST_ON_HOME, profile=None):
     if profile is not None:
         qs = qs.filter(profile=profile)
     qs = qs.select_related("profile").only(
-        "date", "body", "position", "updated_at", "profile__slug", "profile__full_name"
+        "date", "body", "body_html", "position", "updated_at", "profile__slug", "profile__full_name"
     )
     return list(qs.order_by("-date", "-updated_at", "-id")[:limit])
 

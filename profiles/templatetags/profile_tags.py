@@ -34,6 +34,17 @@ def markdown(text):
 
 
 @register.filter
+def rendered(obj, name):
+    """The HTML of Markdown field `name` of `obj`, as stored when it was saved
+    (models.RendersMarkdown); rendered here only for a row written in bulk, without it."""
+    html = obj.__dict__.get(f"{name}_html")
+    source = getattr(obj, name)
+    if html or not source:
+        return mark_safe(html or "")
+    return mark_safe(render_markdown(source, inline=obj.markdown_fields.get(name, False)))
+
+
+@register.filter
 def markdown_inline(text):
     return mark_safe(render_markdown(text, inline=True))
 
@@ -42,6 +53,12 @@ def markdown_inline(text):
 def plain_text(text, length=160):
     """Markdown as plain text, cut to `length` characters (meta descriptions, cards)."""
     return Truncator(" ".join(strip_tags(render_markdown(text)).split())).chars(int(length))
+
+
+@register.filter
+def html_text(html, length=160):
+    """Stored, rendered HTML (see `rendered`) as plain text, cut to `length` characters."""
+    return Truncator(" ".join(strip_tags(html).split())).chars(int(length))
 
 
 @register.filter
@@ -264,7 +281,8 @@ def person_json_ld(context, page):
             "name": profile.full_name,
             "alternateName": profile.native_name,
             "jobTitle": profile.headline,
-            "description": profile.tagline or plain_text(profile.short_bio or profile.research_interests, 300),
+            "description": profile.tagline
+            or html_text(rendered(profile, "short_bio") or rendered(profile, "research_interests"), 300),
             "url": request.build_absolute_uri(profile.get_absolute_url()),
             "image": request.build_absolute_uri(avatar) if avatar else "",
             "email": f"mailto:{profile.email}" if profile.email else "",
