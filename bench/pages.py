@@ -44,6 +44,10 @@ from tests.site.conftest import build_profile
 from profiles.models import Lab
 Lab.objects.create(name="Bench Lab")
 profile = build_profile(n_publications=300, n_items=10, slug="bench-member", full_name="Bench Member")
+# build_profile writes in bulk (no save()): store the rendered Markdown as the migration does.
+import importlib
+from django.apps import apps
+importlib.import_module("profiles.migrations.0007_markdown_rendered_html").render_existing_rows(apps, None)
 print(profile.slug)
 """
 
