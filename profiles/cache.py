@@ -48,7 +48,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_init, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_init, post_save, pre_delete, pre_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -294,10 +294,20 @@ def _scopes_of_write(sender, instance, deleting=False, created=False):
         return scopes | {LISTS, publication_scope(instance.pk)}
     if isinstance(instance, Authorship):
         scopes = _publication_scopes([instance.publication_id])
-        if instance.profile_id:
-            scopes.update(profile_scope(slug) for slug in _profile_slugs(Q(pk=instance.profile_id)))
+        # The member it was linked to before this save (a claim, an unlink) loses the paper.
+        linked = {instance.profile_id, getattr(instance, "_cache_previous_profile_id", None)} - {None}
+        if linked:
+            scopes.update(profile_scope(slug) for slug in _profile_slugs(Q(pk__in=linked)))
         return scopes | {LISTS, publication_scope(instance.publication_id)}
     return _item_scopes(instance)
+
+
+def _remember_authorship_link(sender, instance, **kwargs):
+    # One query per authorship update (writes are rare next to reads): who had the paper.
+    if instance.pk and not kwargs.get("raw"):
+        instance._cache_previous_profile_id = (
+            type(instance).objects.filter(pk=instance.pk).values_list("profile_id", flat=True).first()
+        )
 
 
 def _on_save(sender, instance, **kwargs):
@@ -338,7 +348,7 @@ def _watched_models():
 
 def connect_signals():
     """Replace the versions of what a save/delete changes on the public pages (idempotent)."""
-    from publications.models import Publication
+    from publications.models import Authorship, Publication
 
     from .models import Profile, Project
 
@@ -347,6 +357,9 @@ def connect_signals():
         post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}:save", weak=False)
         pre_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
     _REMEMBER.update({Profile: _remember_profile_address, Publication: _remember_publication_address})
+    pre_save.connect(
+        _remember_authorship_link, sender=Authorship, dispatch_uid="page-cache:authorship-link", weak=False
+    )
     post_init.connect(_remember_profile_address, sender=Profile, dispatch_uid="page-cache:profile-init", weak=False)
     post_init.connect(
         _remember_publication_address, sender=Publication, dispatch_uid="page-cache:publication-init", weak=False

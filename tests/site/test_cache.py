@@ -93,6 +93,16 @@ def test_unpublishing_a_coauthor_removes_their_link_from_every_cached_page(clien
     assert client.get(coauthor.get_absolute_url()).status_code == 404
 
 
+def test_a_paper_moved_to_another_member_leaves_the_first_members_page(client, lab):
+    first, second = f.ProfileFactory(), f.ProfileFactory()
+    authorship = f.AuthorshipFactory(profile=first, position=1, publication=f.PublicationFactory(title="Moving Paper"))
+    assert "Moving Paper" in client.get(first.get_absolute_url()).content.decode()
+    authorship.profile = second
+    authorship.save()
+    assert "Moving Paper" not in client.get(first.get_absolute_url()).content.decode()
+    assert "Moving Paper" in client.get(second.get_absolute_url()).content.decode()
+
+
 def test_lab_edits_invalidate_everything(client, lab):
     profile = f.ProfileFactory()
     client.get(profile.get_absolute_url())
