@@ -199,6 +199,17 @@ def fragment_keys(kind, items, variant=""):
     }
 
 
+def block_key(scope, ids, variant=""):
+    """Key of a block of entries (a whole list) kept under `scope`'s version.
+
+    `scope` must be replaced by every change of every item in the block: a profile's
+    scope for its publications, `lists` for the lab's list.
+    """
+    site, version = versions([SITE, scope])
+    raw = f"{scope}|{variant}|{site}|{version}|{','.join(map(str, ids))}"
+    return f"{FRAGMENT_KEY_PREFIX}:block:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
 def get_fragments(keys):
     return cache.get_many(keys) if keys else {}
 

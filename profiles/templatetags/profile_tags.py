@@ -377,7 +377,7 @@ def publication_entry_map(publications, owner=None, template="_partials/publicat
 
 
 @register.simple_tag
-def publication_entries(publications, owner=None, template="_partials/publication.html", entries=None):
+def publication_entries(publications, owner=None, template="_partials/publication.html", entries=None, scope=None):
     """Every publication of a list rendered through `template`, each entry cached apart.
 
     An entry is the same HTML wherever it appears and whoever looks (a paper has no
@@ -387,8 +387,25 @@ def publication_entries(publications, owner=None, template="_partials/publicatio
     entries in another; only the missing ones are rendered (their authors read in one
     query), without a per-row {% include %}. `entries`: a publication_entry_map of the
     page's whole list.
+
+    `scope` (profiles/cache.py: a profile's scope, or the lists'): a version replaced by
+    any change of any of these papers; the joined list is then also kept as one block
+    under it (one read instead of two per paper when nothing changed).
     """
+    from profiles import cache as page_cache
+
     publications = list(publications)
+    block_key = None
+    if scope is not None and not isinstance(scope, str):  # a profile
+        scope = page_cache.profile_scope(scope.slug)
+    if scope and entries is None and publications:
+        block_key = page_cache.block_key(scope, [p.pk for p in publications], f"{template}:{getattr(owner, 'pk', '')}")
+        block = page_cache.get_fragments([block_key]).get(block_key)
+        if block is not None:
+            return mark_safe(block)
     if entries is None:
         entries = publication_entry_map(publications, owner, template)
-    return mark_safe("".join(entries[pub.pk] for pub in publications))
+    html = "".join(entries[pub.pk] for pub in publications)
+    if block_key:
+        page_cache.set_fragments({block_key: html})
+    return mark_safe(html)

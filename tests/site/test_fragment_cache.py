@@ -55,3 +55,24 @@ def test_entries_emphasise_their_owner_separately(lab):
     assert "<strong>Ann Owner</strong>" in publication_entries([pub], a)
     assert "<strong>Bea Other</strong>" in publication_entries([pub], b)
     assert "<strong>" not in publication_entries([pub]).split('pub__authors">')[1].split("</p>")[0]
+
+
+def test_a_member_sees_an_edit_at_once_through_the_cached_lists(client, lab, alice):
+    """The blocks of entries (a profile's list, the lab's list) follow their papers' edits."""
+    author = f.ProfileFactory()
+    paper = f.AuthorshipFactory(
+        profile=author, position=1, publication=f.PublicationFactory(title="Old Title")
+    ).publication
+    client.force_login(alice)
+    pages = [author.get_absolute_url(), f"{author.get_absolute_url()}cv/", "/publications/", "/"]
+    for url in pages:
+        assert "Old Title" in client.get(url).content.decode(), url
+    paper.title = "New Title"
+    paper.save()
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "New Title" in page, url
+        assert "Old Title" not in page, url
+    f.AuthorshipFactory(publication=paper, name="Zoe Newcomer", position=2)
+    for url in pages:
+        assert "Zoe Newcomer" in client.get(url).content.decode(), url
