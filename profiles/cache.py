@@ -261,6 +261,8 @@ def _item_scopes(instance):
     for path in sections.profile_paths(model):
         q |= Q(pk__in=model._default_manager.filter(pk=instance.pk).values(path))
     scopes = {profile_scope(slug) for slug in _profile_slugs(q)}
+    if not scopes:
+        return {SITE}  # whose page it was cannot be told: never leave a stale page
     if isinstance(instance, NewsItem | Statement):
         scopes.add(LISTS)
     # A talk or a press item links a paper by title; the paper's own page does not change.
