@@ -7,7 +7,9 @@ publications (and a few items in every section), starts gunicorn with production
 settings (DEBUG off, WhiteNoise, manifest static files) on a free loopback port, then
 for each URL runs a few client threads for a fixed time and prints requests per second
 and the ratio to the static CSS file. Anonymous requests, so pages come from the page
-cache after the first hit, which is what visitors get. `--no-cache` measures rendering.
+cache after the first hit, which is what visitors get. `--no-page-cache` measures
+rendering with the page cache off (PAGE_CACHE=0) but rendered fragments (publication
+entries, profiles/cache.py) kept; `--no-cache` turns every cache off (CACHE_URL=dummy://).
 Gunicorn is stopped at the end, whatever happens.
 """
 
@@ -42,6 +44,10 @@ from tests.site.conftest import build_profile
 from profiles.models import Lab
 Lab.objects.create(name="Bench Lab")
 profile = build_profile(n_publications=300, n_items=10, slug="bench-member", full_name="Bench Member")
+# build_profile writes in bulk (no save()): store the rendered Markdown as the migration does.
+import importlib
+from django.apps import apps
+importlib.import_module("profiles.migrations.0007_markdown_rendered_html").render_existing_rows(apps, None)
 print(profile.slug)
 """
 
@@ -110,7 +116,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0, help="per URL")
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--no-cache", action="store_true", help="disable the page cache (measure rendering)")
+    parser.add_argument("--no-cache", action="store_true", help="no cache at all (measure cold rendering)")
+    parser.add_argument("--no-page-cache", action="store_true", help="no page cache; rendered fragments stay cached")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
@@ -133,6 +140,10 @@ def main():
         }
         if args.no_cache:
             env["CACHE_URL"] = "dummy://"
+        elif "CACHE_URL" not in os.environ:
+            env["CACHE_URL"] = f"file://{tmp}/cache"  # the production default, in the temporary folder
+        if args.no_page_cache:
+            env["PAGE_CACHE"] = "0"
         print("Seeding a profile with 300 publications …", flush=True)
         seed(env)
         css = static_css_url(env)
@@ -155,7 +166,11 @@ def main():
                 measure(port, path, 0.5, 1)  # warm up (and fill the page cache)
                 results[label] = measure(port, path, args.seconds, args.threads)
             base = results["static CSS"][0]
-            mode = "page cache off" if args.no_cache else "page cache on"
+            mode = (
+                "every cache off" if args.no_cache
+                else "page cache off, fragments cached" if args.no_page_cache
+                else "page cache on"
+            )  # fmt: skip
             setup = f"{args.threads} client threads, {args.seconds:g} s per URL, gunicorn {args.workers} workers"
             print(f"\n{setup}, {mode}")
             print(f"{'page':<14}{'req/s':>10}{'vs static':>12}{'errors':>8}")

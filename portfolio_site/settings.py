@@ -163,6 +163,8 @@ def cache_from_url(url, default_dir=None):
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 # Seconds a rendered public page is kept; edits invalidate it earlier (see profiles/cache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# PAGE_CACHE=0 stops storing whole pages while rendered fragments stay cached (benchmarks).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -375,6 +377,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("FORWARDED_PROTO_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 
 # Content-Security-Policy (django-csp) on every response. Scripts and styles come from
 # this site only; the few inline blocks that cannot move carry the request's nonce

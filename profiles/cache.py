@@ -1,25 +1,42 @@
-"""Whole-page cache of the public site, for anonymous visitors only.
+"""Cache of the public site: whole pages for anonymous visitors, and rendered fragments.
 
-A rendered page is stored under its host, path and query string plus the site's
-*generation*: a value kept in the cache backend itself (by default a file-based cache
-that every worker process of the machine shares; Redis across machines), replaced by the
-signals below whenever anything that a page shows is saved or deleted. Replacing it makes
-every stored page unreachable at once, so an edit shows at the next request in every
-process; the stale entries simply expire (PAGE_CACHE_SECONDS).
+**Versions.** Every stored page or fragment is keyed by the *versions* of the things it
+shows. A version is a value kept in the cache backend itself (by default a file-based
+cache that every worker process of the machine shares; Redis across machines) and
+replaced by the signals below when a row it covers is saved or deleted; the stale
+entries simply become unreachable and expire (PAGE_CACHE_SECONDS). The scopes are:
 
-The generation is replaced twice per write: at once (post_save/post_delete), and again
-after the transaction commits (transaction.on_commit). The second one matters: a request
-that read the old rows while the write was still uncommitted may have stored its page
-under the first new generation; after the commit that page is unreachable, so nobody is
-served a page that still shows an item that has just been made private or unpublished.
-A new generation is a fresh unique value (clock + random), never a counter: with a cache
+- `site`: everything (the lab's name is on every page; a profile renamed in its URL or
+  unpublished changes the author links of every paper it wrote; bulk writes that bypass
+  the signals call `bump_generation()`);
+- `profile:<slug>`: the pages of one person (profile, CV, statements, publications list),
+  replaced when the profile or any item of any section of it changes, or a paper it is
+  an author of (or that one of its items names) changes;
+- `publication:<slug, citation key or pk>`: one paper's pages and its rendered entry,
+  replaced when the paper or its authors change;
+- `lists`: the lab-wide lists (home, /people/, /publications/, sitemaps), replaced by
+  a change of a profile, a news item, a statement or a paper.
+
+A page's scopes follow from its URL arguments (`slug` → that profile, `key` → that
+paper, neither → the lists), always with `site`. So an edit of one profile leaves every
+other profile's cached pages where they are.
+
+**Two replacements per write**: at once (post_save / pre_delete), and again after the
+transaction commits (transaction.on_commit). The second one matters: a request that read
+the old rows while the write was still uncommitted may have stored its page under the
+first new version; after the commit that page is unreachable, so nobody is served a
+page that still shows an item that has just been made private or unpublished.
+A new version is a fresh unique value (clock + random), never a counter: with a cache
 whose increments are not atomic across processes (the file cache), two workers bumping
-at once can never bring back an earlier generation.
+at once can never bring back an earlier version.
 
 A page that used a CSP nonce is not stored (the nonce is per response).
 
 Logged-in users are never served a cached page and never store one: what they see may
-include members-only or private items.
+include members-only or private items. Rendered *fragments* (a publication entry) are
+shared by everyone, logged in or not, because what they show does not depend on who
+looks: publications have no visibility of their own, and the author links they contain
+only depend on whether a profile is published (a `site` change).
 """
 
 import hashlib
@@ -30,45 +47,93 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_init, post_save, pre_delete, pre_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-GENERATION_KEY = "public-site:generation"
+VERSION_KEY_PREFIX = "public-site:version"
 PAGE_KEY_PREFIX = "public-site:page"
+FRAGMENT_KEY_PREFIX = "public-site:fragment"
+SITE = "site"
+LISTS = "lists"
+# Kept for callers of the old single-generation API (the site-wide scope).
+GENERATION_KEY = f"{VERSION_KEY_PREFIX}:{SITE}"
 
 
-def _new_generation():
+def profile_scope(slug):
+    return f"profile:{slug}"
+
+
+def publication_scope(key):
+    return f"publication:{key}"
+
+
+def _version_key(scope):
+    return f"{VERSION_KEY_PREFIX}:{scope}"
+
+
+def _new_version():
     return f"{time.time_ns():x}-{secrets.token_hex(4)}"
 
 
+def versions(scopes):
+    """The current version of each scope (one cache round trip when all are set)."""
+    keys = [_version_key(s) for s in scopes]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    for key in missing:
+        # Evicted or never set: a fresh value, so nothing stored earlier is reachable.
+        cache.add(key, _new_version(), timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return [found.get(k) or _new_version() for k in keys]
+
+
 def generation():
-    gen = cache.get(GENERATION_KEY)
-    if gen is None:
-        # Evicted or never set: a fresh value, so no page stored earlier is reachable.
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        gen = cache.get(GENERATION_KEY)
-    return gen
+    """The site-wide version (changes whenever everything is invalidated)."""
+    return versions([SITE])[0]
 
 
-def _replace_generation():
-    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+def _replace(scopes):
+    cache.set_many({_version_key(s): _new_version() for s in scopes}, timeout=None)
+
+
+def bump(*scopes):
+    """Invalidate `scopes`, now and again once the current transaction commits."""
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
+    _replace(scopes)
+    transaction.on_commit(lambda: _replace(scopes), robust=True)
 
 
 def bump_generation(**kwargs):
-    """Make every stored page unreachable, now and again once the current transaction commits."""
-    _replace_generation()
-    transaction.on_commit(_replace_generation, robust=True)
+    """Make every stored page and fragment unreachable (writes that bypass the signals)."""
+    bump(SITE)
 
 
-def page_key(request):
-    raw = f"{request.get_host()}|{request.get_full_path()}"
+# --------------------------------------------------------------------------- pages
+
+
+def scopes_for(kwargs):
+    """The scopes a page depends on, from its URL arguments (see the module docstring)."""
+    if "slug" in kwargs:
+        return [SITE, profile_scope(kwargs["slug"])]
+    if "key" in kwargs:
+        return [SITE, publication_scope(kwargs["key"])]
+    return [SITE, LISTS]
+
+
+def page_key(request, scopes=None):
+    scopes = scopes or getattr(request, "_page_cache_scopes", None) or [SITE, LISTS]
+    raw = "|".join([request.get_host(), request.get_full_path(), *scopes, *versions(scopes)])
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"{PAGE_KEY_PREFIX}:{generation()}:{digest}"
+    return f"{PAGE_KEY_PREFIX}:{digest}"
 
 
 def _cacheable(request):
-    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+    return settings.PAGE_CACHE and request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
 def cache_public_page(view):
@@ -80,6 +145,8 @@ def cache_public_page(view):
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ["Cookie"])
             return response
+        match = getattr(request, "resolver_match", None)
+        request._page_cache_scopes = scopes_for({**(match.kwargs if match else {}), **kwargs})
         key = page_key(request)
         stored = cache.get(key)
         if stored is not None:
@@ -112,6 +179,176 @@ def cache_public_page(view):
     return wrapper
 
 
+# --------------------------------------------------------------------------- fragments
+
+
+def fragment_keys(kind, items, variant=""):
+    """{item: cache key} for fragments of `kind` rendered from `items` (publications).
+
+    The key holds the site version and each item's own `publication:<pk>` version, read
+    in one round trip for the whole list. Keys are hashed (memcached-safe lengths).
+    """
+    scopes = [SITE, *(publication_scope(item.pk) for item in items)]
+    site, *own = versions(scopes)
+    # The row's own updated_at too: a row written in bulk (no signal) never meets a fragment
+    # of an earlier row that had its primary key.
+    return {
+        item: f"{FRAGMENT_KEY_PREFIX}:{kind}:{item.pk}:"
+        + hashlib.sha256(f"{item.__dict__.get('updated_at', '')}|{variant}|{site}|{version}".encode()).hexdigest()[:32]
+        for item, version in zip(items, own, strict=True)
+    }
+
+
+def block_key(scope, ids, variant=""):
+    """Key of a block of entries (a whole list) kept under `scope`'s version.
+
+    `scope` must be replaced by every change of every item in the block: a profile's
+    scope for its publications, `lists` for the lab's list.
+    """
+    site, version = versions([SITE, scope])
+    raw = f"{scope}|{variant}|{site}|{version}|{','.join(map(str, ids))}"
+    return f"{FRAGMENT_KEY_PREFIX}:block:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def get_fragments(keys):
+    return cache.get_many(keys) if keys else {}
+
+
+def set_fragments(rendered):
+    if rendered:
+        cache.set_many(rendered, settings.PAGE_CACHE_SECONDS)
+
+
+# --------------------------------------------------------------------------- what a write touches
+
+
+def _profile_slugs(q):
+    from .models import Profile
+
+    return list(Profile.objects.filter(q).values_list("slug", flat=True))
+
+
+def _publication_scopes(publication_ids):
+    """The pages of these papers and of every profile that shows one of them."""
+    from publications.models import Authorship, Publication
+
+    from .models import PressItem, Project, Talk
+
+    ids = [i for i in publication_ids if i is not None]
+    if not ids:
+        return set()
+    scopes = {LISTS}
+    for pk, slug, key in Publication.objects.filter(pk__in=ids).values_list("pk", "slug", "citation_key"):
+        scopes.update(publication_scope(v) for v in (pk, slug, key) if v)
+    scopes.update(publication_scope(pk) for pk in ids)
+    shown_by = (
+        Q(pk__in=Authorship.objects.filter(publication_id__in=ids).values("profile_id"))
+        | Q(pk__in=Talk.objects.filter(publication_id__in=ids).values("profile_id"))
+        | Q(pk__in=PressItem.objects.filter(publication_id__in=ids).values("profile_id"))
+        | Q(pk__in=Project.objects.filter(related_publications__in=ids).values("profile_id"))
+    )
+    scopes.update(profile_scope(slug) for slug in _profile_slugs(shown_by))
+    return scopes
+
+
+def _item_scopes(instance):
+    """The scopes of a section item: its profile's pages (and the lists for news/statements)."""
+    from . import sections
+    from .models import NewsItem, Statement
+
+    model = type(instance)
+    q = Q(pk__in=[])
+    for path in sections.profile_paths(model):
+        q |= Q(pk__in=model._default_manager.filter(pk=instance.pk).values(path))
+    scopes = {profile_scope(slug) for slug in _profile_slugs(q)}
+    if not scopes:
+        return {SITE}  # whose page it was cannot be told: never leave a stale page
+    if isinstance(instance, NewsItem | Statement):
+        scopes.add(LISTS)
+    # A talk or a press item links a paper by title; the paper's own page does not change.
+    return scopes
+
+
+def _remember_profile_address(sender, instance, **kwargs):
+    # What the row said when it was read (never a query: deferred fields stay unread).
+    instance._cache_address = (instance.__dict__.get("slug"), instance.__dict__.get("published"))
+
+
+def _remember_publication_address(sender, instance, **kwargs):
+    instance._cache_address = (instance.__dict__.get("slug"), instance.__dict__.get("citation_key"))
+
+
+_REMEMBER = {}
+
+
+def _scopes_of_write(sender, instance, deleting=False, created=False):
+    from publications.models import Authorship, Publication
+
+    from .models import Lab, Profile
+
+    if isinstance(instance, Lab):
+        return {SITE}
+    if isinstance(instance, Profile):
+        old_slug, old_published = getattr(instance, "_cache_address", (None, None))
+        if created:  # no paper links to it yet: the directory and its own pages
+            return {LISTS, profile_scope(instance.slug)}
+        if (
+            deleting
+            or (old_slug is not None and old_slug != instance.slug)
+            or (old_published is not None and old_published != instance.published)
+        ):
+            # Its author links on every paper (and so on co-authors' pages) change.
+            return {SITE}
+        return {LISTS, profile_scope(instance.slug)}
+    if isinstance(instance, Publication):
+        scopes = _publication_scopes([instance.pk])
+        old_slug, old_key = getattr(instance, "_cache_address", (None, None))
+        scopes.update(publication_scope(v) for v in (old_slug, old_key, instance.slug, instance.citation_key) if v)
+        return scopes | {LISTS, publication_scope(instance.pk)}
+    if isinstance(instance, Authorship):
+        scopes = _publication_scopes([instance.publication_id])
+        # The member it was linked to before this save (a claim, an unlink) loses the paper.
+        linked = {instance.profile_id, getattr(instance, "_cache_previous_profile_id", None)} - {None}
+        if linked:
+            scopes.update(profile_scope(slug) for slug in _profile_slugs(Q(pk__in=linked)))
+        return scopes | {LISTS, publication_scope(instance.publication_id)}
+    return _item_scopes(instance)
+
+
+def _remember_authorship_link(sender, instance, **kwargs):
+    # One query per authorship update (writes are rare next to reads): who had the paper.
+    if instance.pk and not kwargs.get("raw"):
+        instance._cache_previous_profile_id = (
+            type(instance).objects.filter(pk=instance.pk).values_list("profile_id", flat=True).first()
+        )
+
+
+def _on_save(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        bump(SITE)  # fixtures: rows may not be complete yet
+        return
+    bump(*_scopes_of_write(sender, instance, created=kwargs.get("created", False)))
+    remember = _REMEMBER.get(sender)
+    if remember is not None:  # the saved row is the new baseline
+        remember(sender, instance)
+
+
+def _on_delete(sender, instance, **kwargs):
+    # pre_delete: the rows that say whose page this was still exist.
+    bump(*_scopes_of_write(sender, instance, deleting=True))
+
+
+def _on_related_publications(sender, instance, action, pk_set=None, **kwargs):
+    if not action.startswith("post_"):
+        return
+    from .models import Project
+
+    if isinstance(instance, Project):
+        bump(*_item_scopes(instance))
+    else:  # changed from the publication's side
+        bump(*_publication_scopes([instance.pk]), publication_scope(instance.pk))
+
+
 def _watched_models():
     from publications.models import Authorship, Publication
 
@@ -123,15 +360,25 @@ def _watched_models():
 
 
 def connect_signals():
-    """Bump the generation on every save/delete of what the public pages show (idempotent)."""
-    from .models import Project
+    """Replace the versions of what a save/delete changes on the public pages (idempotent)."""
+    from publications.models import Authorship, Publication
+
+    from .models import Profile, Project
 
     for model in _watched_models():
         uid = f"page-cache:{model._meta.label}"
-        post_save.connect(bump_generation, sender=model, dispatch_uid=f"{uid}:save", weak=False)
-        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        pre_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+    _REMEMBER.update({Profile: _remember_profile_address, Publication: _remember_publication_address})
+    pre_save.connect(
+        _remember_authorship_link, sender=Authorship, dispatch_uid="page-cache:authorship-link", weak=False
+    )
+    post_init.connect(_remember_profile_address, sender=Profile, dispatch_uid="page-cache:profile-init", weak=False)
+    post_init.connect(
+        _remember_publication_address, sender=Publication, dispatch_uid="page-cache:publication-init", weak=False
+    )
     m2m_changed.connect(
-        bump_generation,
+        _on_related_publications,
         sender=Project.related_publications.through,
         dispatch_uid="page-cache:project-publications",
         weak=False,

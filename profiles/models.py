@@ -19,6 +19,44 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .dates import PartialDateField, check_date_range, end_not_before_start
+from .markdown import render_markdown
+
+
+class RendersMarkdown:
+    """Markdown fields rendered and sanitised once, when the row is saved, not per request.
+
+    `markdown_fields` maps each Markdown field to whether it renders inline (no <p>);
+    the HTML is kept in `<field>_html` (not editable, so never in a form or a history diff). Rows written
+    in bulk (bulk_create) skip save(): templates read them through the
+    `rendered` filter, which renders when the stored HTML is missing.
+    """
+
+    markdown_fields = {}
+
+    def render_markdown_fields(self, names=None):
+        """Fill `<field>_html` for `names` (default: every Markdown field that is loaded)."""
+        rendered = []
+        for name, inline in self.markdown_fields.items():
+            if (names is None or name in names) and name in self.__dict__:
+                setattr(self, f"{name}_html", render_markdown(self.__dict__[name], inline=inline))
+                rendered.append(f"{name}_html")
+        return rendered
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        rendered = self.render_markdown_fields(None if update_fields is None else set(update_fields))
+        if update_fields is not None and rendered:
+            kwargs["update_fields"] = {*update_fields, *rendered}
+        super().save(*args, **kwargs)
+
+
+def _html_field():
+    return models.TextField(blank=True, default="", editable=False)
+
+
+MARKDOWN_HTML_FIELDS = ["description_html", "short_bio_html", "long_bio_html", "research_interests_html",
+                        "body_html", "summary_html", "narrative_html", "outcomes_html", "text_html"]  # fmt: skip
+
 
 orcid_validator = RegexValidator(
     r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$",
@@ -32,13 +70,15 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", "Private"
 
 
-class Lab(models.Model):
+class Lab(RendersMarkdown, models.Model):
     """The organisation this deployment serves (one row; edited in the admin)."""
 
     name = models.CharField(max_length=200, default="Our Lab")
     short_name = models.CharField(max_length=40, blank=True)
     tagline = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
+    description_html = _html_field()
+    markdown_fields = {"description": False}
     institution = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
     contact_email = models.EmailField(blank=True)
@@ -68,7 +108,7 @@ class ProfileQuerySet(models.QuerySet):
         return self.filter(status=Profile.Status.ALUMNI)
 
 
-class Profile(models.Model):
+class Profile(RendersMarkdown, models.Model):
     class Role(models.TextChoices):
         PI = "pi", "Principal investigator"
         FACULTY = "faculty", "Faculty"
@@ -125,6 +165,10 @@ class Profile(models.Model):
     short_bio = models.TextField(blank=True, help_text="Markdown; a paragraph or two.")
     long_bio = models.TextField(blank=True, help_text="Markdown; the full story.")
     research_interests = models.TextField(blank=True, help_text="Markdown; one paragraph.")
+    short_bio_html = _html_field()
+    long_bio_html = _html_field()
+    research_interests_html = _html_field()
+    markdown_fields = {"short_bio": False, "long_bio": False, "research_interests": False}
     interest_tags = models.CharField(
         max_length=400, blank=True, help_text="Comma-separated topics, e.g. “ML systems, Compilers”."
     )
@@ -290,10 +334,12 @@ class DatedRange(models.Model):
         check_date_range(self.start_date, self.end_date, self.is_current)
 
 
-class FocusTheme(SectionItem):
+class FocusTheme(RendersMarkdown, SectionItem):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="focus_themes")
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Markdown; a paragraph.")
+    body_html = _html_field()
+    markdown_fields = {"body": False}
 
     class Meta(SectionItem.Meta):
         pass
@@ -302,10 +348,12 @@ class FocusTheme(SectionItem):
         return self.title
 
 
-class NewsItem(SectionItem):
+class NewsItem(RendersMarkdown, SectionItem):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="news")
     date = PartialDateField(help_text="Optional.")
     body = models.TextField(help_text="Markdown; one or two sentences.")
+    body_html = _html_field()
+    markdown_fields = {"body": True}
 
     class Meta(SectionItem.Meta):
         verbose_name = "news item"
@@ -347,7 +395,7 @@ class Education(SectionItem, DatedRange):
             raise ValidationError(errors)
 
 
-class Experience(SectionItem, DatedRange):
+class Experience(RendersMarkdown, SectionItem, DatedRange):
     class Kind(models.TextChoices):
         INDUSTRY = "industry", "Industry"
         RESEARCH = "research", "Research"
@@ -364,6 +412,8 @@ class Experience(SectionItem, DatedRange):
     location = models.CharField(max_length=120, blank=True)
     url = models.URLField(blank=True)
     summary = models.TextField(blank=True, help_text="Markdown.")
+    summary_html = _html_field()
+    markdown_fields = {"summary": False}
 
     class Meta(SectionItem.Meta):
         verbose_name_plural = "experience"
@@ -373,7 +423,7 @@ class Experience(SectionItem, DatedRange):
         return " – ".join(filter(None, [self.title, self.organisation]))
 
 
-class Project(SectionItem, DatedRange):
+class Project(RendersMarkdown, SectionItem, DatedRange):
     """A project: stand-alone (“Systems I've built”) or inside a position."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="projects")
@@ -384,6 +434,9 @@ class Project(SectionItem, DatedRange):
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     narrative = models.TextField(blank=True, help_text="Markdown; the long story.")
     outcomes = models.TextField(blank=True, help_text="Markdown.")
+    narrative_html = _html_field()
+    outcomes_html = _html_field()
+    markdown_fields = {"narrative": False, "outcomes": False}
     url = models.URLField(blank=True)
     related_publications = models.ManyToManyField(
         "publications.Publication", blank=True, related_name="projects"
@@ -401,12 +454,14 @@ class Project(SectionItem, DatedRange):
             raise ValidationError({"experience": "That position belongs to another profile."})
 
 
-class OpenSourceContribution(SectionItem, DatedRange):
+class OpenSourceContribution(RendersMarkdown, SectionItem, DatedRange):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="open_source")
     project = models.CharField(max_length=200)
     url = models.URLField(blank=True)
     role = models.CharField(max_length=250, blank=True)
     summary = models.TextField(blank=True, help_text="Markdown.")
+    summary_html = _html_field()
+    markdown_fields = {"summary": False}
 
     class Meta(SectionItem.Meta):
         verbose_name = "open-source contribution"
@@ -416,7 +471,7 @@ class OpenSourceContribution(SectionItem, DatedRange):
         return self.project
 
 
-class Highlight(models.Model):
+class Highlight(RendersMarkdown, models.Model):
     """A bullet with an optional bold label (“Problem.”), nesting one level deep.
 
     Belongs to exactly one of a project, a position or an open-source entry.
@@ -450,6 +505,8 @@ class Highlight(models.Model):
         max_length=80, blank=True, help_text="Bold lead-in such as Problem, Key idea, Outcomes."
     )
     text = models.TextField(blank=True, help_text="Markdown; **bold** the figures.")
+    text_html = _html_field()
+    markdown_fields = {"text": True}
     position = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -622,7 +679,7 @@ def new_share_token():
     return secrets.token_urlsafe(24)
 
 
-class Statement(models.Model):
+class Statement(RendersMarkdown, models.Model):
     class Kind(models.TextChoices):
         PURPOSE = "purpose", "Statement of purpose"
         RESEARCH = "research", "Research statement"
@@ -641,6 +698,8 @@ class Statement(models.Model):
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=80)
     body = models.TextField(help_text="Markdown.")
+    body_html = _html_field()
+    markdown_fields = {"body": False}
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE, db_index=True
     )

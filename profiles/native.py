@@ -21,7 +21,7 @@ from publications.models import Authorship, Publication
 from . import permissions, services
 from . import sections as registry
 from .matching import profile_by_trusted_email
-from .models import Profile, Skill
+from .models import MARKDOWN_HTML_FIELDS, Profile, Skill
 
 FORMAT = "academic-profile"
 VERSION = 1
@@ -39,7 +39,8 @@ PROFILE_FIELDS = [
 RENAMES = {"start": "start_date", "end": "end_date"}
 EXPORT_RENAMES = {v: k for k, v in RENAMES.items()}
 # Never read from or written to a document (relations are handled by name, not id).
-SKIP_FIELDS = {"id", "position", "updated_at", "created_at", "share_token", "title_normalised"}
+# (*_html: Markdown rendered at save time, derived from its source field.)
+SKIP_FIELDS = {"id", "position", "updated_at", "created_at", "share_token", "title_normalised", *MARKDOWN_HTML_FIELDS}
 
 @dataclass
 class ImportReport:

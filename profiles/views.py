@@ -45,9 +45,11 @@ def follow_profile_redirects(view):
 @require_safe
 @cache_public_page
 def home(request):
-    groups, _alumni = selectors.directory_groups()
+    people, roles, member_count = selectors.home_members()
     context = {
-        "groups": groups,
+        "people": people,
+        "roles": roles,
+        "member_count": member_count,
         "news": selectors.latest_news(),
         "publications": selectors.latest_publications(),
         "nav": "home",
@@ -164,7 +166,7 @@ def directory(request):
 @require_safe
 @cache_public_page
 def profile_detail(request, slug):
-    page = selectors.profile_page(request.user, slug)
+    page = selectors.profile_page(request.user, slug, with_authors=False)
     return render(request, "profiles/profile.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 
@@ -172,7 +174,7 @@ def profile_detail(request, slug):
 @require_safe
 @cache_public_page
 def profile_cv(request, slug):
-    page = selectors.profile_page(request.user, slug, all_publications=True)
+    page = selectors.profile_page(request.user, slug, all_publications=True, with_authors=False)
     return render(request, "profiles/cv.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 
@@ -180,7 +182,7 @@ def profile_cv(request, slug):
 @require_safe
 @cache_public_page
 def member_publications(request, slug):
-    profile, publications = selectors.member_publications(request.user, slug)
+    profile, publications = selectors.member_publications(request.user, slug, with_authors=False)
     context = {"profile": profile, "publications": publications, "nav": "people"}
     return render(request, "profiles/publications.html", context)
 

@@ -5,8 +5,9 @@ from functools import lru_cache
 from django import template
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context
 from django.template.loader import get_template
-from django.utils.html import format_html, strip_tags
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -33,6 +34,17 @@ def markdown(text):
 
 
 @register.filter
+def rendered(obj, name):
+    """The HTML of Markdown field `name` of `obj`, as stored when it was saved
+    (models.RendersMarkdown); rendered here only for a row written in bulk, without it."""
+    html = obj.__dict__.get(f"{name}_html")
+    source = getattr(obj, name)
+    if html or not source:
+        return mark_safe(html or "")
+    return mark_safe(render_markdown(source, inline=obj.markdown_fields.get(name, False)))
+
+
+@register.filter
 def markdown_inline(text):
     return mark_safe(render_markdown(text, inline=True))
 
@@ -41,6 +53,12 @@ def markdown_inline(text):
 def plain_text(text, length=160):
     """Markdown as plain text, cut to `length` characters (meta descriptions, cards)."""
     return Truncator(" ".join(strip_tags(render_markdown(text)).split())).chars(int(length))
+
+
+@register.filter
+def html_text(html, length=160):
+    """Stored, rendered HTML (see `rendered`) as plain text, cut to `length` characters."""
+    return Truncator(" ".join(strip_tags(html).split())).chars(int(length))
 
 
 @register.filter
@@ -131,15 +149,60 @@ def absolute(context, path):
 # --------------------------------------------------------------------------- authors
 
 
-@register.inclusion_tag("_partials/authors.html")
+@register.simple_tag
 def authors(publication, owner=None):
     """The author line of a publication: stored order, owner emphasised, * and † marks,
     members linked, long lists (> 12) collapsed in the middle (a <details>, no JavaScript).
 
-    One flat loop in the partial (no include per author: a page of 300 publications
-    has ~1,500 authors); `opens` / `closes` mark where the collapsed part starts and ends.
+    Built in Python rather than by a template: a page of 300 publications has ~1,500
+    authors, and the template's per-author branches were most of the page's rendering
+    time. `opens` / `closes` mark where the collapsed part starts and ends.
     """
-    return author_line(publication, owner)
+    return render_author_line(author_line(publication, owner))
+
+
+def render_author_line(line):
+    """HTML of an author_line() (the same markup the _partials/authors.html template had)."""
+    entries = line["entries"]
+    out = []
+    if line["unknown"]:
+        out.append('<span class="authors authors--unknown">Authors not given in the source')
+        if entries:
+            out.append(" (listed by ")
+    out.append('<span class="authors">')
+    last = len(entries) - 1
+    for i, a in enumerate(entries):
+        if a.get("opens"):
+            out.append(f'<details class="authors__more"><summary>and {line["hidden_count"]} more</summary>')
+        css = "author author--owner" if a["is_owner"] else "author"
+        if a["url"]:
+            out.append(f'<a class="{css}" href="{conditional_escape(a["url"])}">')
+        else:
+            out.append(f'<span class="{css}">')
+        name = conditional_escape(a["name"])
+        out.append(f"<strong>{name}</strong>" if a["is_owner"] else name)
+        if a["equal"]:
+            out.append('<sup class="mark" title="Equal contribution">*</sup>')
+        if a["corresponding"]:
+            out.append('<sup class="mark" title="Corresponding author">†</sup>')
+        out.append("</a>" if a["url"] else "</span>")
+        if i != last:
+            out.append(", ")
+        if a.get("closes"):
+            out.append("</details>")
+    if line["truncated"]:
+        out.append(", et al.")
+    out.append("</span>")
+    if line["unknown"]:
+        out.append(")</span>" if entries else "</span>")
+    has_equal, has_corresponding = line["has_equal"], line["has_corresponding"]
+    if has_equal or has_corresponding:
+        legend = "; ".join(
+            text for flag, text in ((has_equal, "* equal contribution"), (has_corresponding, "† corresponding author"))
+            if flag
+        )  # fmt: skip
+        out.append(f' <span class="authors__legend">({legend})</span>')
+    return mark_safe("".join(out))
 
 
 def author_line(publication, owner=None):
@@ -218,7 +281,8 @@ def person_json_ld(context, page):
             "name": profile.full_name,
             "alternateName": profile.native_name,
             "jobTitle": profile.headline,
-            "description": profile.tagline or plain_text(profile.short_bio or profile.research_interests, 300),
+            "description": profile.tagline
+            or html_text(rendered(profile, "short_bio") or rendered(profile, "research_interests"), 300),
             "url": request.build_absolute_uri(profile.get_absolute_url()),
             "image": request.build_absolute_uri(avatar) if avatar else "",
             "email": f"mailto:{profile.email}" if profile.email else "",
@@ -271,3 +335,77 @@ def article_json_ld(context, publication):
         }
     )
     return json_ld_script(data)
+
+
+# --------------------------------------------------------------------------- cached entries
+
+
+@register.simple_tag
+def publication_entry_map(publications, owner=None, template="_partials/publication.html"):
+    """{publication pk: rendered entry} for a whole list (see publication_entries).
+
+    A page that shows its list in several groups (by year) renders them all here once,
+    then hands the map to each group's `publication_entries … entries=…`: one round trip
+    and one authors query for the page rather than per group.
+    """
+    from profiles import cache as page_cache
+
+    publications = list(publications)
+    if not publications:
+        return {}
+    variant = f"{template}:{getattr(owner, 'pk', '')}"
+    keys = page_cache.fragment_keys("publication", publications, variant)
+    stored = page_cache.get_fragments(list(keys.values()))
+    missing = [pub for pub in publications if keys[pub] not in stored]
+    unread = [p for p in missing if "authorships" not in p.__dict__.get("_prefetched_objects_cache", {})]
+    if unread:
+        from profiles.selectors import attach_authors
+
+        attach_authors(unread)  # one query, only for the entries rendered now
+    compiled = get_template(template).template
+    context = Context({"owner": owner, "profile": owner}, autoescape=True)
+    entries, rendered = {}, {}
+    for pub in publications:
+        html = stored.get(keys[pub])
+        if html is None:
+            with context.push(pub=pub):
+                html = compiled.render(context)
+            rendered[keys[pub]] = html
+        entries[pub.pk] = html
+    page_cache.set_fragments(rendered)
+    return entries
+
+
+@register.simple_tag
+def publication_entries(publications, owner=None, template="_partials/publication.html", entries=None, scope=None):
+    """Every publication of a list rendered through `template`, each entry cached apart.
+
+    An entry is the same HTML wherever it appears and whoever looks (a paper has no
+    visibility of its own), so it is stored once per paper version, owner (whose name is
+    emphasised) and template (profiles/cache.py) and reused by every page, anonymous or
+    logged in. The versions of the whole list are read in one round trip, the stored
+    entries in another; only the missing ones are rendered (their authors read in one
+    query), without a per-row {% include %}. `entries`: a publication_entry_map of the
+    page's whole list.
+
+    `scope` (profiles/cache.py: a profile's scope, or the lists'): a version replaced by
+    any change of any of these papers; the joined list is then also kept as one block
+    under it (one read instead of two per paper when nothing changed).
+    """
+    from profiles import cache as page_cache
+
+    publications = list(publications)
+    block_key = None
+    if scope is not None and not isinstance(scope, str):  # a profile
+        scope = page_cache.profile_scope(scope.slug)
+    if scope and entries is None and publications:
+        block_key = page_cache.block_key(scope, [p.pk for p in publications], f"{template}:{getattr(owner, 'pk', '')}")
+        block = page_cache.get_fragments([block_key]).get(block_key)
+        if block is not None:
+            return mark_safe(block)
+    if entries is None:
+        entries = publication_entry_map(publications, owner, template)
+    html = "".join(entries[pub.pk] for pub in publications)
+    if block_key:
+        page_cache.set_fragments({block_key: html})
+    return mark_safe(html)

@@ -20,11 +20,14 @@ def test_anonymous_pages_are_cached_and_an_edit_shows_at_the_next_request(client
     assert third["X-Page-Cache"] == "miss"
 
 
-@pytest.mark.parametrize("edit", ["news", "highlight", "delivery", "authorship", "lab"])
-def test_section_edits_invalidate(client, lab, edit):
+@pytest.mark.parametrize("edit", ["news", "highlight", "delivery", "authorship", "link", "statement"])
+def test_an_edit_refreshes_that_profile_and_leaves_another_profile_cached(client, lab, edit):
+    """Fine-grained invalidation: a change to one person's page empties only their pages."""
     profile = f.ProfileFactory()
+    other = f.ProfileFactory()
     client.get(profile.get_absolute_url())
-    before = page_cache.generation()
+    client.get(other.get_absolute_url())
+    assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
     if edit == "news":
         f.NewsItemFactory(profile=profile)
     elif edit == "highlight":
@@ -33,11 +36,83 @@ def test_section_edits_invalidate(client, lab, edit):
         f.TalkDeliveryFactory(talk=f.TalkFactory(profile=profile))
     elif edit == "authorship":
         f.AuthorshipFactory(profile=profile, position=1)
+    elif edit == "link":
+        f.ProfileLinkFactory(profile=profile)
     else:
-        lab.name = "Renamed"
-        lab.save()
-    assert page_cache.generation() != before
+        f.StatementFactory(profile=profile)
     assert client.get(profile.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_an_edit_to_one_profile_keeps_other_profiles_pages_and_refreshes_its_own(client, lab):
+    edited = f.ProfileFactory(headline="Before")
+    other = f.ProfileFactory(headline="Untouched")
+    urls = [other.get_absolute_url(), f"{other.get_absolute_url()}cv/", f"{other.get_absolute_url()}publications/"]
+    for url in [edited.get_absolute_url(), *urls]:
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    edited.headline = "After"
+    edited.save()
+    fresh = client.get(edited.get_absolute_url())
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "After" in fresh.content.decode()
+    for url in urls:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    # The directory lists the edited person: it is refreshed too.
+    assert "After" in client.get("/people/").content.decode()
+
+
+def test_a_paper_edit_refreshes_its_authors_pages_and_its_own_page_only(client, lab):
+    author = f.ProfileFactory()
+    bystander = f.ProfileFactory()
+    paper = f.AuthorshipFactory(profile=author, position=1).publication
+    pages = [author.get_absolute_url(), paper.get_absolute_url(), "/publications/", bystander.get_absolute_url()]
+    for url in pages:
+        client.get(url)
+    paper.title = "A Retitled Paper"
+    paper.save()
+    for url in pages[:3]:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "A Retitled Paper" in response.content.decode(), url
+    assert client.get(bystander.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_unpublishing_a_coauthor_removes_their_link_from_every_cached_page(client, lab):
+    """A profile unpublished (or renamed in its URL) changes author links on others' pages."""
+    author = f.ProfileFactory()
+    coauthor = f.ProfileFactory(full_name="Carol Coauthor")
+    paper = f.AuthorshipFactory(profile=author, position=1).publication
+    f.AuthorshipFactory(publication=paper, profile=coauthor, name="Carol Coauthor", position=2)
+    link = f'href="{coauthor.get_absolute_url()}"'
+    assert link in client.get(author.get_absolute_url()).content.decode()
+    coauthor.published = False
+    coauthor.save()
+    response = client.get(author.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert link not in response.content.decode()
+    assert client.get(coauthor.get_absolute_url()).status_code == 404
+
+
+def test_a_paper_moved_to_another_member_leaves_the_first_members_page(client, lab):
+    first, second = f.ProfileFactory(), f.ProfileFactory()
+    authorship = f.AuthorshipFactory(profile=first, position=1, publication=f.PublicationFactory(title="Moving Paper"))
+    assert "Moving Paper" in client.get(first.get_absolute_url()).content.decode()
+    authorship.profile = second
+    authorship.save()
+    assert "Moving Paper" not in client.get(first.get_absolute_url()).content.decode()
+    assert "Moving Paper" in client.get(second.get_absolute_url()).content.decode()
+
+
+def test_lab_edits_invalidate_everything(client, lab):
+    profile = f.ProfileFactory()
+    client.get(profile.get_absolute_url())
+    before = page_cache.generation()
+    lab.name = "Renamed Lab"
+    lab.save()
+    assert page_cache.generation() != before
+    response = client.get(profile.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "Renamed Lab" in response.content.decode()
 
 
 def test_deletes_invalidate(client, lab):

@@ -53,9 +53,29 @@ def test_directory_and_home(client, lab, django_assert_max_num_queries, n_people
     # Directory: 1 lab, 2 people per (status, role) for the group links and the pager, 3 one page of people.
     with django_assert_max_num_queries(3):
         assert client.get("/people/?q=member").status_code == 200
-    # Home: 1 lab, 2 people, 3 news, 4 publications, 5 their authors.
-    with django_assert_max_num_queries(5):
+    # Home: 1 lab, 2 members per role, 3 the few members shown, 4 news, 5 publications, 6 their authors.
+    with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("n_people", [1, 60])
+def test_home_is_windowed(client, lab, django_assert_max_num_queries, n_people):
+    """Home shows a few members, news and papers, and links to the rest, whatever the lab's size."""
+    from profiles.selectors import MEMBERS_ON_HOME
+    from publications.selectors import LATEST_ON_HOME
+
+    for _ in range(n_people):
+        build_profile(n_publications=1, n_items=1)
+    # 1 lab, 2 members per role, 3 the few members shown, 4 news, 5 publications, 6 their authors.
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    page = response.content.decode()
+    members = page.split('id="members-h"')[1].split("</section>")[0]
+    assert members.count("<li>") == min(n_people, MEMBERS_ON_HOME)
+    assert page.count('class="pub"') == min(n_people, LATEST_ON_HOME)
+    if n_people > MEMBERS_ON_HOME:
+        assert f"All {n_people} members" in members
+        assert f"PhD students ({n_people})" in members
 
 
 def test_publication_detail(client, lab, django_assert_max_num_queries):
