@@ -56,7 +56,7 @@ def test_rows_written_in_bulk_are_rendered_by_the_migration_and_meanwhile_on_the
     item = pm.NewsItem.objects.get(profile=profile)
     assert item.body_html == ""
     assert "Bulk <em>news</em>" in client.get(profile.get_absolute_url()).content.decode()  # the fallback
-    migration = importlib.import_module("profiles.migrations.0007_markdown_rendered_html")
+    migration = importlib.import_module("profiles.migrations.0009_markdown_rendered_html")
     migration.render_existing_rows(apps, None)
     item.refresh_from_db()
     assert item.body_html == "Bulk <em>news</em>"
