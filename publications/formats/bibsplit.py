@@ -25,6 +25,17 @@ _KEY = re.compile(r"[ \t\r\n]*([^,\s{}()]*)[ \t\r\n]*")
 _WORD = re.compile(r"[^\s,#{}()\"=]+")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _NEXT_BLOCK = re.compile(r"\n[ \t]*@")
+# The common field in one match: ``name = {value}`` (braces nested at most two deep),
+# ``name = "flat value"`` or ``name = word``, followed by ``,`` or the closer. Anything else
+# (deeper nesting, escaped braces, ``#``, ``@`` inside a value) takes the careful path in
+# ``_Reader.fields``; tests/publications/formats/test_bibsplit_fast_path.py holds both to the
+# same blocks.
+_FLAT = r"(?:[^{}\\@]|\\[^{}\\@])*"  # no braces, no escaped brace or backslash, no @
+_FIELD = re.compile(
+    r'[ \t\r\n]*([^\s=,{}()"#%]+)[ \t\r\n]*=[ \t\r\n]*'
+    rf"(\{{{_FLAT}(?:\{{{_FLAT}(?:\{{{_FLAT}\}}{_FLAT})*\}}{_FLAT})*\}}"  # {…}, groups nested two deep
+    r'|"(?:[^"{}\\@]|\\[^{}\\"@])*"|[^\s,#{}()"=@]+)[ \t\r\n]*'
+)
 
 
 class _Syntax(Exception):
@@ -130,7 +141,15 @@ class _Reader:
     def fields(self, i: int, closer: str) -> tuple[list[tuple[str, str]], int]:
         text = self.text
         out = []
+        fast = _FIELD.match
         while True:
+            m = fast(text, i)
+            if m is not None:
+                end = m.end()
+                if end < self.n and (text[end] == "," or text[end] == closer):
+                    out.append((m.group(1), m.group(2)))
+                    i = end
+                    continue
             i = self.skip_space(i)
             if i >= self.n:
                 raise _Syntax(f"the file ends before this entry's closing {closer!r}", self.n)

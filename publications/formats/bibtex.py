@@ -203,25 +203,33 @@ def _decode_with_pylatexenc(value: str) -> str:
     return text.replace(_CARET, "^")
 
 
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+_VERBATIM_ESCAPE = re.compile(r"\\([_%&#~:$;])")
+_HTTP_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
 def _clean_text(value: str, keep_paragraphs: bool = False) -> str:
     text = latex_to_text(value)
     if keep_paragraphs:
-        paragraphs = re.split(r"\n\s*\n", text.strip())
+        paragraphs = _PARAGRAPH.split(text.strip())
         return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
     return " ".join(text.split())
 
 
 def _clean_verbatim(value: str) -> str:
     s = value.strip()
-    s = re.sub(r"\\url\s*\{([^{}]*)\}", r"\1", s)
+    if "\\" in s:
+        s = _URL_MACRO.sub(r"\1", s)
     s = s.replace("{", "").replace("}", "")
-    s = re.sub(r"\\([_%&#~:$;])", r"\1", s)
+    if "\\" in s:
+        s = _VERBATIM_ESCAPE.sub(r"\1", s)
     return s.strip()
 
 
 def _http_url(value: str) -> str:
     s = value.strip()
-    return s if re.match(r"^https?://\S+$", s, re.IGNORECASE) else ""
+    return s if s and _HTTP_URL.match(s) else ""
 
 
 def _url_from_file_field(value: str) -> str:
@@ -251,6 +259,11 @@ _STAR_MARKERS = re.compile(
 
 
 def _parse_author(raw_name: str) -> dict:
+    return dict(_author_template(raw_name))  # a copy: flags are set on it per entry
+
+
+@functools.lru_cache(maxsize=65536)
+def _author_template(raw_name: str) -> dict:
     given, family, equal = _author_parts(raw_name)
     return make_author(given, family, equal_contribution=equal)
 
@@ -262,7 +275,7 @@ def _author_parts(raw_name: str) -> tuple[str, str, bool]:
     if _STAR_MARKERS.search(raw_name):
         equal = True
         raw_name = _STAR_MARKERS.sub("", raw_name)
-    raw_name = re.sub(r"\s+,", ",", raw_name).strip().strip(",").strip()
+    raw_name = _SPACE_COMMA.sub(",", raw_name).strip().strip(",").strip()
     if "\\" in raw_name:
         # Accents become letters before the name is split into parts.
         raw_name = _ACCENT_MACRO.sub(_accent, raw_name)
@@ -274,6 +287,7 @@ def _author_parts(raw_name: str) -> tuple[str, str, bool]:
     return given, family, equal
 
 
+_SPACE_COMMA = re.compile(r"\s+,")
 _ACCENT_MACRO = re.compile(r"\\(?:['`^\"~=.]|[cvuHkrdb](?![A-Za-z]))\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])")
 
 
@@ -288,11 +302,26 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _AND_OR_BRACE = re.compile(r"[{}]| and ", re.IGNORECASE)
 
 
+_INNER_GROUP = re.compile(r"\{[^{}]*\}")
+
+
+def _balanced(text: str) -> bool:
+    """Braces in ``text`` open before they close and all close (``}{`` is not balanced)."""
+    while "{" in text:
+        text, found = _INNER_GROUP.subn("", text)
+        if not found:
+            return False
+    return "}" not in text
+
+
 def _split_names(raw: str) -> list[str]:
     """Split an author list on " and " outside braces (BibTeX's rule)."""
     raw = " ".join(raw.split())
     if "{" not in raw:
         return _AND.split(raw)
+    names = _AND.split(raw)
+    if all(_balanced(name) for name in names):
+        return names  # every " and " is outside braces (the usual case: braced accents)
     names, depth, start = [], 0, 0
     for m in _AND_OR_BRACE.finditer(raw):
         token = m.group(0)
@@ -379,7 +408,7 @@ def _kind(entry_type: str, fields: dict[str, str], arxiv_id: str) -> str:
     journal = fields.get("journal") or fields.get("journaltitle", "")
     pubstate = fields.get("pubstate", "").lower()
     if t in {"inproceedings", "conference"}:
-        return "workshop" if re.search(r"workshop", booktitle, re.IGNORECASE) else "conference"
+        return "workshop" if "workshop" in booktitle.casefold() else "conference"
     if t == "article":
         if PREPRINT_SERVERS.search(journal) or (not journal and arxiv_id):
             return "preprint"
@@ -465,20 +494,33 @@ def _inherit(fields: dict[str, str], entry_type: str, by_key: dict, depth: int =
     return result
 
 
+_DOI_HOST = re.compile(r"doi\.(acm\.)?org/")
+_URL_IN_TEXT = re.compile(r"\\url|https?://")
+_KEYWORD_SEPARATOR = re.compile(r"[,;]")
+
+
 def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fields: dict[str, str]) -> dict:
 
-    # Normalised keys for the flexible "equal-contribution" style fields.
-    compact = {re.sub(r"[-_\s]", "", k): v for k, v in raw_fields.items()}
+    # Normalised keys for the flexible "equal-contribution" style fields (names never hold spaces).
+    compact = {k.replace("-", "").replace("_", ""): v for k, v in raw_fields.items()}
+    cleaned: dict[tuple[str, bool], str] = {}  # each field decoded once (venue and kind both read it)
+
+    def clean(name: str, paragraphs: bool = False) -> str:
+        key = (name, paragraphs)
+        value = cleaned.get(key)
+        if value is None:
+            value = cleaned[key] = _clean_text(raw_fields[name], keep_paragraphs=paragraphs)
+        return value
 
     def text(*names: str, paragraphs: bool = False) -> str:
         for name in names:
-            if raw_fields.get(name, "").strip():
-                return _clean_text(raw_fields[name], keep_paragraphs=paragraphs)
+            if name in raw_fields and raw_fields[name].strip():
+                return clean(name, paragraphs)
         return ""
 
     def verbatim(*names: str) -> str:
         for name in names:
-            if raw_fields.get(name, "").strip():
+            if name in raw_fields and raw_fields[name].strip():
                 return _clean_verbatim(raw_fields[name])
         return ""
 
@@ -503,7 +545,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
 
     # Identifiers.
     url = verbatim("url")
-    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if re.search(r"doi\.(acm\.)?org/", url) else "")
+    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if _DOI_HOST.search(url) else "")
     record["doi"] = doi
     eprint = verbatim("eprint")
     prefix = (verbatim("archiveprefix") or verbatim("eprinttype")).lower()
@@ -512,7 +554,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
         arxiv_id = normalise_arxiv(eprint)
     arxiv_id = arxiv_id or normalise_arxiv(verbatim("arxivid", "arxiv"))
     venue = text("booktitle", "journal", "journaltitle", "school", "institution")
-    if not venue and not re.search(r"\\url|https?://", raw_fields.get("howpublished", "")):
+    if not venue and not _URL_IN_TEXT.search(raw_fields.get("howpublished", "")):
         venue = text("howpublished")
     if not arxiv_id and PREPRINT_SERVERS.search(venue):
         # "arXiv preprint arXiv:2201.12345"; DBLP: journal = {CoRR}, volume = {abs/2201.12345}
@@ -524,7 +566,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
     record["arxiv_id"] = arxiv_id
 
     cleaned_for_kind = {
-        k: _clean_text(raw_fields.get(k, ""))
+        k: clean(k) if k in raw_fields else ""
         for k in ("booktitle", "journal", "journaltitle", "howpublished", "publisher")
     }
     cleaned_for_kind["eprint"] = eprint
@@ -562,7 +604,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
     record["abstract"] = text("abstract", paragraphs=True)
     record["note"] = text("note", paragraphs=True)
     keywords = text("keywords", "keyword")
-    record["keywords"] = ", ".join(k.strip() for k in re.split(r"[,;]", keywords) if k.strip())
+    record["keywords"] = ", ".join(k.strip() for k in _KEYWORD_SEPARATOR.split(keywords) if k.strip())
 
     if not url:
         url = _http_url(verbatim("html"))  # al-folio: the paper's page
@@ -661,8 +703,10 @@ def parse_bibtex(text: str) -> ParseResult:
         key = entry.key.strip()
         entry_type = entry.entry_type.lower()
         if entry_type in {"set", "xdata"}:
-            why = "a biblatex @set only groups other entries" if entry_type == "set" else (
-                "a biblatex @xdata entry only holds fields for other entries"
+            why = (
+                "a biblatex @set only groups other entries"
+                if entry_type == "set"
+                else ("a biblatex @xdata entry only holds fields for other entries")
             )
             result.skipped.append(ParseError(f"{why} (not a publication)", line, key or None))
             continue
