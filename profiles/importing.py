@@ -29,13 +29,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from publications.formats import JSONTooDeep, load_json
-from publications.formats.bibtex import parse_bibtex
+from publications.formats.bibtex import iter_bibtex, parse_bibtex
 from publications.formats.csl import parse_csl_json
 from publications.importing import (
     PublicationIndex,
     import_publication_records,
+    iter_publications_csv,
     looks_like_publications_csv,
-    parse_publications_csv,
     skip_entry,
     warn_entry,
 )
@@ -196,10 +196,19 @@ def load_source(name, data, fmt, report, *, allowed=None):
     if entries > max_rows():
         report.error(f"{name}: refused: {entries} entries; the limit is {max_rows()} (settings.IMPORT_MAX_ROWS)")
         return None
+    if detected in STREAMED:
+        # Publication lists are read as they are written, one batch at a time: problems
+        # are reported as they are met (inside the run's transaction, which any error
+        # rolls back), and only a batch of records is held in memory.
+        result = ParseResult()
+        records = STREAMED[detected](text, result)
+        del text
+        return detected, _reporting(records, result, report, name)
     if detected == "csv":
         headers = next(csv.reader(io.StringIO(text)), [])
         if looks_like_publications_csv(headers):
-            kind, result = "publications-csv", parse_publications_csv(text)
+            result = ParseResult()
+            return "publications-csv", _reporting(iter_publications_csv(text, result), result, report, name)
         elif looks_like_members_csv(headers):
             kind, result = "members-csv", parse_members_csv(text)
         else:
@@ -210,15 +219,34 @@ def load_source(name, data, fmt, report, *, allowed=None):
             return None
     else:
         kind, result = detected, PARSERS[detected](text)
+    _drain(result, report, name)
+    if kind in {"jsonresume", "orcid", "native"} and not result.errors and not result.records:
+        report.error(f"{name}: no profile found in the file")
+    return kind, result.records
+
+
+STREAMED = {"bibtex": iter_bibtex}
+
+
+def _drain(result, report, name):
+    """Move a parser's problems into the report (and out of `result`)."""
     for error in result.errors:
         report.error(f"{name}: {_where(error)}")
     for problem in result.skipped:  # entries that cannot be papers: skipped, or errors with --strict
         skip_entry(report, f"{name}: {_where(problem)}")
     for problem in result.warnings:
         warn_entry(report, f"{name}: {_where(problem)}")
-    if kind in {"jsonresume", "orcid", "native"} and not result.errors and not result.records:
-        report.error(f"{name}: no profile found in the file")
-    return kind, result.records
+    result.errors.clear()
+    result.skipped.clear()
+    result.warnings.clear()
+
+
+def _reporting(records, result, report, name):
+    """`records` (a parser's generator), reporting its problems as they are met."""
+    for record in records:
+        _drain(result, report, name)
+        yield record
+    _drain(result, report, name)
 
 
 # --- The lab's members CSV ----------------------------------------------------------------
@@ -492,6 +520,9 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
         if item is not None:
             loaded.append((name, *item))
     if report.errors:
+        for _name, _kind, records in loaded:
+            for _record in records:  # a streamed file's problems are met as it is read
+                pass
         report.note("nothing was written: fix the problems below and import again")
         return report  # every problem of every file is listed
     loaded.sort(key=lambda item: ORDER[item[1]])

@@ -178,16 +178,22 @@ def _int_or_error(value, label, errors, line):
 def parse_publications_csv(text):
     """A lab publications CSV (header row + one paper a row) -> ParseResult of records."""
     result = ParseResult()
+    result.records.extend(iter_publications_csv(text, result))
+    return result
+
+
+def iter_publications_csv(text, result):
+    """The records of a publications CSV one row at a time; problems go to `result`."""
     rows = csv.reader(io.StringIO(text))
     headers = next(rows, None)
     if not headers:
         result.errors.append(ParseError("the file is empty (expected a header row)", line=1))
-        return result
+        return
     mapping = _header_map(headers, CSV_COLUMNS)
     missing = [c for c in CSV_REQUIRED if c not in mapping]
     if missing:
         result.errors.append(ParseError(f"missing column(s): {', '.join(missing)}", line=1))
-        return result
+        return
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -207,8 +213,7 @@ def parse_publications_csv(text):
         record["month"] = _int_or_error(cell("month"), "month", result.errors, line)
         record["authors"] = parse_authors(cell("authors"))
         record["line"] = line
-        result.records.append(record)
-    return result
+        yield record
 
 
 # --- Cleaning one record --------------------------------------------------------------------
@@ -439,6 +444,7 @@ def _chunks(items, size=BATCH_SIZE):
 
 def import_publication_records(
     *, actor, records, report, source="", member_index=None, index=None, profile=None, link_others=True,
+    batch_size=None,
 ):
     """Clean, match and write publication records (call inside a transaction).
 
@@ -447,7 +453,14 @@ def import_publication_records(
     link the other authors to lab members (False for a member importing their own
     papers: they may only claim their own author row).
     Returns the id of each record's publication, in record order (None if not imported).
+
+    `records` may be any iterable (a parser's generator): they are cleaned, matched and
+    written in batches of `batch_size` (BATCH_SIZE), so memory holds one batch of records
+    plus the small match keys of the run (identifiers, normalised titles, family names),
+    whatever the file's size. A record that is the same paper as one written in an earlier
+    batch of the run is merged into that row as into any stored paper.
     """
+    batch_size = batch_size or BATCH_SIZE
     index = index if index is not None else PublicationIndex.load()
     if member_index is None:
         from profiles.matching import member_index_from_db
@@ -458,10 +471,22 @@ def import_publication_records(
         if profile is not None else None
     )
 
-    new_rows = []  # [{"values", "authors", "key"}] in order
-    merges = []  # (target, cleaned)
-    touched = []
+    new_rows = []  # [{"values", "authors", "key"}] of this batch, in order
+    merges = []  # (target, cleaned) of this batch
+    touched = []  # per record: a stored pk, -(n + 1) for the run's n-th new row, or None
+    created = []  # pk of the run's n-th new row, once written
+    first_new = 0  # the run's number of new_rows[0]
     matches = {}
+
+    def flush():
+        nonlocal new_rows, merges, first_new
+        created.extend(_write_batch(
+            actor=actor, profile=profile, link_others=link_others, report=report, index=index,
+            new_rows=new_rows, merges=merges, first_new=first_new, created=created,
+        ))  # fmt: skip
+        first_new += len(new_rows)
+        new_rows, merges = [], []
+
     for record in records:
         cleaned = clean_record(record, report, source)
         if cleaned is None:
@@ -508,7 +533,7 @@ def import_publication_records(
         known = None if listed_by_owner else authors  # unknown authors agree with any list
         target = index.find(cleaned["values"], known)
         if target is None:
-            target = ("new", len(new_rows))
+            target = ("new", first_new + len(new_rows))
             first = authors[0]["name"] if authors else ""
             cleaned["key"] = index.new_citation_key(
                 cleaned["citation_key"], cleaned["values"], _family(first), report, cleaned["where"]
@@ -518,12 +543,23 @@ def import_publication_records(
             index.add(target, cleaned["values"], known)
         else:
             merges.append((target, cleaned))
-        touched.append(target)
+        touched.append(target[1] if target[0] == "db" else -(target[1] + 1))
+        if len(new_rows) + len(merges) >= batch_size:
+            flush()
+    flush()
+    return [None if t is None else t if t >= 0 else created[-t - 1] for t in touched]
+
+
+def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges, first_new, created):
+    """Write one batch: merges, then the new rows; returns the new rows' ids in order."""
 
     # Merges into papers created earlier in this run: fill blanks, link more authors.
+    earlier = []  # merges into rows written by an earlier batch of this run
     for target, cleaned in merges:
-        if target[0] == "new":
-            base = new_rows[target[1]]
+        if target[0] == "new" and target[1] < first_new:
+            earlier.append((("db", created[target[1]]), cleaned))
+        elif target[0] == "new":
+            base = new_rows[target[1] - first_new]
             taken = []
             for name in FILL_FIELDS:
                 if base["values"][name] in ("", None) and cleaned["values"][name] not in ("", None):
@@ -540,7 +576,9 @@ def import_publication_records(
             )
 
     # Merges into papers already in the lab: fetched in chunks, updated in bulk.
-    db_ids = sorted({t[1] for t, _ in merges if t[0] == "db"})
+    run_ids = {t[1] for t, _ in earlier}
+    merges = [*(m for m in merges if m[0][0] == "db"), *earlier]
+    db_ids = sorted({t[1] for t, _ in merges})
     existing, author_rows = {}, {}
     for chunk in _chunks(db_ids):
         existing.update(Publication.objects.in_bulk(chunk))
@@ -564,7 +602,12 @@ def import_publication_records(
                 changed_pubs[publication.pk] = publication
                 changed_fields.add(name)
                 filled.append(name)
-        if filled:
+        if publication.pk in run_ids:
+            report.note(
+                f"{cleaned['where']}: same paper as {publication.citation_key}, an earlier entry of this run (merged"
+                + (f"; took {', '.join(filled)} from the later entry)" if filled else ")")
+            )
+        elif filled:
             report.note(f"{cleaned['where']}: same paper as {publication.citation_key}; filled in {', '.join(filled)}")
         rows = author_rows.setdefault(publication.pk, [])
         if not rows:
@@ -580,8 +623,9 @@ def import_publication_records(
         for row in _link_existing_rows(rows, cleaned["authors"], report, cleaned["where"]):
             changed_authors.setdefault("update", {})[row.pk] = row
 
-    report.count("publication", "updated", len(changed_pubs))
-    report.count("publication", "unchanged", len({t[1] for t, _ in merges if t[0] == "db"}) - len(changed_pubs))
+    stored = {t[1] for t, _ in merges} - run_ids  # papers of this run are counted as created
+    report.count("publication", "updated", len(stored & set(changed_pubs)))
+    report.count("publication", "unchanged", len(stored - set(changed_pubs)))
     history = {"default_user": actor if getattr(actor, "pk", None) else None}
     if changed_pubs:
         bulk_update_with_history(
@@ -612,7 +656,7 @@ def import_publication_records(
     insert_authorships(new_authors, user_id)
     report.count("authorship", "created", len(new_authors) - len(changed_authors.get("create", [])))
     report.count("publication", "created", len(new_rows))
-    return [None if t is None else created_ids[t[1]] if t[0] == "new" else t[1] for t in touched]
+    return created_ids
 
 
 # --- Fast inserts ---------------------------------------------------------------------------

@@ -13,9 +13,10 @@ the next line that starts a block (``@`` at the start of a line), as bibtexparse
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "split"]
+__all__ = ["Block", "iter_blocks", "split"]
 
 _START = re.compile(r"@[ \t]*([A-Za-z_][\w\-:]*)[ \t\r\n]*([{(])")
 _BRACES = re.compile(r"\\[{}\\]|[{}]|\n[ \t]*@[ \t]*[A-Za-z_][\w\-]*[ \t\r\n]*[{(]")
@@ -172,15 +173,24 @@ class _Reader:
 
 def split(text: str) -> tuple[list[Block], bool]:
     """Blocks of ``text`` in order, and whether any ``@`` block (even a comment) was seen."""
+    seen: list[bool] = []
+    blocks = list(iter_blocks(text, seen))
+    return blocks, bool(seen)
+
+
+def iter_blocks(text: str, seen: list[bool]) -> Iterator[Block]:
+    """The blocks of ``text`` one at a time (an import holds one batch of entries, not the file's).
+
+    ``seen`` gets ``True`` appended once any ``@`` block (even a comment) is met.
+    """
     reader = _Reader(text)
-    blocks: list[Block] = []
-    seen = False
     pos = 0
     while True:
         m = _START.search(text, pos)
         if m is None:
             break
-        seen = True
+        if not seen:
+            seen.append(True)
         entry_type = m.group(1).lower()
         closer = "}" if m.group(2) == "{" else ")"
         line = reader.line_at(m.start())
@@ -196,22 +206,22 @@ def split(text: str) -> tuple[list[Block], bool]:
             if entry_type == "string":
                 fields, pos = reader.fields(body, closer)
                 for name, value in fields:
-                    blocks.append(Block("string", "string", name, [(name, value)], line))
+                    yield Block("string", "string", name, [(name, value)], line)
                 continue
             km = _KEY.match(text, body)
             key = km.group(1)
             i = km.end()
             if i < reader.n and text[i] == closer:  # "@misc{key}": no fields
-                blocks.append(Block("entry", entry_type, key, [], line))
                 pos = i + 1
+                yield Block("entry", entry_type, key, [], line)
                 continue
             if i >= reader.n or text[i] != ",":
                 raise _Syntax("expected ',' after the entry's key", reader._resume(i))
             fields, pos = reader.fields(i + 1, closer)
-            blocks.append(Block("entry", entry_type, key, fields, line))
         except _Syntax as exc:
             km = _KEY.match(text, body)
             key = km.group(1) if km and entry_type not in {"string", "comment", "preamble"} else ""
-            blocks.append(Block("failed", entry_type, key, [], line, str(exc)))
             pos = max(exc.resume, m.end())
-    return blocks, seen
+            yield Block("failed", entry_type, key, [], line, str(exc))
+            continue
+        yield Block("entry", entry_type, key, fields, line)

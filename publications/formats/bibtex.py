@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
@@ -38,7 +39,7 @@ from . import (
     strip_accents,
 )
 
-__all__ = ["parse_bibtex", "write_bibtex"]
+__all__ = ["iter_bibtex", "parse_bibtex", "write_bibtex"]
 
 logger = logging.getLogger(__name__)
 
@@ -643,105 +644,167 @@ def parse_bibtex(text: str) -> ParseResult:
     key; the other entries are returned.
     """
     result = ParseResult(records=[], errors=[])
+    result.records.extend(iter_bibtex(text, result))
+    return result
+
+
+_CROSS_REFERENCE = re.compile(r"\b(?:crossref|xdata)[ \t\r\n]*=", re.IGNORECASE)
+_STRING_BLOCK = re.compile(r"@[ \t]*string[ \t\r\n]*[{(]", re.IGNORECASE)
+_ENTRY_BLOCK = re.compile(r"@[ \t]*(?!(?:string|comment|preamble)\b)[A-Za-z_][\w\-:]*[ \t\r\n]*[{(]", re.IGNORECASE)
+
+
+def _streamable(text: str) -> bool:
+    """Entries can be read one at a time: none refers to another (crossref, xdata) and no
+    ``@string`` is defined after the first entry (such a macro still applies to entries above)."""
+    if _CROSS_REFERENCE.search(text):
+        return False
+    first_entry = _ENTRY_BLOCK.search(text)
+    if first_entry is None:
+        return True
+    return _STRING_BLOCK.search(text, first_entry.start()) is None
+
+
+def iter_bibtex(text: str, result: ParseResult) -> Iterator[dict]:
+    """The records of ``text`` one at a time; ``result`` collects errors, skips and warnings.
+
+    A bulk import consumes records in batches, so only one batch of records is alive at a
+    time. When entries refer to each other (crossref/xdata) or a macro is defined below an
+    entry, every entry is evaluated first (as BibTeX does), then the records are yielded.
+    File-level ``errors`` are appended once the text is exhausted.
+    """
     if text is None:
-        return result
+        return
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return result
-
-    blocks, has_blocks = bibsplit.split(text)
+        return
+    seen: list[bool] = []
     budget = _Budget(len(text))
-
     macros: dict[str, str] = dict(MONTH_MACROS)
-    entries: list[bibsplit.Block] = []
     failed = 0
-    for block in blocks:
-        line = block.line
-        if block.kind == "string":
-            # Later @string definitions may use earlier ones.
-            name = block.key.strip().lower()
-            try:
-                macros[name] = _evaluate(block.fields[0][1], macros, budget)
-            except MacroTooLong as exc:
-                macros[name] = _REFUSED
-                result.warnings.append(ParseError(f"@string {block.key.strip()} not defined: it {exc}", line))
-        elif block.kind == "failed":
-            failed += 1
-            result.skipped.append(
-                ParseError(f"syntax error in this entry ({block.error})", line=line, key=block.key or None)
-            )
-        else:
-            entries.append(block)
-
-    # Evaluate every entry's fields once (crossref children need their parents' values).
-    evaluated: list[tuple[int | None, bibsplit.Block, dict[str, str] | None]] = []
-    by_key: dict[str, tuple[str, dict[str, str]]] = {}
-    for entry in entries:
-        line = entry.line
-        fields: dict[str, str] | None = {}
-        try:
-            for raw_name, raw_value in entry.fields:
-                name = raw_name.lower()
-                if name not in fields:  # first occurrence wins on duplicates
-                    fields[name] = _evaluate(raw_value, macros, budget)
-        except MacroTooLong as exc:
-            result.skipped.append(ParseError(f"field {name!r} {exc}", line, entry.key.strip() or None))
-            fields = None
-        evaluated.append((line, entry, fields))
-        if fields is not None:
-            by_key.setdefault(entry.key.strip().lower(), (entry.entry_type.lower(), fields))
-
-    crossref_children: dict[str, int] = {}
-    for _line, _entry, fields in evaluated:
-        if fields:
-            for parent in _references(fields, "crossref")[:1]:
-                crossref_children[parent] = crossref_children.get(parent, 0) + 1
-
-    for line, entry, fields in evaluated:
-        if fields is None:
-            continue
-        key = entry.key.strip()
-        entry_type = entry.entry_type.lower()
-        if entry_type in {"set", "xdata"}:
-            why = (
-                "a biblatex @set only groups other entries"
-                if entry_type == "set"
-                else ("a biblatex @xdata entry only holds fields for other entries")
-            )
-            result.skipped.append(ParseError(f"{why} (not a publication)", line, key or None))
-            continue
-        children = crossref_children.get(key.lower(), 0)
-        if children and entry_type in _PARENT_TYPES and not fields.get("author", "").strip():
-            result.skipped.append(ParseError(
-                f"@{entry_type} without authors that only serves as the crossref parent of "
-                f"{children} entr{'y' if children == 1 else 'ies'} (their fields include its own)",
-                line, key or None,
-            ))  # fmt: skip
-            continue
-        if "crossref" in fields or "xdata" in fields:
-            for parent in [*_references(fields, "crossref")[:1], *_references(fields, "xdata")]:
-                if parent not in by_key:
-                    result.warnings.append(ParseError(f"crossref/xdata {parent!r} is not in the file", line, key))
-            fields = _inherit(fields, entry_type, by_key)
-        try:
-            record = _entry_to_record(entry.entry_type, key, line, fields)
-        except Exception as exc:  # defensive: one odd entry must not sink the file
-            logger.exception("failed to convert BibTeX entry %s", entry.key)
-            result.skipped.append(ParseError(f"could not read entry: {exc}", line, key or None))
-            continue
-        if not record["title"]:
-            result.skipped.append(ParseError("entry has no title", line, key or None))
-            continue
-        result.records.append(record)
-
-    if not has_blocks:
+    produced = 0
+    blocks = bibsplit.iter_blocks(text, seen)
+    if _streamable(text):
+        for block in blocks:
+            if block.kind == "string":
+                _define_macro(block, macros, budget, result)
+            elif block.kind == "failed":
+                failed += 1
+                result.skipped.append(_syntax_error(block))
+            else:
+                fields = _evaluate_fields(block, macros, budget, result)
+                record = None if fields is None else _record_or_skip(block, fields, {}, {}, result)
+                if record is not None:
+                    produced += 1
+                    yield record
+    else:
+        for record in _parse_whole(blocks, macros, budget, result):
+            produced += 1
+            yield record
+        failed = sum(1 for p in result.skipped if p.message.startswith("syntax error in this entry"))
+    if not seen:
         result.errors.append(ParseError("no BibTeX entries found (is this a .bib file?)", line=1))
-    elif failed and not result.records and failed == len(result.skipped):
+    elif failed and not produced and failed == len(result.skipped):
         result.errors.append(ParseError(
             f"no entry could be read: all {failed} have syntax errors (is the file cut off or not BibTeX?)",
             line=result.skipped[0].line,
         ))  # fmt: skip
-    return result
+
+
+def _syntax_error(block: bibsplit.Block) -> ParseError:
+    return ParseError(f"syntax error in this entry ({block.error})", line=block.line, key=block.key or None)
+
+
+def _define_macro(block, macros, budget, result) -> None:
+    # Later @string definitions may use earlier ones.
+    name = block.key.strip().lower()
+    try:
+        macros[name] = _evaluate(block.fields[0][1], macros, budget)
+    except MacroTooLong as exc:
+        macros[name] = _REFUSED
+        result.warnings.append(ParseError(f"@string {block.key.strip()} not defined: it {exc}", block.line))
+
+
+def _evaluate_fields(entry, macros, budget, result) -> dict[str, str] | None:
+    fields: dict[str, str] = {}
+    name = ""
+    try:
+        for raw_name, raw_value in entry.fields:
+            name = raw_name.lower()
+            if name not in fields:  # first occurrence wins on duplicates
+                fields[name] = _evaluate(raw_value, macros, budget)
+    except MacroTooLong as exc:
+        result.skipped.append(ParseError(f"field {name!r} {exc}", entry.line, entry.key.strip() or None))
+        return None
+    return fields
+
+
+def _record_or_skip(entry, fields, by_key, crossref_children, result) -> dict | None:
+    line = entry.line
+    key = entry.key.strip()
+    entry_type = entry.entry_type.lower()
+    if entry_type in {"set", "xdata"}:
+        why = "a biblatex @set only groups other entries" if entry_type == "set" else (
+            "a biblatex @xdata entry only holds fields for other entries"
+        )
+        result.skipped.append(ParseError(f"{why} (not a publication)", line, key or None))
+        return None
+    children = crossref_children.get(key.lower(), 0)
+    if children and entry_type in _PARENT_TYPES and not fields.get("author", "").strip():
+        result.skipped.append(ParseError(
+            f"@{entry_type} without authors that only serves as the crossref parent of "
+            f"{children} entr{'y' if children == 1 else 'ies'} (their fields include its own)",
+            line, key or None,
+        ))  # fmt: skip
+        return None
+    if "crossref" in fields or "xdata" in fields:
+        for parent in [*_references(fields, "crossref")[:1], *_references(fields, "xdata")]:
+            if parent not in by_key:
+                result.warnings.append(ParseError(f"crossref/xdata {parent!r} is not in the file", line, key))
+        fields = _inherit(fields, entry_type, by_key)
+    try:
+        record = _entry_to_record(entry.entry_type, key, line, fields)
+    except Exception as exc:  # defensive: one odd entry must not sink the file
+        logger.exception("failed to convert BibTeX entry %s", entry.key)
+        result.skipped.append(ParseError(f"could not read entry: {exc}", line, key or None))
+        return None
+    if not record["title"]:
+        result.skipped.append(ParseError("entry has no title", line, key or None))
+        return None
+    return record
+
+
+def _parse_whole(blocks, macros, budget, result) -> Iterator[dict]:
+    """Every macro and entry first, then the records: crossref/xdata parents may follow their children."""
+    entries: list[bibsplit.Block] = []
+    for block in blocks:
+        if block.kind == "string":
+            _define_macro(block, macros, budget, result)
+        elif block.kind == "failed":
+            result.skipped.append(_syntax_error(block))
+        else:
+            entries.append(block)
+
+    # Evaluate every entry's fields once (crossref children need their parents' values).
+    evaluated: list[tuple[bibsplit.Block, dict[str, str] | None]] = []
+    by_key: dict[str, tuple[str, dict[str, str]]] = {}
+    for entry in entries:
+        fields = _evaluate_fields(entry, macros, budget, result)
+        evaluated.append((entry, fields))
+        if fields is not None:
+            by_key.setdefault(entry.key.strip().lower(), (entry.entry_type.lower(), fields))
+
+    crossref_children: dict[str, int] = {}
+    for _entry, fields in evaluated:
+        if fields:
+            for parent in _references(fields, "crossref")[:1]:
+                crossref_children[parent] = crossref_children.get(parent, 0) + 1
+
+    for entry, fields in evaluated:
+        if fields is None:
+            continue
+        record = _record_or_skip(entry, fields, by_key, crossref_children, result)
+        if record is not None:
+            yield record
 
 
 # --------------------------------------------------------------------------- writing
