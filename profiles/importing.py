@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from publications.formats import JSONTooDeep, load_json
-from publications.formats.bibtex import iter_bibtex, parse_bibtex
+from publications.formats.bibtex import StreamCheck, iter_bibtex, iter_bibtex_chunks, parse_bibtex
 from publications.formats.csl import parse_csl_json
 from publications.importing import (
     PublicationIndex,
@@ -165,8 +165,66 @@ def _where(error):
     return str(error) if isinstance(error, ParseError) else error
 
 
+STREAM_MIN_BYTES = 4 * 1024 * 1024  # a BibTeX file on disk this big is read bit by bit
+CHUNK_BYTES = 1024 * 1024
+
+
+def _text_chunks(path):
+    """A UTF-8 file's text, newlines made ``\\n``, a chunk at a time (UnicodeDecodeError if it is not UTF-8)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    carry = ""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            text = carry + decoder.decode(chunk)
+            carry = "\r" if text.endswith("\r") else ""  # "\r\n" cut in two
+            yield (text[:-1] if carry else text).replace("\r\n", "\n").replace("\r", "\n")
+    rest = carry + decoder.decode(b"", final=True)
+    if rest:
+        yield rest.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _stream_bibtex(name, path, fmt, report):
+    """A big .bib file on disk, read once to check it and once, bit by bit, while it is imported.
+
+    None when it must be read whole instead: not plain UTF-8 BibTeX (the whole-file path
+    reports why, or reads cp1252), or entries that refer to each other (crossref/xdata) or to
+    a macro defined below them.
+    """
+    if fmt not in ("auto", "bibtex") or Path(path).suffix.lower() not in (".bib", ".bibtex"):
+        return None
+    check, size = StreamCheck(), 0
+    try:
+        with open(path, "rb") as handle:
+            if b"\x00" in handle.read(4096):
+                return None
+        for text in _text_chunks(path):
+            size += len(text)
+            check.feed(text)
+    except UnicodeDecodeError:
+        return None
+    if not check.streamable:
+        return None
+    if check.entries > max_rows():
+        report.error(f"{name}: refused: {check.entries} entries; the limit is {max_rows()} (settings.IMPORT_MAX_ROWS)")
+        return "bibtex", iter(())
+    result = ParseResult()
+    return "bibtex", _reporting(iter_bibtex_chunks(_text_chunks(path), result, size), result, report, name)
+
+
 def load_source(name, data, fmt, report, *, allowed=None):
-    """Decode, detect, count and parse one file; problems go to `report`. -> (kind, records)."""
+    """Decode, detect, count and parse one file; problems go to `report`. -> (kind, records).
+
+    `data`: the file's bytes, or a Path (a big BibTeX file is then read a piece at a time).
+    """
+    if isinstance(data, Path):
+        streamed = None
+        if data.stat().st_size >= STREAM_MIN_BYTES and (allowed is None or "bibtex" in allowed):
+            streamed = _stream_bibtex(name, data, fmt, report)
+        if streamed is not None:
+            return streamed
+        data = data.read_bytes()
     problem = too_big(len(data))
     if problem:
         report.error(f"{name}: refused: {problem}")
@@ -202,7 +260,7 @@ def load_source(name, data, fmt, report, *, allowed=None):
         # rolls back), and only a batch of records is held in memory.
         result = ParseResult()
         records = STREAMED[detected](text, result)
-        del text
+        del text, data
         return detected, _reporting(records, result, report, name)
     if detected == "csv":
         headers = next(csv.reader(io.StringIO(text)), [])
@@ -468,7 +526,7 @@ def import_paths(*, actor=None, paths, fmt="auto", profile=None, dry_run=False, 
         if problem:  # refused before reading it
             report.error(f"{path}: refused: {problem}")
             continue
-        sources.append((str(path), path.read_bytes()))
+        sources.append((str(path), path))  # read by load_source: a big .bib file a piece at a time
     return import_uploads(actor=actor, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run, report=report)
 
 

@@ -321,14 +321,30 @@ def identity_keys(values):
     return keys
 
 
+def _packed(target):
+    """("db", pk) -> pk; ("new", n) -> -(n + 1): one small int per row instead of a tuple."""
+    return target[1] if target[0] == "db" else -(target[1] + 1)
+
+
+def _unpacked(value):
+    return ("db", value) if value >= 0 else ("new", -value - 1)
+
+
 class PublicationIndex:
-    """DOI / arXiv id / (normalised title, year) -> publication id or a pending new row."""
+    """DOI / arXiv id / (normalised title, year) -> publication id or a pending new row.
+
+    Kept small, because a run holds it for every paper of the lab and of the file (200,000
+    and more): keys are stored as their 64-bit hashes, targets as ints (see `_packed`),
+    citation keys and slugs as hashes, family names as tuples of shared strings. A hash
+    collision between two different keys is about one in 10^19 per pair; for citation
+    keys and slugs it would only rename a key (the database's unique constraints hold the rest).
+    """
 
     def __init__(self):
         self.keys = {}
         self.citation_keys = set()
         self.slugs = set()
-        self.families = {}  # target -> family names of its authors (title matches must agree)
+        self.families = {}  # packed target -> family names of its authors (title matches must agree)
 
     @classmethod
     def load(cls):
@@ -339,33 +355,36 @@ class PublicationIndex:
         for pk, doi, arxiv_id, title_normalised, year, key, slug in rows.iterator(chunk_size=5000):
             index.add(("db", pk), {"doi": doi, "arxiv_id": arxiv_id, "title_normalised": title_normalised,
                                    "year": year})
-            index.citation_keys.add(key)
-            index.slugs.add(slug)
+            index.citation_keys.add(hash(key))
+            index.slugs.add(hash(slug))
         names = Authorship.objects.order_by("publication_id", "position").values_list("publication_id", "name")
+        families = {}
         for pk, name in names.iterator(chunk_size=5000):
-            index.families.setdefault(("db", pk), []).append(family_key(name))
+            families.setdefault(pk, []).append(family_key(name))
+        index.families = {pk: tuple(names) for pk, names in families.items()}
         return index
 
     def add(self, target, values, authors=None):
+        packed = _packed(target)
         for key in identity_keys(values):
-            self.keys.setdefault(key, target)
+            self.keys.setdefault(hash(key), packed)
         if authors is not None:
-            self.families[target] = [family_key(a["name"]) for a in authors]
+            self.families[packed] = tuple(family_key(a["name"]) for a in authors)
 
     def find(self, values, authors=None):
         """The publication `values` is the same paper as: same DOI, same arXiv id, or same
         title and year with author lists that agree (a conference paper and its journal
         version with another year stay two publications)."""
         for key in identity_keys(values):
-            target = self.keys.get(key)
+            target = self.keys.get(hash(key))
             if target is None:
                 continue
             if key[0] == "title" and authors is not None and not authors_agree(
-                self.families.get(target, []), [family_key(a["name"]) for a in authors]
+                self.families.get(target, ()), [family_key(a["name"]) for a in authors]
             ):
                 continue
             if key[0] != "title" or not self._conflicting_ids(target, values):
-                return target
+                return _unpacked(target)
         return None
 
     def _conflicting_ids(self, target, values):
@@ -373,7 +392,7 @@ class PublicationIndex:
         for name, kind in (("doi", "doi"), ("arxiv_id", "arxiv")):
             value = (values.get(name) or "").lower()
             if value:
-                owner = self.keys.get((kind, value))
+                owner = self.keys.get(hash((kind, value)))
                 if owner is not None and owner != target:
                     return True
         return False
@@ -381,16 +400,16 @@ class PublicationIndex:
     def new_slug(self, key):
         base = slug_for_key(key)
         slug, n = base, 1
-        while slug in self.slugs:
+        while hash(slug) in self.slugs:
             n += 1
             slug = f"{base[:94]}-{n}"
-        self.slugs.add(slug)
+        self.slugs.add(hash(slug))
         return slug
 
     def new_citation_key(self, wanted, values, first_family, report=None, where=""):
         if wanted and len(wanted) <= CITATION_KEY_MAX and key_validator.regex.match(wanted):
-            if wanted not in self.citation_keys:
-                self.citation_keys.add(wanted)
+            if hash(wanted) not in self.citation_keys:
+                self.citation_keys.add(hash(wanted))
                 return wanted
             renamed = self._made_up_key(values, first_family)
             if report is not None:
@@ -407,10 +426,10 @@ class PublicationIndex:
         word = next((w for w in words if w and w not in STOPWORDS), "")
         base = f"{ascii_word(first_family) or 'anon'}{values.get('year') or ''}{word}"[:90]
         key, n = base, 1
-        while key in self.citation_keys:
+        while hash(key) in self.citation_keys:
             n += 1
             key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}-{n}"
-        self.citation_keys.add(key)
+        self.citation_keys.add(hash(key))
         return key
 
 

@@ -13,7 +13,7 @@ the next line that starts a block (``@`` at the start of a line), as bibtexparse
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 __all__ = ["Block", "iter_blocks", "split"]
@@ -225,3 +225,53 @@ def iter_blocks(text: str, seen: list[bool]) -> Iterator[Block]:
             yield Block("failed", entry_type, key, [], line, str(exc))
             continue
         yield Block("entry", entry_type, key, fields, line)
+
+
+# A line that starts a block: a value or entry being read always stops in front of it
+# (``_BRACES`` and ``_QUOTE_END`` refuse to run past it), so text cut there splits into
+# exactly the blocks the whole text gives.
+_HARD_BOUNDARY = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z_][\w\-]*[ \t\r\n]*[{(]")
+
+
+def iter_blocks_of_chunks(chunks: Iterable[str], seen: list[bool], piece_size: int = 1 << 20) -> Iterator[Block]:
+    """The blocks of text that arrives in ``chunks`` (a file read bit by bit), in order.
+
+    Text is cut in front of lines that start a block, about every ``piece_size``
+    characters; each piece is split with the start of the next block appended (so an
+    entry left open reports "a new entry starts before …", as with the whole text), and
+    blocks are numbered with the lines of the whole text. Memory holds one piece.
+    """
+    buffer, line = "", 1
+    for chunk in chunks:
+        buffer += chunk
+        if len(buffer) < piece_size:
+            continue
+        cut = _last_boundary(buffer, max(len(buffer) - piece_size // 2, 0)) or _last_boundary(buffer, 0)
+        if cut is None:
+            continue  # one block longer than a piece: read on
+        head = buffer[cut.start() + 1 : cut.end() + 200].split("\n", 1)[0]  # the line, for messages that quote it
+        # The next piece starts with the newline in front of its first block, as in the whole
+        # text (reading resumes after an error from the start of the line it is on).
+        piece, buffer = buffer[: cut.start() + 1], buffer[cut.start() :]
+        yield from _piece_blocks(piece, head, line, seen)
+        line += piece.count("\n") - 1
+    if buffer:
+        yield from _piece_blocks(buffer, "", line, seen)
+
+
+def _last_boundary(text: str, start: int) -> re.Match | None:
+    """The last line after ``start`` that starts a block, with its whole line (or 200 characters) read."""
+    last = None
+    for m in _HARD_BOUNDARY.finditer(text, start):
+        if "\n" in text[m.end() : m.end() + 200] or len(text) - m.end() >= 200:
+            last = m
+    return last
+
+
+def _piece_blocks(piece: str, head: str, line: int, seen: list[bool]) -> Iterator[Block]:
+    last_line = piece.count("\n") + 1  # the line `head` is on: it belongs to the next piece
+    for block in iter_blocks(piece + head, seen):
+        if head and block.line >= last_line:
+            break
+        block.line += line - 1
+        yield block

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
@@ -39,7 +39,7 @@ from . import (
     strip_accents,
 )
 
-__all__ = ["iter_bibtex", "parse_bibtex", "write_bibtex"]
+__all__ = ["StreamCheck", "iter_bibtex", "iter_bibtex_chunks", "parse_bibtex", "write_bibtex"]
 
 logger = logging.getLogger(__name__)
 
@@ -701,6 +701,10 @@ def iter_bibtex(text: str, result: ParseResult) -> Iterator[dict]:
             produced += 1
             yield record
         failed = sum(1 for p in result.skipped if p.message.startswith("syntax error in this entry"))
+    _file_errors(seen, failed, produced, result)
+
+
+def _file_errors(seen, failed, produced, result) -> None:
     if not seen:
         result.errors.append(ParseError("no BibTeX entries found (is this a .bib file?)", line=1))
     elif failed and not produced and failed == len(result.skipped):
@@ -708,6 +712,57 @@ def iter_bibtex(text: str, result: ParseResult) -> Iterator[dict]:
             f"no entry could be read: all {failed} have syntax errors (is the file cut off or not BibTeX?)",
             line=result.skipped[0].line,
         ))  # fmt: skip
+
+
+def iter_bibtex_chunks(chunks: Iterable[str], result: ParseResult, size: int) -> Iterator[dict]:
+    """``iter_bibtex`` for text read bit by bit (a file of ``size`` characters, newlines
+    already ``\\n``): memory holds one piece of the text and one batch of records. Only
+    for text ``streamable`` says yes to (the caller checks while reading it once)."""
+    seen: list[bool] = []
+    budget = _Budget(size)
+    macros: dict[str, str] = dict(MONTH_MACROS)
+    failed = produced = 0
+    for block in bibsplit.iter_blocks_of_chunks(chunks, seen):
+        if block.kind == "string":
+            _define_macro(block, macros, budget, result)
+        elif block.kind == "failed":
+            failed += 1
+            result.skipped.append(_syntax_error(block))
+        else:
+            fields = _evaluate_fields(block, macros, budget, result)
+            record = None if fields is None else _record_or_skip(block, fields, {}, {}, result)
+            if record is not None:
+                produced += 1
+                yield record
+    _file_errors(seen, failed, produced, result)
+
+
+class StreamCheck:
+    """Fed a text piece by piece (cut at line ends), tells whether ``iter_bibtex_chunks`` may
+    read it (no crossref/xdata, no @string below an entry) and counts its entries."""
+
+    def __init__(self):
+        self.streamable = True
+        self.entries = 0
+        self.seen_entry = False
+        self.tail = ""
+
+    def feed(self, text: str) -> None:
+        window = self.tail + text  # a field name or block start cut across two pieces
+        self.entries += len(_ENTRY_LINE.findall(text))
+        if _CROSS_REFERENCE.search(window):
+            self.streamable = False
+        first = _ENTRY_BLOCK.search(window)
+        if self.seen_entry and _STRING_BLOCK.search(window):
+            self.streamable = False
+        elif first is not None:
+            if _STRING_BLOCK.search(window, first.start()):
+                self.streamable = False
+            self.seen_entry = True
+        self.tail = text[-200:]
+
+
+_ENTRY_LINE = re.compile(r"^\s*@(?!(?:comment|string|preamble)\b)\w+\s*[{(]", re.M | re.I)
 
 
 def _syntax_error(block: bibsplit.Block) -> ParseError:

@@ -86,3 +86,44 @@ def test_a_macro_defined_below_its_use_still_applies():
     text = "@article{a, title={T}, author={A. B}, journal=jml, year={2020}}\n@string{jml = {J. Machine Learning}}\n"
     (record,) = list(iter_bibtex(text, ParseResult()))
     assert record["venue"] == "J. Machine Learning"
+
+
+@pytest.fixture
+def read_in_pieces(monkeypatch):
+    """Every .bib file on disk is read a few bytes at a time."""
+    from profiles import importing as profiles_importing
+
+    monkeypatch.setattr(profiles_importing, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(profiles_importing, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+
+
+def test_a_file_read_in_pieces_imports_like_the_whole_text(lab, tmp_path, read_in_pieces):
+    from profiles.importing import import_paths
+
+    path = tmp_path / "lab.bib"
+    path.write_bytes(library().replace("\n", "\r\n").encode())  # \r\n cut between two reads too
+    report = import_paths(paths=[path])
+    assert report.ok, report.errors
+    assert report.counts["publication"]["created"] == 10
+    assert Publication.objects.get(citation_key="p0").doi == "10.5555/zero"
+    (warning,) = [w for w in report.warnings if "broken" in w]
+    assert "line 52 (key broken)" in warning  # the line in the file, not in the piece
+    assert import_paths(paths=[path]).created == 0
+
+
+def test_files_read_in_pieces_fall_back_to_whole_reading_when_needed(lab, tmp_path, read_in_pieces):
+    from profiles.importing import import_paths
+
+    crossref = tmp_path / "crossref.bib"
+    crossref.write_text(
+        "@inproceedings{child, title={Child}, author={Jonas Becker}, crossref={conf}}\n"
+        "@proceedings{conf, title={Proceedings of Conf}, year={2021}}\n"
+    )
+    latin1 = tmp_path / "latin1.bib"
+    latin1.write_bytes("@article{x, title={Caf\u00e9}, author={Jonas Becker}, year={2020}}\n".encode("cp1252"))
+    report = import_paths(paths=[crossref, latin1])
+    assert report.ok, report.errors
+    assert Publication.objects.get(citation_key="child").venue == "Proceedings of Conf"
+    assert Publication.objects.get(citation_key="x").title == "Café"
+    assert any("cp1252" in note or "Windows-1252" in note for note in report.notes)

@@ -52,3 +52,23 @@ def test_fast_path_cannot_backtrack_badly():
         blocks, _ = bibsplit.split(text)
         assert blocks[0].kind == "failed"
     assert time.process_time() - started < 2
+
+
+def test_text_read_in_chunks_splits_into_the_same_blocks():
+    """A file read bit by bit (bounded memory) gives the blocks, lines and messages of the whole text."""
+    rng = random.Random(5)
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(DATA.rglob("*.bib"))]
+    for _ in range(400):
+        texts.append("".join(rng.choice([*PIECES, "\n@article{k,", "\n  @misc(", "\n@string{a={b}}"])
+                             for _ in range(rng.randint(1, 60))))  # fmt: skip
+    for text in texts:
+        whole, seen_whole = bibsplit.split(text)
+        for piece_size in (1, 7, 64, 1 << 20):
+            cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 5)))
+            chunks = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+            seen = []
+            got = list(bibsplit.iter_blocks_of_chunks(chunks, seen, piece_size))
+            assert [(b.kind, b.entry_type, b.key, b.fields, b.line, b.error) for b in got] == [
+                (b.kind, b.entry_type, b.key, b.fields, b.line, b.error) for b in whole
+            ], (text, piece_size)
+            assert bool(seen) == seen_whole
