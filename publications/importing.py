@@ -21,7 +21,7 @@ import csv
 import functools
 import io
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import connection
 from django.utils import timezone
@@ -828,3 +828,217 @@ def _link_existing_rows(rows, authors, report, where):
             linked.add(pk)
             changed.append(rows[slot])
     return changed
+
+
+# --- The admin's spreadsheet import (django-import-export), in bulk ----------------------------
+#
+# PublicationResource (publications/resources.py) hands the rows of an admin CSV/XLSX/JSON
+# import here, for the preview (a dry run, rolled back by the caller) and for the confirmed
+# import. Same meaning as the resource's row-by-row path: rows are keyed by citation_key, a
+# stored paper takes the row's values (it is an edit made in a spreadsheet, not a merge), its
+# authors are replaced when the list differs (a member linked at a position keeps the link
+# while the printed name stays); new papers get their authors matched to members. Queries
+# grow with batches, not rows.
+
+SHEET_FIELDS = [
+    "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages", "publisher", "doi",
+    "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code", "url_slides", "url_video",
+    "url_project",
+]  # fmt: skip
+
+
+def _sheet_value(name, raw):
+    """A cell -> the model field's value, normalised and validated (ValidationError)."""
+    field = Publication._meta.get_field(name)
+    raw = "" if raw is None else raw
+    if name in ("year", "month"):
+        text = str(raw).strip()
+        if not text:
+            return None
+        try:
+            raw = int(float(text))
+        except ValueError:
+            raise ValidationError(f"{text!r} is not a number") from None
+    else:
+        raw = str(raw)
+        if name == "doi" and raw:
+            raw = normalise_doi(raw)
+        elif name == "arxiv_id" and raw:
+            raw = normalise_arxiv(raw.strip())
+    return field.clean(raw, None)
+
+
+def _sheet_authors(publication_id, old_rows, wanted, member_index, matches):
+    """Author rows (tuples for insert_authorships) replacing `old_rows` with the `wanted` list."""
+    from profiles.matching import printed_keys
+
+    existing = {row.position: row for row in old_rows}
+    out, linked = [], set()
+    for position, author in enumerate(wanted, start=1):
+        old = existing.get(position)
+        same_name = old is not None and set(printed_keys(old.name)) & set(printed_keys(author["name"]))
+        keep = bool(same_name and old.profile_id)
+        if keep:
+            profile_id = old.profile_id
+        else:
+            if author["name"] not in matches:
+                matches[author["name"]] = match_author(author["name"], "", member_index)[0]
+            profile_id = matches[author["name"]]
+        if profile_id in linked:
+            profile_id = None
+        linked.add(profile_id)
+        out.append((publication_id, position, {
+            "name": author["name"], "profile_id": profile_id, "equal_contribution": author["equal_contribution"],
+            "corresponding": author["corresponding"], "selected": bool(keep and old.selected),
+        }))  # fmt: skip
+    return out
+
+
+def import_spreadsheet_rows(*, actor, rows, columns):
+    """Write the admin spreadsheet's `rows` ({column: cell}, keyed by citation_key; call inside a
+    transaction). Returns one outcome per row: (kind, publication id, title, problems) with kind
+    "new", "update", "skip" or "invalid" (problems: {field: [messages]})."""
+    from profiles import permissions
+    from profiles.matching import member_index_from_db
+
+    from .models import check_citation_key
+
+    if actor is not None and not permissions.can_manage_lab(actor):
+        raise PermissionDenied("Only lab admins import publications from a spreadsheet.")
+    columns = [c for c in columns if c in SHEET_FIELDS or c in ("citation_key", "authors")]
+    fields = [c for c in columns if c in SHEET_FIELDS]
+    keys = [str(row.get("citation_key") or "").strip() for row in rows]
+    stored, old_authors = {}, {}
+    for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
+        for publication in Publication.objects.filter(citation_key__in=chunk):
+            stored[publication.citation_key] = publication
+    for chunk in _chunks(sorted(p.pk for p in stored.values()), LOOKUP_CHUNK):
+        for row in Authorship.objects.filter(publication_id__in=chunk).order_by("position"):
+            old_authors.setdefault(row.publication_id, []).append(row)
+    identifiers = {}  # ("doi", value) -> citation key, for rows and stored papers
+    for name in ("doi", "arxiv_id"):
+        wanted = sorted({str(r.get(name) or "").strip().lower() for r in rows} - {""})
+        for chunk in _chunks(wanted, LOOKUP_CHUNK):
+            query = Publication.objects.filter(**{f"{name}__in": chunk}).values_list(name, "citation_key")
+            identifiers.update(((name, value.lower()), key) for value, key in query)
+    member_index, matches = member_index_from_db(), {}
+    outcomes, new_rows, new_authors, updated, replaced, seen = [], [], [], {}, [], {}
+    changed_fields = set()
+    for number, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
+        problems = {}
+        values = {}
+        for name in fields:
+            try:
+                values[name] = _sheet_value(name, row.get(name))
+            except ValidationError as exc:
+                problems[name] = exc.messages
+        if key in seen:
+            problems["citation_key"] = [f"{key!r} is on row {seen[key]} too"]
+        else:
+            try:
+                check_citation_key(key)
+            except ValidationError as exc:
+                problems.update(exc.message_dict)
+        seen.setdefault(key, number)
+        publication = stored.get(key)
+        year = values.get("year", getattr(publication, "year", None)) if "year" in values or publication else None
+        if values.get("month") and not year:
+            problems["month"] = ["A month needs a year."]
+        for name, label in (("doi", "DOI"), ("arxiv_id", "arXiv id")):
+            value = (values.get(name) or "").lower()
+            owner = identifiers.get((name, value)) if value else None
+            if owner is not None and owner != key:
+                problems[name] = [f"Publication with this {label} already exists ({owner})."]
+            elif value:
+                identifiers[(name, value)] = key
+        if not problems and "title" in fields and not values.get("title"):
+            problems["title"] = ["This field cannot be blank."]
+        authors = parse_authors(row.get("authors") or "") if "authors" in columns else None
+        if problems:
+            outcomes.append(("invalid", None, values.get("title", ""), problems))
+            continue
+        if publication is None:
+            full = {name: Publication._meta.get_field(name).get_default() for name in SHEET_FIELDS}
+            full.update(values)
+            full["citation_key"] = key
+            new_rows.append(full)
+            new_authors.append(authors or [])
+            outcomes.append(("new", len(new_rows) - 1, full["title"], None))
+            continue
+        changes = {name: value for name, value in values.items() if getattr(publication, name) != value}
+        current = [(a.name, a.equal_contribution, a.corresponding) for a in old_authors.get(publication.pk, [])]
+        authors_differ = authors is not None and current != [
+            (a["name"], a["equal_contribution"], a["corresponding"]) for a in authors
+        ]
+        if not changes and not authors_differ:
+            outcomes.append(("skip", publication.pk, publication.title, None))
+            continue
+        for name, value in changes.items():
+            setattr(publication, name, value)
+            changed_fields.add(name)
+        if "title" in changes:
+            publication.title_normalised = normalise_title(publication.title)[:500]
+            changed_fields.add("title_normalised")
+        updated[publication.pk] = publication
+        if authors_differ:
+            replaced.append((publication, authors))
+        outcomes.append(("update", publication.pk, publication.title, None))
+
+    user_id = actor.pk if getattr(actor, "pk", None) else None
+    history = {"default_user": actor if getattr(actor, "pk", None) else None}
+    if updated:
+        now = timezone.now()
+        for publication in updated.values():
+            publication.updated_at = now
+        bulk_update_with_history(
+            list(updated.values()), Publication, sorted(changed_fields | {"updated_at"}), batch_size=BATCH_SIZE,
+            **history,
+        )  # fmt: skip
+    if replaced:  # an edited author list: replaced through the service, with its history (few rows)
+        from .services import publication_replace_authors
+
+        for publication, authors in replaced:
+            rows_ = [
+                Authorship(publication=publication, position=position, **author)
+                for _, position, author in _sheet_authors(
+                    publication.pk, old_authors.get(publication.pk, []), authors, member_index, matches
+                )
+            ]
+            publication_replace_authors(actor=actor, publication=publication, rows=rows_)
+    slugs = _free_slugs([row["citation_key"] for row in new_rows])
+    for row in new_rows:
+        row["slug"] = slugs[row["citation_key"]]
+    ids = insert_publications(new_rows, user_id)
+    author_rows = []
+    for publication_id, authors in zip(ids, new_authors, strict=True):
+        author_rows += _sheet_authors(publication_id, [], authors, member_index, matches)
+    insert_authorships(author_rows, user_id)
+    if new_rows or updated:  # bulk writes bypass post_save: invalidate the cached pages once
+        from django.db import transaction
+
+        from profiles.cache import bump_generation
+
+        transaction.on_commit(bump_generation)
+    return [
+        (kind, ids[target] if kind == "new" else target, title, problems)
+        for kind, target, title, problems in outcomes
+    ]
+
+
+def _free_slugs(keys):
+    """A unique page slug for each new citation key (checked against the lab in chunks)."""
+    wanted = {key: slug_for_key(key) for key in keys}
+    taken = set()
+    for chunk in _chunks(sorted(set(wanted.values())), LOOKUP_CHUNK):
+        taken.update(Publication.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    out = {}
+    for key, base in wanted.items():
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base[:94]}-{n}"
+            if slug not in taken and Publication.objects.filter(slug=slug).exists():
+                taken.add(slug)
+        taken.add(slug)
+        out[key] = slug
+    return out
