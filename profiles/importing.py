@@ -165,7 +165,7 @@ def _where(error):
     return str(error) if isinstance(error, ParseError) else error
 
 
-STREAM_MIN_BYTES = 4 * 1024 * 1024  # a BibTeX file on disk this big is read bit by bit
+STREAM_MIN_BYTES = 16 * 1024 * 1024  # a BibTeX file on disk this big is read a piece at a time
 CHUNK_BYTES = 1024 * 1024
 
 

@@ -20,6 +20,7 @@ author rows are linked to members; nothing is overwritten.
 import csv
 import functools
 import io
+import operator
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -735,7 +736,9 @@ def insert_publications(rows, user_id):
         row.setdefault("authors_truncated", False)
         row.setdefault("authors_unknown", False)
         row["created_at"] = row["updated_at"] = now
-    tuples = [tuple(row.get(n, "") if n in LIMITS else row.get(n) for n in PUBLICATION_NAMES) for row in rows]
+    defaults = dict.fromkeys(PUBLICATION_NAMES) | {n: "" for n in PUBLICATION_NAMES if n in LIMITS}
+    columns = operator.itemgetter(*PUBLICATION_NAMES)
+    tuples = [columns(defaults | row) for row in rows]
     _insert(Publication, PUBLICATION_COLUMNS, tuples)
     ids = {}
     keys = [row["citation_key"] for row in rows]

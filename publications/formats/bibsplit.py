@@ -31,11 +31,13 @@ _NEXT_BLOCK = re.compile(r"\n[ \t]*@")
 # (deeper nesting, escaped braces, ``#``, ``@`` inside a value) takes the careful path in
 # ``_Reader.fields``; tests/publications/formats/test_bibsplit_fast_path.py holds both to the
 # same blocks.
-_FLAT = r"(?:[^{}\\@]|\\[^{}\\@])*"  # no braces, no escaped brace or backslash, no @
+# Possessive quantifiers (Python 3.11+): each part is followed by a character it cannot
+# match, so giving nothing back changes no match and a failed attempt costs linear time.
+_FLAT = r"(?:[^{}\\@]++|\\[^{}\\@])*+"  # no braces, no escaped brace or backslash, no @
 _FIELD = re.compile(
-    r'[ \t\r\n]*([^\s=,{}()"#%]+)[ \t\r\n]*=[ \t\r\n]*'
-    rf"(\{{{_FLAT}(?:\{{{_FLAT}(?:\{{{_FLAT}\}}{_FLAT})*\}}{_FLAT})*\}}"  # {…}, groups nested two deep
-    r'|"(?:[^"{}\\@]|\\[^{}\\"@])*"|[^\s,#{}()"=@]+)[ \t\r\n]*'
+    r'[ \t\r\n]*+([^\s=,{}()"#%]++)[ \t\r\n]*+=[ \t\r\n]*+'
+    rf"(\{{{_FLAT}(?:\{{{_FLAT}(?:\{{{_FLAT}\}}{_FLAT})*+\}}{_FLAT})*+\}}"  # {…}, groups nested two deep
+    r'|"(?:[^"{}\\@]++|\\[^{}\\"@])*+"|[^\s,#{}()"=@]++)[ \t\r\n]*+'
 )
 
 
