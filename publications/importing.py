@@ -20,8 +20,9 @@ author rows are linked to members; nothing is overwritten.
 import csv
 import functools
 import io
+import operator
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import connection
 from django.utils import timezone
@@ -178,16 +179,22 @@ def _int_or_error(value, label, errors, line):
 def parse_publications_csv(text):
     """A lab publications CSV (header row + one paper a row) -> ParseResult of records."""
     result = ParseResult()
+    result.records.extend(iter_publications_csv(text, result))
+    return result
+
+
+def iter_publications_csv(text, result):
+    """The records of a publications CSV one row at a time; problems go to `result`."""
     rows = csv.reader(io.StringIO(text))
     headers = next(rows, None)
     if not headers:
         result.errors.append(ParseError("the file is empty (expected a header row)", line=1))
-        return result
+        return
     mapping = _header_map(headers, CSV_COLUMNS)
     missing = [c for c in CSV_REQUIRED if c not in mapping]
     if missing:
         result.errors.append(ParseError(f"missing column(s): {', '.join(missing)}", line=1))
-        return result
+        return
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -207,8 +214,7 @@ def parse_publications_csv(text):
         record["month"] = _int_or_error(cell("month"), "month", result.errors, line)
         record["authors"] = parse_authors(cell("authors"))
         record["line"] = line
-        result.records.append(record)
-    return result
+        yield record
 
 
 # --- Cleaning one record --------------------------------------------------------------------
@@ -316,14 +322,30 @@ def identity_keys(values):
     return keys
 
 
+def _packed(target):
+    """("db", pk) -> pk; ("new", n) -> -(n + 1): one small int per row instead of a tuple."""
+    return target[1] if target[0] == "db" else -(target[1] + 1)
+
+
+def _unpacked(value):
+    return ("db", value) if value >= 0 else ("new", -value - 1)
+
+
 class PublicationIndex:
-    """DOI / arXiv id / (normalised title, year) -> publication id or a pending new row."""
+    """DOI / arXiv id / (normalised title, year) -> publication id or a pending new row.
+
+    Kept small, because a run holds it for every paper of the lab and of the file (200,000
+    and more): keys are stored as their 64-bit hashes, targets as ints (see `_packed`),
+    citation keys and slugs as hashes, family names as tuples of shared strings. A hash
+    collision between two different keys is about one in 10^19 per pair; for citation
+    keys and slugs it would only rename a key (the database's unique constraints hold the rest).
+    """
 
     def __init__(self):
         self.keys = {}
         self.citation_keys = set()
         self.slugs = set()
-        self.families = {}  # target -> family names of its authors (title matches must agree)
+        self.families = {}  # packed target -> family names of its authors (title matches must agree)
 
     @classmethod
     def load(cls):
@@ -334,33 +356,36 @@ class PublicationIndex:
         for pk, doi, arxiv_id, title_normalised, year, key, slug in rows.iterator(chunk_size=5000):
             index.add(("db", pk), {"doi": doi, "arxiv_id": arxiv_id, "title_normalised": title_normalised,
                                    "year": year})
-            index.citation_keys.add(key)
-            index.slugs.add(slug)
+            index.citation_keys.add(hash(key))
+            index.slugs.add(hash(slug))
         names = Authorship.objects.order_by("publication_id", "position").values_list("publication_id", "name")
+        families = {}
         for pk, name in names.iterator(chunk_size=5000):
-            index.families.setdefault(("db", pk), []).append(family_key(name))
+            families.setdefault(pk, []).append(family_key(name))
+        index.families = {pk: tuple(names) for pk, names in families.items()}
         return index
 
     def add(self, target, values, authors=None):
+        packed = _packed(target)
         for key in identity_keys(values):
-            self.keys.setdefault(key, target)
+            self.keys.setdefault(hash(key), packed)
         if authors is not None:
-            self.families[target] = [family_key(a["name"]) for a in authors]
+            self.families[packed] = tuple(family_key(a["name"]) for a in authors)
 
     def find(self, values, authors=None):
         """The publication `values` is the same paper as: same DOI, same arXiv id, or same
         title and year with author lists that agree (a conference paper and its journal
         version with another year stay two publications)."""
         for key in identity_keys(values):
-            target = self.keys.get(key)
+            target = self.keys.get(hash(key))
             if target is None:
                 continue
             if key[0] == "title" and authors is not None and not authors_agree(
-                self.families.get(target, []), [family_key(a["name"]) for a in authors]
+                self.families.get(target, ()), [family_key(a["name"]) for a in authors]
             ):
                 continue
             if key[0] != "title" or not self._conflicting_ids(target, values):
-                return target
+                return _unpacked(target)
         return None
 
     def _conflicting_ids(self, target, values):
@@ -368,7 +393,7 @@ class PublicationIndex:
         for name, kind in (("doi", "doi"), ("arxiv_id", "arxiv")):
             value = (values.get(name) or "").lower()
             if value:
-                owner = self.keys.get((kind, value))
+                owner = self.keys.get(hash((kind, value)))
                 if owner is not None and owner != target:
                     return True
         return False
@@ -376,16 +401,16 @@ class PublicationIndex:
     def new_slug(self, key):
         base = slug_for_key(key)
         slug, n = base, 1
-        while slug in self.slugs:
+        while hash(slug) in self.slugs:
             n += 1
             slug = f"{base[:94]}-{n}"
-        self.slugs.add(slug)
+        self.slugs.add(hash(slug))
         return slug
 
     def new_citation_key(self, wanted, values, first_family, report=None, where=""):
         if wanted and len(wanted) <= CITATION_KEY_MAX and key_validator.regex.match(wanted):
-            if wanted not in self.citation_keys:
-                self.citation_keys.add(wanted)
+            if hash(wanted) not in self.citation_keys:
+                self.citation_keys.add(hash(wanted))
                 return wanted
             renamed = self._made_up_key(values, first_family)
             if report is not None:
@@ -402,10 +427,10 @@ class PublicationIndex:
         word = next((w for w in words if w and w not in STOPWORDS), "")
         base = f"{ascii_word(first_family) or 'anon'}{values.get('year') or ''}{word}"[:90]
         key, n = base, 1
-        while key in self.citation_keys:
+        while hash(key) in self.citation_keys:
             n += 1
             key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}-{n}"
-        self.citation_keys.add(key)
+        self.citation_keys.add(hash(key))
         return key
 
 
@@ -439,6 +464,7 @@ def _chunks(items, size=BATCH_SIZE):
 
 def import_publication_records(
     *, actor, records, report, source="", member_index=None, index=None, profile=None, link_others=True,
+    batch_size=None,
 ):
     """Clean, match and write publication records (call inside a transaction).
 
@@ -447,7 +473,14 @@ def import_publication_records(
     link the other authors to lab members (False for a member importing their own
     papers: they may only claim their own author row).
     Returns the id of each record's publication, in record order (None if not imported).
+
+    `records` may be any iterable (a parser's generator): they are cleaned, matched and
+    written in batches of `batch_size` (BATCH_SIZE), so memory holds one batch of records
+    plus the small match keys of the run (identifiers, normalised titles, family names),
+    whatever the file's size. A record that is the same paper as one written in an earlier
+    batch of the run is merged into that row as into any stored paper.
     """
+    batch_size = batch_size or BATCH_SIZE
     index = index if index is not None else PublicationIndex.load()
     if member_index is None:
         from profiles.matching import member_index_from_db
@@ -458,10 +491,22 @@ def import_publication_records(
         if profile is not None else None
     )
 
-    new_rows = []  # [{"values", "authors", "key"}] in order
-    merges = []  # (target, cleaned)
-    touched = []
+    new_rows = []  # [{"values", "authors", "key"}] of this batch, in order
+    merges = []  # (target, cleaned) of this batch
+    touched = []  # per record: a stored pk, -(n + 1) for the run's n-th new row, or None
+    created = []  # pk of the run's n-th new row, once written
+    first_new = 0  # the run's number of new_rows[0]
     matches = {}
+
+    def flush():
+        nonlocal new_rows, merges, first_new
+        created.extend(_write_batch(
+            actor=actor, profile=profile, link_others=link_others, report=report, index=index,
+            new_rows=new_rows, merges=merges, first_new=first_new, created=created,
+        ))  # fmt: skip
+        first_new += len(new_rows)
+        new_rows, merges = [], []
+
     for record in records:
         cleaned = clean_record(record, report, source)
         if cleaned is None:
@@ -508,7 +553,7 @@ def import_publication_records(
         known = None if listed_by_owner else authors  # unknown authors agree with any list
         target = index.find(cleaned["values"], known)
         if target is None:
-            target = ("new", len(new_rows))
+            target = ("new", first_new + len(new_rows))
             first = authors[0]["name"] if authors else ""
             cleaned["key"] = index.new_citation_key(
                 cleaned["citation_key"], cleaned["values"], _family(first), report, cleaned["where"]
@@ -518,12 +563,23 @@ def import_publication_records(
             index.add(target, cleaned["values"], known)
         else:
             merges.append((target, cleaned))
-        touched.append(target)
+        touched.append(target[1] if target[0] == "db" else -(target[1] + 1))
+        if len(new_rows) + len(merges) >= batch_size:
+            flush()
+    flush()
+    return [None if t is None else t if t >= 0 else created[-t - 1] for t in touched]
+
+
+def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges, first_new, created):
+    """Write one batch: merges, then the new rows; returns the new rows' ids in order."""
 
     # Merges into papers created earlier in this run: fill blanks, link more authors.
+    earlier = []  # merges into rows written by an earlier batch of this run
     for target, cleaned in merges:
-        if target[0] == "new":
-            base = new_rows[target[1]]
+        if target[0] == "new" and target[1] < first_new:
+            earlier.append((("db", created[target[1]]), cleaned))
+        elif target[0] == "new":
+            base = new_rows[target[1] - first_new]
             taken = []
             for name in FILL_FIELDS:
                 if base["values"][name] in ("", None) and cleaned["values"][name] not in ("", None):
@@ -540,7 +596,9 @@ def import_publication_records(
             )
 
     # Merges into papers already in the lab: fetched in chunks, updated in bulk.
-    db_ids = sorted({t[1] for t, _ in merges if t[0] == "db"})
+    run_ids = {t[1] for t, _ in earlier}
+    merges = [*(m for m in merges if m[0][0] == "db"), *earlier]
+    db_ids = sorted({t[1] for t, _ in merges})
     existing, author_rows = {}, {}
     for chunk in _chunks(db_ids):
         existing.update(Publication.objects.in_bulk(chunk))
@@ -564,7 +622,12 @@ def import_publication_records(
                 changed_pubs[publication.pk] = publication
                 changed_fields.add(name)
                 filled.append(name)
-        if filled:
+        if publication.pk in run_ids:
+            report.note(
+                f"{cleaned['where']}: same paper as {publication.citation_key}, an earlier entry of this run (merged"
+                + (f"; took {', '.join(filled)} from the later entry)" if filled else ")")
+            )
+        elif filled:
             report.note(f"{cleaned['where']}: same paper as {publication.citation_key}; filled in {', '.join(filled)}")
         rows = author_rows.setdefault(publication.pk, [])
         if not rows:
@@ -580,8 +643,9 @@ def import_publication_records(
         for row in _link_existing_rows(rows, cleaned["authors"], report, cleaned["where"]):
             changed_authors.setdefault("update", {})[row.pk] = row
 
-    report.count("publication", "updated", len(changed_pubs))
-    report.count("publication", "unchanged", len({t[1] for t, _ in merges if t[0] == "db"}) - len(changed_pubs))
+    stored = {t[1] for t, _ in merges} - run_ids  # papers of this run are counted as created
+    report.count("publication", "updated", len(stored & set(changed_pubs)))
+    report.count("publication", "unchanged", len(stored - set(changed_pubs)))
     history = {"default_user": actor if getattr(actor, "pk", None) else None}
     if changed_pubs:
         bulk_update_with_history(
@@ -612,7 +676,7 @@ def import_publication_records(
     insert_authorships(new_authors, user_id)
     report.count("authorship", "created", len(new_authors) - len(changed_authors.get("create", [])))
     report.count("publication", "created", len(new_rows))
-    return [None if t is None else created_ids[t[1]] if t[0] == "new" else t[1] for t in touched]
+    return created_ids
 
 
 # --- Fast inserts ---------------------------------------------------------------------------
@@ -672,7 +736,9 @@ def insert_publications(rows, user_id):
         row.setdefault("authors_truncated", False)
         row.setdefault("authors_unknown", False)
         row["created_at"] = row["updated_at"] = now
-    tuples = [tuple(row.get(n, "") if n in LIMITS else row.get(n) for n in PUBLICATION_NAMES) for row in rows]
+    defaults = dict.fromkeys(PUBLICATION_NAMES) | {n: "" for n in PUBLICATION_NAMES if n in LIMITS}
+    columns = operator.itemgetter(*PUBLICATION_NAMES)
+    tuples = [columns(defaults | row) for row in rows]
     _insert(Publication, PUBLICATION_COLUMNS, tuples)
     ids = {}
     keys = [row["citation_key"] for row in rows]
@@ -765,3 +831,217 @@ def _link_existing_rows(rows, authors, report, where):
             linked.add(pk)
             changed.append(rows[slot])
     return changed
+
+
+# --- The admin's spreadsheet import (django-import-export), in bulk ----------------------------
+#
+# PublicationResource (publications/resources.py) hands the rows of an admin CSV/XLSX/JSON
+# import here, for the preview (a dry run, rolled back by the caller) and for the confirmed
+# import. Same meaning as the resource's row-by-row path: rows are keyed by citation_key, a
+# stored paper takes the row's values (it is an edit made in a spreadsheet, not a merge), its
+# authors are replaced when the list differs (a member linked at a position keeps the link
+# while the printed name stays); new papers get their authors matched to members. Queries
+# grow with batches, not rows.
+
+SHEET_FIELDS = [
+    "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages", "publisher", "doi",
+    "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code", "url_slides", "url_video",
+    "url_project",
+]  # fmt: skip
+
+
+def _sheet_value(name, raw):
+    """A cell -> the model field's value, normalised and validated (ValidationError)."""
+    field = Publication._meta.get_field(name)
+    raw = "" if raw is None else raw
+    if name in ("year", "month"):
+        text = str(raw).strip()
+        if not text:
+            return None
+        try:
+            raw = int(float(text))
+        except ValueError:
+            raise ValidationError(f"{text!r} is not a number") from None
+    else:
+        raw = str(raw)
+        if name == "doi" and raw:
+            raw = normalise_doi(raw)
+        elif name == "arxiv_id" and raw:
+            raw = normalise_arxiv(raw.strip())
+    return field.clean(raw, None)
+
+
+def _sheet_authors(publication_id, old_rows, wanted, member_index, matches):
+    """Author rows (tuples for insert_authorships) replacing `old_rows` with the `wanted` list."""
+    from profiles.matching import printed_keys
+
+    existing = {row.position: row for row in old_rows}
+    out, linked = [], set()
+    for position, author in enumerate(wanted, start=1):
+        old = existing.get(position)
+        same_name = old is not None and set(printed_keys(old.name)) & set(printed_keys(author["name"]))
+        keep = bool(same_name and old.profile_id)
+        if keep:
+            profile_id = old.profile_id
+        else:
+            if author["name"] not in matches:
+                matches[author["name"]] = match_author(author["name"], "", member_index)[0]
+            profile_id = matches[author["name"]]
+        if profile_id in linked:
+            profile_id = None
+        linked.add(profile_id)
+        out.append((publication_id, position, {
+            "name": author["name"], "profile_id": profile_id, "equal_contribution": author["equal_contribution"],
+            "corresponding": author["corresponding"], "selected": bool(keep and old.selected),
+        }))  # fmt: skip
+    return out
+
+
+def import_spreadsheet_rows(*, actor, rows, columns):
+    """Write the admin spreadsheet's `rows` ({column: cell}, keyed by citation_key; call inside a
+    transaction). Returns one outcome per row: (kind, publication id, title, problems) with kind
+    "new", "update", "skip" or "invalid" (problems: {field: [messages]})."""
+    from profiles import permissions
+    from profiles.matching import member_index_from_db
+
+    from .models import check_citation_key
+
+    if actor is not None and not permissions.can_manage_lab(actor):
+        raise PermissionDenied("Only lab admins import publications from a spreadsheet.")
+    columns = [c for c in columns if c in SHEET_FIELDS or c in ("citation_key", "authors")]
+    fields = [c for c in columns if c in SHEET_FIELDS]
+    keys = [str(row.get("citation_key") or "").strip() for row in rows]
+    stored, old_authors = {}, {}
+    for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
+        for publication in Publication.objects.filter(citation_key__in=chunk):
+            stored[publication.citation_key] = publication
+    for chunk in _chunks(sorted(p.pk for p in stored.values()), LOOKUP_CHUNK):
+        for row in Authorship.objects.filter(publication_id__in=chunk).order_by("position"):
+            old_authors.setdefault(row.publication_id, []).append(row)
+    identifiers = {}  # ("doi", value) -> citation key, for rows and stored papers
+    for name in ("doi", "arxiv_id"):
+        wanted = sorted({str(r.get(name) or "").strip().lower() for r in rows} - {""})
+        for chunk in _chunks(wanted, LOOKUP_CHUNK):
+            query = Publication.objects.filter(**{f"{name}__in": chunk}).values_list(name, "citation_key")
+            identifiers.update(((name, value.lower()), key) for value, key in query)
+    member_index, matches = member_index_from_db(), {}
+    outcomes, new_rows, new_authors, updated, replaced, seen = [], [], [], {}, [], {}
+    changed_fields = set()
+    for number, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
+        problems = {}
+        values = {}
+        for name in fields:
+            try:
+                values[name] = _sheet_value(name, row.get(name))
+            except ValidationError as exc:
+                problems[name] = exc.messages
+        if key in seen:
+            problems["citation_key"] = [f"{key!r} is on row {seen[key]} too"]
+        else:
+            try:
+                check_citation_key(key)
+            except ValidationError as exc:
+                problems.update(exc.message_dict)
+        seen.setdefault(key, number)
+        publication = stored.get(key)
+        year = values.get("year", getattr(publication, "year", None)) if "year" in values or publication else None
+        if values.get("month") and not year:
+            problems["month"] = ["A month needs a year."]
+        for name, label in (("doi", "DOI"), ("arxiv_id", "arXiv id")):
+            value = (values.get(name) or "").lower()
+            owner = identifiers.get((name, value)) if value else None
+            if owner is not None and owner != key:
+                problems[name] = [f"Publication with this {label} already exists ({owner})."]
+            elif value:
+                identifiers[(name, value)] = key
+        if not problems and "title" in fields and not values.get("title"):
+            problems["title"] = ["This field cannot be blank."]
+        authors = parse_authors(row.get("authors") or "") if "authors" in columns else None
+        if problems:
+            outcomes.append(("invalid", None, values.get("title", ""), problems))
+            continue
+        if publication is None:
+            full = {name: Publication._meta.get_field(name).get_default() for name in SHEET_FIELDS}
+            full.update(values)
+            full["citation_key"] = key
+            new_rows.append(full)
+            new_authors.append(authors or [])
+            outcomes.append(("new", len(new_rows) - 1, full["title"], None))
+            continue
+        changes = {name: value for name, value in values.items() if getattr(publication, name) != value}
+        current = [(a.name, a.equal_contribution, a.corresponding) for a in old_authors.get(publication.pk, [])]
+        authors_differ = authors is not None and current != [
+            (a["name"], a["equal_contribution"], a["corresponding"]) for a in authors
+        ]
+        if not changes and not authors_differ:
+            outcomes.append(("skip", publication.pk, publication.title, None))
+            continue
+        for name, value in changes.items():
+            setattr(publication, name, value)
+            changed_fields.add(name)
+        if "title" in changes:
+            publication.title_normalised = normalise_title(publication.title)[:500]
+            changed_fields.add("title_normalised")
+        updated[publication.pk] = publication
+        if authors_differ:
+            replaced.append((publication, authors))
+        outcomes.append(("update", publication.pk, publication.title, None))
+
+    user_id = actor.pk if getattr(actor, "pk", None) else None
+    history = {"default_user": actor if getattr(actor, "pk", None) else None}
+    if updated:
+        now = timezone.now()
+        for publication in updated.values():
+            publication.updated_at = now
+        bulk_update_with_history(
+            list(updated.values()), Publication, sorted(changed_fields | {"updated_at"}), batch_size=BATCH_SIZE,
+            **history,
+        )  # fmt: skip
+    if replaced:  # an edited author list: replaced through the service, with its history (few rows)
+        from .services import publication_replace_authors
+
+        for publication, authors in replaced:
+            rows_ = [
+                Authorship(publication=publication, position=position, **author)
+                for _, position, author in _sheet_authors(
+                    publication.pk, old_authors.get(publication.pk, []), authors, member_index, matches
+                )
+            ]
+            publication_replace_authors(actor=actor, publication=publication, rows=rows_)
+    slugs = _free_slugs([row["citation_key"] for row in new_rows])
+    for row in new_rows:
+        row["slug"] = slugs[row["citation_key"]]
+    ids = insert_publications(new_rows, user_id)
+    author_rows = []
+    for publication_id, authors in zip(ids, new_authors, strict=True):
+        author_rows += _sheet_authors(publication_id, [], authors, member_index, matches)
+    insert_authorships(author_rows, user_id)
+    if new_rows or updated:  # bulk writes bypass post_save: invalidate the cached pages once
+        from django.db import transaction
+
+        from profiles.cache import bump_generation
+
+        transaction.on_commit(bump_generation)
+    return [
+        (kind, ids[target] if kind == "new" else target, title, problems)
+        for kind, target, title, problems in outcomes
+    ]
+
+
+def _free_slugs(keys):
+    """A unique page slug for each new citation key (checked against the lab in chunks)."""
+    wanted = {key: slug_for_key(key) for key in keys}
+    taken = set()
+    for chunk in _chunks(sorted(set(wanted.values())), LOOKUP_CHUNK):
+        taken.update(Publication.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    out = {}
+    for key, base in wanted.items():
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base[:94]}-{n}"
+            if slug not in taken and Publication.objects.filter(slug=slug).exists():
+                taken.add(slug)
+        taken.add(slug)
+        out[key] = slug
+    return out

@@ -52,18 +52,31 @@ def check_citation_key(key):
     except ValidationError as exc:
         raise ValidationError({"citation_key": exc.messages}) from exc
 
+
 STOPWORDS = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward"}
+
+
+_NOT_WORD = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+# Combining marks of the Basic Multilingual Plane, in one character class: removing them with
+# one regex pass is ~10x faster than testing unicodedata.combining() per character.
+_COMBINING_BMP = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]"
+)
 
 
 def normalise_title(title):
     """Fold a title for duplicate detection: no accents, case, punctuation or braces."""
     text = title or ""
-    if not text.isascii():  # most titles are: skip the per-character accent folding
+    if not text.isascii():  # most titles are: skip the accent folding
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        if max(text) <= "\uffff":
+            text = _COMBINING_BMP.sub("", text)
+        else:  # combining marks outside the BMP too
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold()
-    text = re.sub(r"[^\w\s]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _NOT_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def ascii_word(text):
@@ -122,7 +135,8 @@ class Publication(models.Model):
     url_video = models.URLField(max_length=2000, blank=True, verbose_name="video")
     url_project = models.URLField(max_length=2000, blank=True, verbose_name="project page")
     authors_truncated = models.BooleanField(
-        default=False, help_text="The author list ends with “and others” (shown as “et al.”).",
+        default=False,
+        help_text="The author list ends with “and others” (shown as “et al.”).",
     )
     authors_unknown = models.BooleanField(
         default=False,
@@ -130,13 +144,21 @@ class Publication(models.Model):
         "says whose list it came from; it is not an author list.",
     )
     citation_key = models.CharField(
-        max_length=CITATION_KEY_MAX, unique=True, blank=True, validators=[key_validator],
+        max_length=CITATION_KEY_MAX,
+        unique=True,
+        blank=True,
+        validators=[key_validator],
         help_text="BibTeX key, kept as imported, e.g. sima2022ekko (made up when blank).",
     )
     # NULL (not "") until save() fills it, so rows written by bulk_create elsewhere never clash;
     # get_absolute_url() then derives the address from the citation key.
     slug = models.CharField(
-        max_length=SLUG_MAX, unique=True, null=True, blank=True, editable=False, validators=[slug_validator],
+        max_length=SLUG_MAX,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[slug_validator],
         help_text="The page address, derived from the citation key.",
     )
     title_normalised = models.CharField(max_length=500, editable=False, db_index=True, default="")
@@ -150,9 +172,7 @@ class Publication(models.Model):
         ordering = ["-year", "-month", "title"]
         constraints = [
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publications_unique_doi"),
-            models.UniqueConstraint(
-                fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="publications_unique_arxiv"
-            ),
+            models.UniqueConstraint(fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="publications_unique_arxiv"),
         ]
 
     def __str__(self):
@@ -254,17 +274,13 @@ class Authorship(models.Model):
     )
     equal_contribution = models.BooleanField(default=False, help_text="Co-first author (*).")
     corresponding = models.BooleanField(default=False, help_text="Corresponding author (†).")
-    selected = models.BooleanField(
-        default=False, help_text="Featured on the linked member's profile page."
-    )
+    selected = models.BooleanField(default=False, help_text="Featured on the linked member's profile page.")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["publication", "position"], name="publications_authorship_unique_position"
-            ),
+            models.UniqueConstraint(fields=["publication", "position"], name="publications_authorship_unique_position"),
             models.UniqueConstraint(
                 fields=["publication", "profile"],
                 condition=Q(profile__isnull=False),

@@ -13,9 +13,10 @@ the next line that starts a block (``@`` at the start of a line), as bibtexparse
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "split"]
+__all__ = ["Block", "iter_blocks", "split"]
 
 _START = re.compile(r"@[ \t]*([A-Za-z_][\w\-:]*)[ \t\r\n]*([{(])")
 _BRACES = re.compile(r"\\[{}\\]|[{}]|\n[ \t]*@[ \t]*[A-Za-z_][\w\-]*[ \t\r\n]*[{(]")
@@ -25,6 +26,19 @@ _KEY = re.compile(r"[ \t\r\n]*([^,\s{}()]*)[ \t\r\n]*")
 _WORD = re.compile(r"[^\s,#{}()\"=]+")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _NEXT_BLOCK = re.compile(r"\n[ \t]*@")
+# The common field in one match: ``name = {value}`` (braces nested at most two deep),
+# ``name = "flat value"`` or ``name = word``, followed by ``,`` or the closer. Anything else
+# (deeper nesting, escaped braces, ``#``, ``@`` inside a value) takes the careful path in
+# ``_Reader.fields``; tests/publications/formats/test_bibsplit_fast_path.py holds both to the
+# same blocks.
+# Possessive quantifiers (Python 3.11+): each part is followed by a character it cannot
+# match, so giving nothing back changes no match and a failed attempt costs linear time.
+_FLAT = r"(?:[^{}\\@]++|\\[^{}\\@])*+"  # no braces, no escaped brace or backslash, no @
+_FIELD = re.compile(
+    r'[ \t\r\n]*+([^\s=,{}()"#%]++)[ \t\r\n]*+=[ \t\r\n]*+'
+    rf"(\{{{_FLAT}(?:\{{{_FLAT}(?:\{{{_FLAT}\}}{_FLAT})*+\}}{_FLAT})*+\}}"  # {…}, groups nested two deep
+    r'|"(?:[^"{}\\@]++|\\[^{}\\"@])*+"|[^\s,#{}()"=@]++)[ \t\r\n]*+'
+)
 
 
 class _Syntax(Exception):
@@ -130,7 +144,15 @@ class _Reader:
     def fields(self, i: int, closer: str) -> tuple[list[tuple[str, str]], int]:
         text = self.text
         out = []
+        fast = _FIELD.match
         while True:
+            m = fast(text, i)
+            if m is not None:
+                end = m.end()
+                if end < self.n and (text[end] == "," or text[end] == closer):
+                    out.append((m.group(1), m.group(2)))
+                    i = end
+                    continue
             i = self.skip_space(i)
             if i >= self.n:
                 raise _Syntax(f"the file ends before this entry's closing {closer!r}", self.n)
@@ -153,15 +175,24 @@ class _Reader:
 
 def split(text: str) -> tuple[list[Block], bool]:
     """Blocks of ``text`` in order, and whether any ``@`` block (even a comment) was seen."""
+    seen: list[bool] = []
+    blocks = list(iter_blocks(text, seen))
+    return blocks, bool(seen)
+
+
+def iter_blocks(text: str, seen: list[bool]) -> Iterator[Block]:
+    """The blocks of ``text`` one at a time (an import holds one batch of entries, not the file's).
+
+    ``seen`` gets ``True`` appended once any ``@`` block (even a comment) is met.
+    """
     reader = _Reader(text)
-    blocks: list[Block] = []
-    seen = False
     pos = 0
     while True:
         m = _START.search(text, pos)
         if m is None:
             break
-        seen = True
+        if not seen:
+            seen.append(True)
         entry_type = m.group(1).lower()
         closer = "}" if m.group(2) == "{" else ")"
         line = reader.line_at(m.start())
@@ -177,22 +208,72 @@ def split(text: str) -> tuple[list[Block], bool]:
             if entry_type == "string":
                 fields, pos = reader.fields(body, closer)
                 for name, value in fields:
-                    blocks.append(Block("string", "string", name, [(name, value)], line))
+                    yield Block("string", "string", name, [(name, value)], line)
                 continue
             km = _KEY.match(text, body)
             key = km.group(1)
             i = km.end()
             if i < reader.n and text[i] == closer:  # "@misc{key}": no fields
-                blocks.append(Block("entry", entry_type, key, [], line))
                 pos = i + 1
+                yield Block("entry", entry_type, key, [], line)
                 continue
             if i >= reader.n or text[i] != ",":
                 raise _Syntax("expected ',' after the entry's key", reader._resume(i))
             fields, pos = reader.fields(i + 1, closer)
-            blocks.append(Block("entry", entry_type, key, fields, line))
         except _Syntax as exc:
             km = _KEY.match(text, body)
             key = km.group(1) if km and entry_type not in {"string", "comment", "preamble"} else ""
-            blocks.append(Block("failed", entry_type, key, [], line, str(exc)))
             pos = max(exc.resume, m.end())
-    return blocks, seen
+            yield Block("failed", entry_type, key, [], line, str(exc))
+            continue
+        yield Block("entry", entry_type, key, fields, line)
+
+
+# A line that starts a block: a value or entry being read always stops in front of it
+# (``_BRACES`` and ``_QUOTE_END`` refuse to run past it), so text cut there splits into
+# exactly the blocks the whole text gives.
+_HARD_BOUNDARY = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z_][\w\-]*[ \t\r\n]*[{(]")
+
+
+def iter_blocks_of_chunks(chunks: Iterable[str], seen: list[bool], piece_size: int = 1 << 20) -> Iterator[Block]:
+    """The blocks of text that arrives in ``chunks`` (a file read bit by bit), in order.
+
+    Text is cut in front of lines that start a block, about every ``piece_size``
+    characters; each piece is split with the start of the next block appended (so an
+    entry left open reports "a new entry starts before …", as with the whole text), and
+    blocks are numbered with the lines of the whole text. Memory holds one piece.
+    """
+    buffer, line = "", 1
+    for chunk in chunks:
+        buffer += chunk
+        if len(buffer) < piece_size:
+            continue
+        cut = _last_boundary(buffer, max(len(buffer) - piece_size // 2, 0)) or _last_boundary(buffer, 0)
+        if cut is None:
+            continue  # one block longer than a piece: read on
+        head = buffer[cut.start() + 1 : cut.end() + 200].split("\n", 1)[0]  # the line, for messages that quote it
+        # The next piece starts with the newline in front of its first block, as in the whole
+        # text (reading resumes after an error from the start of the line it is on).
+        piece, buffer = buffer[: cut.start() + 1], buffer[cut.start() :]
+        yield from _piece_blocks(piece, head, line, seen)
+        line += piece.count("\n") - 1
+    if buffer:
+        yield from _piece_blocks(buffer, "", line, seen)
+
+
+def _last_boundary(text: str, start: int) -> re.Match | None:
+    """The last line after ``start`` that starts a block, with its whole line (or 200 characters) read."""
+    last = None
+    for m in _HARD_BOUNDARY.finditer(text, start):
+        if "\n" in text[m.end() : m.end() + 200] or len(text) - m.end() >= 200:
+            last = m
+    return last
+
+
+def _piece_blocks(piece: str, head: str, line: int, seen: list[bool]) -> Iterator[Block]:
+    last_line = piece.count("\n") + 1  # the line `head` is on: it belongs to the next piece
+    for block in iter_blocks(piece + head, seen):
+        if head and block.line >= last_line:
+            break
+        block.line += line - 1
+        yield block

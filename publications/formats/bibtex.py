@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
@@ -38,7 +39,7 @@ from . import (
     strip_accents,
 )
 
-__all__ = ["parse_bibtex", "write_bibtex"]
+__all__ = ["StreamCheck", "iter_bibtex", "iter_bibtex_chunks", "parse_bibtex", "write_bibtex"]
 
 logger = logging.getLogger(__name__)
 
@@ -203,25 +204,33 @@ def _decode_with_pylatexenc(value: str) -> str:
     return text.replace(_CARET, "^")
 
 
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+_VERBATIM_ESCAPE = re.compile(r"\\([_%&#~:$;])")
+_HTTP_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
 def _clean_text(value: str, keep_paragraphs: bool = False) -> str:
     text = latex_to_text(value)
     if keep_paragraphs:
-        paragraphs = re.split(r"\n\s*\n", text.strip())
+        paragraphs = _PARAGRAPH.split(text.strip())
         return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
     return " ".join(text.split())
 
 
 def _clean_verbatim(value: str) -> str:
     s = value.strip()
-    s = re.sub(r"\\url\s*\{([^{}]*)\}", r"\1", s)
+    if "\\" in s:
+        s = _URL_MACRO.sub(r"\1", s)
     s = s.replace("{", "").replace("}", "")
-    s = re.sub(r"\\([_%&#~:$;])", r"\1", s)
+    if "\\" in s:
+        s = _VERBATIM_ESCAPE.sub(r"\1", s)
     return s.strip()
 
 
 def _http_url(value: str) -> str:
     s = value.strip()
-    return s if re.match(r"^https?://\S+$", s, re.IGNORECASE) else ""
+    return s if s and _HTTP_URL.match(s) else ""
 
 
 def _url_from_file_field(value: str) -> str:
@@ -251,6 +260,11 @@ _STAR_MARKERS = re.compile(
 
 
 def _parse_author(raw_name: str) -> dict:
+    return dict(_author_template(raw_name))  # a copy: flags are set on it per entry
+
+
+@functools.lru_cache(maxsize=65536)
+def _author_template(raw_name: str) -> dict:
     given, family, equal = _author_parts(raw_name)
     return make_author(given, family, equal_contribution=equal)
 
@@ -262,7 +276,7 @@ def _author_parts(raw_name: str) -> tuple[str, str, bool]:
     if _STAR_MARKERS.search(raw_name):
         equal = True
         raw_name = _STAR_MARKERS.sub("", raw_name)
-    raw_name = re.sub(r"\s+,", ",", raw_name).strip().strip(",").strip()
+    raw_name = _SPACE_COMMA.sub(",", raw_name).strip().strip(",").strip()
     if "\\" in raw_name:
         # Accents become letters before the name is split into parts.
         raw_name = _ACCENT_MACRO.sub(_accent, raw_name)
@@ -274,6 +288,7 @@ def _author_parts(raw_name: str) -> tuple[str, str, bool]:
     return given, family, equal
 
 
+_SPACE_COMMA = re.compile(r"\s+,")
 _ACCENT_MACRO = re.compile(r"\\(?:['`^\"~=.]|[cvuHkrdb](?![A-Za-z]))\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])")
 
 
@@ -288,11 +303,26 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _AND_OR_BRACE = re.compile(r"[{}]| and ", re.IGNORECASE)
 
 
+_INNER_GROUP = re.compile(r"\{[^{}]*\}")
+
+
+def _balanced(text: str) -> bool:
+    """Braces in ``text`` open before they close and all close (``}{`` is not balanced)."""
+    while "{" in text:
+        text, found = _INNER_GROUP.subn("", text)
+        if not found:
+            return False
+    return "}" not in text
+
+
 def _split_names(raw: str) -> list[str]:
     """Split an author list on " and " outside braces (BibTeX's rule)."""
     raw = " ".join(raw.split())
     if "{" not in raw:
         return _AND.split(raw)
+    names = _AND.split(raw)
+    if all(_balanced(name) for name in names):
+        return names  # every " and " is outside braces (the usual case: braced accents)
     names, depth, start = [], 0, 0
     for m in _AND_OR_BRACE.finditer(raw):
         token = m.group(0)
@@ -379,7 +409,7 @@ def _kind(entry_type: str, fields: dict[str, str], arxiv_id: str) -> str:
     journal = fields.get("journal") or fields.get("journaltitle", "")
     pubstate = fields.get("pubstate", "").lower()
     if t in {"inproceedings", "conference"}:
-        return "workshop" if re.search(r"workshop", booktitle, re.IGNORECASE) else "conference"
+        return "workshop" if "workshop" in booktitle.casefold() else "conference"
     if t == "article":
         if PREPRINT_SERVERS.search(journal) or (not journal and arxiv_id):
             return "preprint"
@@ -465,20 +495,33 @@ def _inherit(fields: dict[str, str], entry_type: str, by_key: dict, depth: int =
     return result
 
 
+_DOI_HOST = re.compile(r"doi\.(acm\.)?org/")
+_URL_IN_TEXT = re.compile(r"\\url|https?://")
+_KEYWORD_SEPARATOR = re.compile(r"[,;]")
+
+
 def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fields: dict[str, str]) -> dict:
 
-    # Normalised keys for the flexible "equal-contribution" style fields.
-    compact = {re.sub(r"[-_\s]", "", k): v for k, v in raw_fields.items()}
+    # Normalised keys for the flexible "equal-contribution" style fields (names never hold spaces).
+    compact = {k.replace("-", "").replace("_", ""): v for k, v in raw_fields.items()}
+    cleaned: dict[tuple[str, bool], str] = {}  # each field decoded once (venue and kind both read it)
+
+    def clean(name: str, paragraphs: bool = False) -> str:
+        key = (name, paragraphs)
+        value = cleaned.get(key)
+        if value is None:
+            value = cleaned[key] = _clean_text(raw_fields[name], keep_paragraphs=paragraphs)
+        return value
 
     def text(*names: str, paragraphs: bool = False) -> str:
         for name in names:
-            if raw_fields.get(name, "").strip():
-                return _clean_text(raw_fields[name], keep_paragraphs=paragraphs)
+            if name in raw_fields and raw_fields[name].strip():
+                return clean(name, paragraphs)
         return ""
 
     def verbatim(*names: str) -> str:
         for name in names:
-            if raw_fields.get(name, "").strip():
+            if name in raw_fields and raw_fields[name].strip():
                 return _clean_verbatim(raw_fields[name])
         return ""
 
@@ -503,7 +546,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
 
     # Identifiers.
     url = verbatim("url")
-    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if re.search(r"doi\.(acm\.)?org/", url) else "")
+    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if _DOI_HOST.search(url) else "")
     record["doi"] = doi
     eprint = verbatim("eprint")
     prefix = (verbatim("archiveprefix") or verbatim("eprinttype")).lower()
@@ -512,7 +555,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
         arxiv_id = normalise_arxiv(eprint)
     arxiv_id = arxiv_id or normalise_arxiv(verbatim("arxivid", "arxiv"))
     venue = text("booktitle", "journal", "journaltitle", "school", "institution")
-    if not venue and not re.search(r"\\url|https?://", raw_fields.get("howpublished", "")):
+    if not venue and not _URL_IN_TEXT.search(raw_fields.get("howpublished", "")):
         venue = text("howpublished")
     if not arxiv_id and PREPRINT_SERVERS.search(venue):
         # "arXiv preprint arXiv:2201.12345"; DBLP: journal = {CoRR}, volume = {abs/2201.12345}
@@ -524,7 +567,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
     record["arxiv_id"] = arxiv_id
 
     cleaned_for_kind = {
-        k: _clean_text(raw_fields.get(k, ""))
+        k: clean(k) if k in raw_fields else ""
         for k in ("booktitle", "journal", "journaltitle", "howpublished", "publisher")
     }
     cleaned_for_kind["eprint"] = eprint
@@ -562,7 +605,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
     record["abstract"] = text("abstract", paragraphs=True)
     record["note"] = text("note", paragraphs=True)
     keywords = text("keywords", "keyword")
-    record["keywords"] = ", ".join(k.strip() for k in re.split(r"[,;]", keywords) if k.strip())
+    record["keywords"] = ", ".join(k.strip() for k in _KEYWORD_SEPARATOR.split(keywords) if k.strip())
 
     if not url:
         url = _http_url(verbatim("html"))  # al-folio: the paper's page
@@ -601,103 +644,222 @@ def parse_bibtex(text: str) -> ParseResult:
     key; the other entries are returned.
     """
     result = ParseResult(records=[], errors=[])
+    result.records.extend(iter_bibtex(text, result))
+    return result
+
+
+_CROSS_REFERENCE = re.compile(r"\b(?:crossref|xdata)[ \t\r\n]*=", re.IGNORECASE)
+_STRING_BLOCK = re.compile(r"@[ \t]*string[ \t\r\n]*[{(]", re.IGNORECASE)
+_ENTRY_BLOCK = re.compile(r"@[ \t]*(?!(?:string|comment|preamble)\b)[A-Za-z_][\w\-:]*[ \t\r\n]*[{(]", re.IGNORECASE)
+
+
+def _streamable(text: str) -> bool:
+    """Entries can be read one at a time: none refers to another (crossref, xdata) and no
+    ``@string`` is defined after the first entry (such a macro still applies to entries above)."""
+    if _CROSS_REFERENCE.search(text):
+        return False
+    first_entry = _ENTRY_BLOCK.search(text)
+    if first_entry is None:
+        return True
+    return _STRING_BLOCK.search(text, first_entry.start()) is None
+
+
+def iter_bibtex(text: str, result: ParseResult) -> Iterator[dict]:
+    """The records of ``text`` one at a time; ``result`` collects errors, skips and warnings.
+
+    A bulk import consumes records in batches, so only one batch of records is alive at a
+    time. When entries refer to each other (crossref/xdata) or a macro is defined below an
+    entry, every entry is evaluated first (as BibTeX does), then the records are yielded.
+    File-level ``errors`` are appended once the text is exhausted.
+    """
     if text is None:
-        return result
+        return
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return result
-
-    blocks, has_blocks = bibsplit.split(text)
+        return
+    seen: list[bool] = []
     budget = _Budget(len(text))
-
     macros: dict[str, str] = dict(MONTH_MACROS)
-    entries: list[bibsplit.Block] = []
     failed = 0
-    for block in blocks:
-        line = block.line
-        if block.kind == "string":
-            # Later @string definitions may use earlier ones.
-            name = block.key.strip().lower()
-            try:
-                macros[name] = _evaluate(block.fields[0][1], macros, budget)
-            except MacroTooLong as exc:
-                macros[name] = _REFUSED
-                result.warnings.append(ParseError(f"@string {block.key.strip()} not defined: it {exc}", line))
-        elif block.kind == "failed":
-            failed += 1
-            result.skipped.append(
-                ParseError(f"syntax error in this entry ({block.error})", line=line, key=block.key or None)
-            )
-        else:
-            entries.append(block)
+    produced = 0
+    blocks = bibsplit.iter_blocks(text, seen)
+    if _streamable(text):
+        for block in blocks:
+            if block.kind == "string":
+                _define_macro(block, macros, budget, result)
+            elif block.kind == "failed":
+                failed += 1
+                result.skipped.append(_syntax_error(block))
+            else:
+                fields = _evaluate_fields(block, macros, budget, result)
+                record = None if fields is None else _record_or_skip(block, fields, {}, {}, result)
+                if record is not None:
+                    produced += 1
+                    yield record
+    else:
+        for record in _parse_whole(blocks, macros, budget, result):
+            produced += 1
+            yield record
+        failed = sum(1 for p in result.skipped if p.message.startswith("syntax error in this entry"))
+    _file_errors(seen, failed, produced, result)
 
-    # Evaluate every entry's fields once (crossref children need their parents' values).
-    evaluated: list[tuple[int | None, bibsplit.Block, dict[str, str] | None]] = []
-    by_key: dict[str, tuple[str, dict[str, str]]] = {}
-    for entry in entries:
-        line = entry.line
-        fields: dict[str, str] | None = {}
-        try:
-            for raw_name, raw_value in entry.fields:
-                name = raw_name.lower()
-                if name not in fields:  # first occurrence wins on duplicates
-                    fields[name] = _evaluate(raw_value, macros, budget)
-        except MacroTooLong as exc:
-            result.skipped.append(ParseError(f"field {name!r} {exc}", line, entry.key.strip() or None))
-            fields = None
-        evaluated.append((line, entry, fields))
-        if fields is not None:
-            by_key.setdefault(entry.key.strip().lower(), (entry.entry_type.lower(), fields))
 
-    crossref_children: dict[str, int] = {}
-    for _line, _entry, fields in evaluated:
-        if fields:
-            for parent in _references(fields, "crossref")[:1]:
-                crossref_children[parent] = crossref_children.get(parent, 0) + 1
-
-    for line, entry, fields in evaluated:
-        if fields is None:
-            continue
-        key = entry.key.strip()
-        entry_type = entry.entry_type.lower()
-        if entry_type in {"set", "xdata"}:
-            why = "a biblatex @set only groups other entries" if entry_type == "set" else (
-                "a biblatex @xdata entry only holds fields for other entries"
-            )
-            result.skipped.append(ParseError(f"{why} (not a publication)", line, key or None))
-            continue
-        children = crossref_children.get(key.lower(), 0)
-        if children and entry_type in _PARENT_TYPES and not fields.get("author", "").strip():
-            result.skipped.append(ParseError(
-                f"@{entry_type} without authors that only serves as the crossref parent of "
-                f"{children} entr{'y' if children == 1 else 'ies'} (their fields include its own)",
-                line, key or None,
-            ))  # fmt: skip
-            continue
-        if "crossref" in fields or "xdata" in fields:
-            for parent in [*_references(fields, "crossref")[:1], *_references(fields, "xdata")]:
-                if parent not in by_key:
-                    result.warnings.append(ParseError(f"crossref/xdata {parent!r} is not in the file", line, key))
-            fields = _inherit(fields, entry_type, by_key)
-        try:
-            record = _entry_to_record(entry.entry_type, key, line, fields)
-        except Exception as exc:  # defensive: one odd entry must not sink the file
-            logger.exception("failed to convert BibTeX entry %s", entry.key)
-            result.skipped.append(ParseError(f"could not read entry: {exc}", line, key or None))
-            continue
-        if not record["title"]:
-            result.skipped.append(ParseError("entry has no title", line, key or None))
-            continue
-        result.records.append(record)
-
-    if not has_blocks:
+def _file_errors(seen, failed, produced, result) -> None:
+    if not seen:
         result.errors.append(ParseError("no BibTeX entries found (is this a .bib file?)", line=1))
-    elif failed and not result.records and failed == len(result.skipped):
+    elif failed and not produced and failed == len(result.skipped):
         result.errors.append(ParseError(
             f"no entry could be read: all {failed} have syntax errors (is the file cut off or not BibTeX?)",
             line=result.skipped[0].line,
         ))  # fmt: skip
-    return result
+
+
+def iter_bibtex_chunks(chunks: Iterable[str], result: ParseResult, size: int) -> Iterator[dict]:
+    """``iter_bibtex`` for text read bit by bit (a file of ``size`` characters, newlines
+    already ``\\n``): memory holds one piece of the text and one batch of records. Only
+    for text ``streamable`` says yes to (the caller checks while reading it once)."""
+    seen: list[bool] = []
+    budget = _Budget(size)
+    macros: dict[str, str] = dict(MONTH_MACROS)
+    failed = produced = 0
+    for block in bibsplit.iter_blocks_of_chunks(chunks, seen):
+        if block.kind == "string":
+            _define_macro(block, macros, budget, result)
+        elif block.kind == "failed":
+            failed += 1
+            result.skipped.append(_syntax_error(block))
+        else:
+            fields = _evaluate_fields(block, macros, budget, result)
+            record = None if fields is None else _record_or_skip(block, fields, {}, {}, result)
+            if record is not None:
+                produced += 1
+                yield record
+    _file_errors(seen, failed, produced, result)
+
+
+class StreamCheck:
+    """Fed a text piece by piece (cut at line ends), tells whether ``iter_bibtex_chunks`` may
+    read it (no crossref/xdata, no @string below an entry) and counts its entries."""
+
+    def __init__(self):
+        self.streamable = True
+        self.entries = 0
+        self.seen_entry = False
+        self.tail = ""
+
+    def feed(self, text: str) -> None:
+        window = self.tail + text  # a field name or block start cut across two pieces
+        self.entries += len(_ENTRY_LINE.findall(text))
+        if _CROSS_REFERENCE.search(window):
+            self.streamable = False
+        first = _ENTRY_BLOCK.search(window)
+        if self.seen_entry and _STRING_BLOCK.search(window):
+            self.streamable = False
+        elif first is not None:
+            if _STRING_BLOCK.search(window, first.start()):
+                self.streamable = False
+            self.seen_entry = True
+        self.tail = text[-200:]
+
+
+_ENTRY_LINE = re.compile(r"^\s*@(?!(?:comment|string|preamble)\b)\w+\s*[{(]", re.M | re.I)
+
+
+def _syntax_error(block: bibsplit.Block) -> ParseError:
+    return ParseError(f"syntax error in this entry ({block.error})", line=block.line, key=block.key or None)
+
+
+def _define_macro(block, macros, budget, result) -> None:
+    # Later @string definitions may use earlier ones.
+    name = block.key.strip().lower()
+    try:
+        macros[name] = _evaluate(block.fields[0][1], macros, budget)
+    except MacroTooLong as exc:
+        macros[name] = _REFUSED
+        result.warnings.append(ParseError(f"@string {block.key.strip()} not defined: it {exc}", block.line))
+
+
+def _evaluate_fields(entry, macros, budget, result) -> dict[str, str] | None:
+    fields: dict[str, str] = {}
+    name = ""
+    try:
+        for raw_name, raw_value in entry.fields:
+            name = raw_name.lower()
+            if name not in fields:  # first occurrence wins on duplicates
+                fields[name] = _evaluate(raw_value, macros, budget)
+    except MacroTooLong as exc:
+        result.skipped.append(ParseError(f"field {name!r} {exc}", entry.line, entry.key.strip() or None))
+        return None
+    return fields
+
+
+def _record_or_skip(entry, fields, by_key, crossref_children, result) -> dict | None:
+    line = entry.line
+    key = entry.key.strip()
+    entry_type = entry.entry_type.lower()
+    if entry_type in {"set", "xdata"}:
+        why = "a biblatex @set only groups other entries" if entry_type == "set" else (
+            "a biblatex @xdata entry only holds fields for other entries"
+        )
+        result.skipped.append(ParseError(f"{why} (not a publication)", line, key or None))
+        return None
+    children = crossref_children.get(key.lower(), 0)
+    if children and entry_type in _PARENT_TYPES and not fields.get("author", "").strip():
+        result.skipped.append(ParseError(
+            f"@{entry_type} without authors that only serves as the crossref parent of "
+            f"{children} entr{'y' if children == 1 else 'ies'} (their fields include its own)",
+            line, key or None,
+        ))  # fmt: skip
+        return None
+    if "crossref" in fields or "xdata" in fields:
+        for parent in [*_references(fields, "crossref")[:1], *_references(fields, "xdata")]:
+            if parent not in by_key:
+                result.warnings.append(ParseError(f"crossref/xdata {parent!r} is not in the file", line, key))
+        fields = _inherit(fields, entry_type, by_key)
+    try:
+        record = _entry_to_record(entry.entry_type, key, line, fields)
+    except Exception as exc:  # defensive: one odd entry must not sink the file
+        logger.exception("failed to convert BibTeX entry %s", entry.key)
+        result.skipped.append(ParseError(f"could not read entry: {exc}", line, key or None))
+        return None
+    if not record["title"]:
+        result.skipped.append(ParseError("entry has no title", line, key or None))
+        return None
+    return record
+
+
+def _parse_whole(blocks, macros, budget, result) -> Iterator[dict]:
+    """Every macro and entry first, then the records: crossref/xdata parents may follow their children."""
+    entries: list[bibsplit.Block] = []
+    for block in blocks:
+        if block.kind == "string":
+            _define_macro(block, macros, budget, result)
+        elif block.kind == "failed":
+            result.skipped.append(_syntax_error(block))
+        else:
+            entries.append(block)
+
+    # Evaluate every entry's fields once (crossref children need their parents' values).
+    evaluated: list[tuple[bibsplit.Block, dict[str, str] | None]] = []
+    by_key: dict[str, tuple[str, dict[str, str]]] = {}
+    for entry in entries:
+        fields = _evaluate_fields(entry, macros, budget, result)
+        evaluated.append((entry, fields))
+        if fields is not None:
+            by_key.setdefault(entry.key.strip().lower(), (entry.entry_type.lower(), fields))
+
+    crossref_children: dict[str, int] = {}
+    for _entry, fields in evaluated:
+        if fields:
+            for parent in _references(fields, "crossref")[:1]:
+                crossref_children[parent] = crossref_children.get(parent, 0) + 1
+
+    for entry, fields in evaluated:
+        if fields is None:
+            continue
+        record = _record_or_skip(entry, fields, by_key, crossref_children, result)
+        if record is not None:
+            yield record
 
 
 # --------------------------------------------------------------------------- writing

@@ -253,7 +253,24 @@ def _item_to_record(item: dict) -> dict:
         ):
             record["url_pdf"] = str(link["URL"])
             break
+    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+    for name, field in _CUSTOM_LINKS.items():
+        value = custom.get(name)
+        if isinstance(value, str) and re.match(r"^https?://\S+$", value.strip()) and not record.get(field):
+            record[field] = value.strip()
     return record
+
+
+# CSL has no variables for a paper's code, slides, video or project page: they travel in
+# CSL-JSON 1.0.2's ``custom`` object (with the PDF, also written as a Crossref ``link``), so
+# an export read back keeps every link.
+_CUSTOM_LINKS = {
+    "pdf": "url_pdf",
+    "code": "url_code",
+    "slides": "url_slides",
+    "video": "url_video",
+    "project": "url_project",
+}
 
 
 _CSL_TYPES = {
@@ -419,6 +436,9 @@ def _record_to_item(record: dict, index: int) -> dict:
         item["number"] = f"arXiv:{record['arxiv_id']}"
     if record.get("url_pdf"):
         item["link"] = [{"URL": record["url_pdf"], "content-type": "application/pdf"}]
+    custom = {name: record[field] for name, field in _CUSTOM_LINKS.items() if record.get(field)}
+    if custom:
+        item["custom"] = custom
     return item
 
 

@@ -67,6 +67,17 @@ def test_profile_export_content_round_trips(client_for, content):
     assert resume["work"][0]["name"] == "Tencent"
 
 
+def test_csl_export_of_stored_papers_keeps_every_link(client_for, content):
+    links = {
+        "url_pdf": "https://example.org/ekko.pdf", "url_code": "https://github.com/example/ekko",
+        "url_slides": "https://example.org/ekko-slides.pdf", "url_video": "https://example.org/ekko.mp4",
+        "url_project": "https://example.org/ekko/",
+    }  # fmt: skip
+    Publication.objects.filter(pk=content.pk).update(**links)
+    (item,) = parse_csl_json(client_for(None).get(EXPORT, {"format": "csl"}).content.decode()).records
+    assert {name: item[name] for name in links} == links
+
+
 def test_exports_hold_only_what_the_caller_may_see(client_for, alice, content):
     for fmt in ("jsonresume", "native"):
         assert b"private-news" not in client_for(None).get(EXPORT, {"format": fmt}).content

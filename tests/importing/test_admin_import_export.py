@@ -158,3 +158,71 @@ def test_an_admin_export_is_in_the_audit_log(client, paper):
     entry = ActivityEntry.objects.get(kind=ActivityEntry.Kind.EXPORTED)
     assert entry.actor.username == "root"
     assert "publications from the admin" in entry.target
+
+
+def test_admin_publications_import_preview_then_confirm_in_bulk(client, lab, paper):
+    """The whole admin flow on the bulk path: preview (nothing written), confirm, authors linked."""
+    from django.contrib.admin.models import LogEntry
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin_client(client)
+    sheet = (
+        "citation_key,title,authors,year,month,doi,url_code\n"
+        "new2025,New paper,Chijun Sima*; J. Becker; Someone Else†,2025,7,https://doi.org/10.5555/NEW,"
+        "https://github.com/lab/new\n"
+        "evil2024,Fixed title,Aiko Nakamura*; Chijun Sima*; Outside Person; Elena Marchetti†,2024,,,\n"
+        "cmd2025,\"'=HYPERLINK(1)\",Aiko Nakamura,2025,,,\n"
+    ).encode()
+    response = client.post(reverse("admin:publications_publication_import"),
+                           {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("p.csv", sheet)})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_validation_errors(), result.invalid_rows
+    assert (result.totals["new"], result.totals["update"]) == (2, 1)
+    assert result.base_errors == []
+    assert not Publication.objects.filter(citation_key="new2025").exists()  # the preview wrote nothing
+    assert result.invalid_rows == []
+    assert len(result.rows) == 3
+    form = response.context["confirm_form"]
+    response = client.post(reverse("admin:publications_publication_process_import"),
+                           {name: form.initial[name] for name in form.initial})
+    assert response.status_code == 302, getattr(response, "context", None) and response.context.get("errors")
+    new = Publication.objects.get(citation_key="new2025")
+    assert (new.title, new.year, new.month, new.doi) == ("New paper", 2025, 7, "10.5555/new")
+    assert new.url_code == "https://github.com/lab/new"
+    rows = list(new.authorships.order_by("position"))
+    assert [(r.name, r.profile and r.profile.slug, r.equal_contribution, r.corresponding) for r in rows] == [
+        ("Chijun Sima", "chijun-sima", True, False),
+        ("J. Becker", "jonas-becker", False, False),
+        ("Someone Else", None, False, True),
+    ]
+    assert new.history.count() == 1  # created with its history row
+    paper.refresh_from_db()
+    assert paper.title == "Fixed title"
+    assert paper.authorships.get(position=2).profile.slug == "chijun-sima"  # the link stays
+    assert LogEntry.objects.filter(object_id=str(new.pk)).exists()
+    assert Publication.objects.get(citation_key="cmd2025").title == "=HYPERLINK(1)"  # the export's escape undone
+
+
+def test_admin_publications_import_shows_invalid_rows_and_writes_nothing(client, lab, paper):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin_client(client)
+    PublicationFactory(citation_key="taken", doi="10.5555/taken")
+    sheet = (
+        b"citation_key,title,authors,year,month,doi,url\n"
+        b"ok2025,Fine,Chijun Sima,2025,,,\n"
+        b"bad2025,Bad,Chijun Sima,twenty,13,10.5555/taken,javascript:alert(1)\n"
+        b"ok2025,Twice,Chijun Sima,2025,,,\n"
+    )
+    response = client.post(reverse("admin:publications_publication_import"),
+                           {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("p.csv", sheet)})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert "confirm_form" not in response.context
+    problems = {row.number: row.error_dict for row in result.invalid_rows}
+    assert set(problems) == {2, 3}
+    assert set(problems[2]) == {"year", "month", "doi", "url"}
+    assert "citation_key" in problems[3]
+    assert "Some rows failed to validate" in response.content.decode()
+    assert not Publication.objects.filter(citation_key="ok2025").exists()

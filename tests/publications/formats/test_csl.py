@@ -197,3 +197,35 @@ def test_written_json_is_valid_csl_shape():
     assert music["author"][1] == {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"}
     assert music["author"][2]["suffix"] == "Jr."
     assert music["author"][3] == {"literal": "The LLVM Project"}
+
+
+LINKS = {
+    "url": "https://example.org/paper",
+    "url_pdf": "https://example.org/paper.pdf",
+    "url_code": "https://github.com/example/ekko",
+    "url_slides": "https://example.org/slides.pdf",
+    "url_video": "https://www.youtube.com/watch?v=abc",
+    "url_project": "https://example.org/ekko/",
+}
+
+
+def test_csl_export_keeps_every_link_and_a_long_short_venue():
+    """Issue 11, class 10: code, slides, video and project links survive a CSL-JSON round trip."""
+    long_short = "Proc. 16th USENIX OSDI (Carlsbad, CA, July 2022)"  # longer than the 30 guessed from `event`
+    record = {
+        "title": "Ekko", "kind": "conference", "year": 2022, "venue": "OSDI", "venue_short": long_short,
+        "authors": [{"name": "Chijun Sima", "given": "Chijun", "family": "Sima"}], **LINKS,
+    }  # fmt: skip
+    text = write_csl_json([record])
+    (item,) = json.loads(text)
+    assert item["custom"]["code"] == LINKS["url_code"]
+    (back,) = parse_csl_json(text).records
+    assert {name: back[name] for name in LINKS} == LINKS
+    assert back["venue_short"] == long_short
+
+
+def test_csl_custom_links_must_be_web_addresses():
+    item = {"type": "paper-conference", "title": "T", "custom": {"code": "javascript:alert(1)", "video": 3}}
+    (record,) = parse_csl_json(json.dumps([item])).records
+    assert record["url_code"] == ""
+    assert record["url_video"] == ""
