@@ -41,7 +41,9 @@ only depend on whether a profile is published (a `site` change).
 
 import hashlib
 import secrets
+import threading
 import time
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -111,6 +113,31 @@ def bump(*scopes):
 def bump_generation(**kwargs):
     """Make every stored page and fragment unreachable (writes that bypass the signals)."""
     bump(SITE)
+
+
+_bulk = threading.local()
+
+
+def _in_bulk_run():
+    return getattr(_bulk, "depth", 0) > 0
+
+
+@contextmanager
+def bulk_run():
+    """Inside: no per-row invalidation; on leaving, the whole site's versions are replaced once.
+
+    A bulk import (import_profiles, an admin upload, a job) saves thousands of rows; working
+    out and replacing each row's scopes costs a few queries and two cache writes per row,
+    more than the row itself. Such a run invalidates everything once instead (now and again
+    when its transaction commits, through `bump`), as the bulk inserts of papers always did.
+    """
+    _bulk.depth = getattr(_bulk, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _bulk.depth -= 1
+        if not _bulk.depth:
+            bump(SITE)
 
 
 # --------------------------------------------------------------------------- pages
@@ -324,6 +351,8 @@ def _remember_authorship_link(sender, instance, **kwargs):
 
 
 def _on_save(sender, instance, **kwargs):
+    if _in_bulk_run():  # bulk_run() replaces the site's version once, at its end
+        return
     if kwargs.get("raw"):
         bump(SITE)  # fixtures: rows may not be complete yet
         return
@@ -335,11 +364,13 @@ def _on_save(sender, instance, **kwargs):
 
 def _on_delete(sender, instance, **kwargs):
     # pre_delete: the rows that say whose page this was still exist.
+    if _in_bulk_run():
+        return
     bump(*_scopes_of_write(sender, instance, deleting=True))
 
 
 def _on_related_publications(sender, instance, action, pk_set=None, **kwargs):
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or _in_bulk_run():
         return
     from .models import Project
 

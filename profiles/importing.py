@@ -44,6 +44,7 @@ from publications.importing import (
 )
 
 from . import permissions, sections, services
+from .cache import bulk_run
 from .formats import ParseError, ParseResult
 from .formats.jsonresume import parse_json_resume
 from .formats.native import is_native, parse_native
@@ -954,17 +955,14 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
         return report  # every problem of every file is listed
     loaded.sort(key=lambda item: ORDER[item[1]])
     try:
-        with transaction.atomic():
+        with transaction.atomic(), bulk_run():  # one site-wide cache invalidation, not one per row
             for name, kind, records in loaded:
                 _apply(kind, records, actor=actor, profile=profile, member=member, report=report, source=name)
             if dry_run or report.errors:
                 transaction.set_rollback(True)
             else:
-                # Bulk inserts bypass post_save: invalidate the cached public pages once.
-                from .cache import bump_generation
                 from .models import ActivityEntry
 
-                transaction.on_commit(bump_generation)
                 ActivityEntry.record(
                     actor=actor, kind=ActivityEntry.Kind.IMPORTED, profile=profile,
                     target=", ".join(name for name, _kind, _records in loaded), detail=report.summary()[:500],
