@@ -148,6 +148,12 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-year", "-month", "title"]
+        indexes = [
+            # The list's order, so that a page (and a keyset cursor) reads 50 index entries
+            # instead of sorting every paper; the second serves ?type= (a rare kind included).
+            models.Index(fields=["-year", "-month", "title", "id"], name="publications_list_order"),
+            models.Index(fields=["kind", "-year", "-month", "title", "id"], name="publications_kind_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publications_unique_doi"),
             models.UniqueConstraint(
@@ -286,3 +292,22 @@ class Authorship(models.Model):
     def clean(self):
         if self.selected and not self.profile_id:
             raise ValidationError({"selected": "Only an author linked to a member can select the paper."})
+
+
+class CatalogueVersion(models.Model):
+    """A value that changes whenever any publication or author row is written.
+
+    Written only by database triggers (migration 0004_publication_search), so every writer,
+    the bulk import's bulk_create included, changes it; read by publications.selectors to
+    key the cached filter facets (years, kinds, members with their counts). One row, id 1;
+    the value is random, never a counter, so a value seen before a test's flush or a
+    restore is never seen again.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "publication catalogue version"
+
+    def __str__(self):
+        return f"catalogue version {self.value}"
