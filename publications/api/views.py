@@ -256,6 +256,4 @@ class PublicationExportView(APIView):
 
 @extend_schema(exclude=True)
 class PublicationByKeyViewSet(PublicationViewSet):
-    """Read a publication by a citation key that holds "/" (the documented address is the slug's)."""
-
-    http_method_names = ["get", "head", "options"]
+    """A publication addressed by a citation key that holds "/" (urls.py; documented: the slug's address)."""

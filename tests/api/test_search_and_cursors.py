@@ -121,10 +121,19 @@ def test_detail_by_slug_or_by_a_key_with_slashes(client_for, admin):
         assert response.status_code == 200, path
         assert response.json()["citation_key"] == "DBLP:journals/algorithmica/ChauguleL24"
     assert client.get(f"{LIST}DBLP:journals/nothing/here/").status_code == 404
-    # Read only there: changes go through the slug's address.
+    # The key's address answers every method the slug's does, with the same permissions.
     assert client_for(None).delete(f"{LIST}{pub.citation_key}/").status_code == 401
-    assert client_for(admin).delete(f"{LIST}{pub.citation_key}/").status_code == 405
-    assert Publication.objects.filter(pk=pub.pk).exists()
+    author = pub.authorships.get()
+    for key in (pub.slug, pub.citation_key):  # an unlinked author: refused alike at both addresses
+        path = f"{LIST}{key}/authors/{author.pk}/"
+        assert client_for(admin).patch(path, {"selected": True}).status_code == 403
+        response = client_for(admin).post(f"{LIST}{key}/claim/", {"author": author.pk, "profile": "nobody"})
+        assert response.status_code == 400
+        assert "nobody" in response.content.decode()
+    response = client_for(admin).patch(f"{LIST}{pub.citation_key}/", {"title": "Renamed"})
+    assert response.status_code == 200, response.content
+    assert client_for(admin).delete(f"{LIST}{pub.citation_key}/").status_code == 204
+    assert not Publication.objects.filter(pk=pub.pk).exists()
 
 
 @pytest.mark.parametrize("n", [1, 150])
