@@ -292,22 +292,3 @@ class Authorship(models.Model):
     def clean(self):
         if self.selected and not self.profile_id:
             raise ValidationError({"selected": "Only an author linked to a member can select the paper."})
-
-
-class CatalogueVersion(models.Model):
-    """A value that changes whenever any publication or author row is written.
-
-    Written only by database triggers (migration 0004_publication_search), so every writer,
-    the bulk import's bulk_create included, changes it; read by publications.selectors to
-    key the cached filter facets (years, kinds, members with their counts). One row, id 1;
-    the value is random, never a counter, so a value seen before a test's flush or a
-    restore is never seen again.
-    """
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "publication catalogue version"
-
-    def __str__(self):
-        return f"catalogue version {self.value}"

@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from . import search
-from .models import Authorship, CatalogueVersion, Publication
+from .models import Authorship, Publication
 
 LATEST_ON_HOME = 6
 
@@ -105,8 +105,9 @@ def publication_list(filters):
 #
 # The filter form's choices with their counts (papers per year and kind, members with
 # their number of papers) would scan every paper and author row on each request. They are
-# computed once per *catalogue version* instead: CatalogueVersion.value, which database
-# triggers replace after every write to publications or authors (the bulk import's too),
+# computed once per *catalogue version* instead: the value in the one-row table
+# publications_catalogueversion (migration 0004_publication_search), which database triggers
+# replace after every write to publications or authors (the bulk import's too),
 # together with the newest Profile.updated_at (a member renamed or unpublished). Reading
 # both is one small query; the facets themselves come from the cache.
 
@@ -155,7 +156,7 @@ def catalogue_version():
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT value FROM {CatalogueVersion._meta.db_table} WHERE id = 1),"
+            "SELECT (SELECT value FROM publications_catalogueversion WHERE id = 1),"
             f" (SELECT max(updated_at) FROM {Profile._meta.db_table})"
         )
         value, profiles_changed = cursor.fetchone()

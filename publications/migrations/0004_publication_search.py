@@ -22,7 +22,14 @@ tests/publications/test_search.py fails then, and the fix is to run this migrati
 
 from django.db import migrations, models
 
-PG_FORWARDS = r"""
+# The catalogue version (publications.selectors.catalogue_version): one row, a random value
+# that triggers replace after every statement writing papers or authors. A plain table, not
+# a model: nothing but these triggers writes it, and no fixture, admin or dump should see it.
+VERSION_TABLE = "CREATE TABLE publications_catalogueversion (id integer PRIMARY KEY, value bigint NOT NULL)"
+
+PG_FORWARDS = (
+    VERSION_TABLE
+    + r""";
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 ALTER TABLE publications_publication ADD COLUMN authors_text text NOT NULL DEFAULT '';
@@ -88,8 +95,10 @@ CREATE INDEX publications_search_document ON publications_publication USING gin 
 CREATE INDEX publications_title_trgm ON publications_publication USING gin (title gin_trgm_ops);
 CREATE INDEX publications_authors_trgm ON publications_publication USING gin (authors_text gin_trgm_ops);
 """
+)
 
 PG_BACKWARDS = r"""
+DROP INDEX IF EXISTS publications_title_trgm;
 DROP TRIGGER IF EXISTS publications_search_authors_insert ON publications_authorship;
 DROP TRIGGER IF EXISTS publications_search_authors_update ON publications_authorship;
 DROP TRIGGER IF EXISTS publications_search_authors_delete ON publications_authorship;
@@ -101,6 +110,7 @@ DROP FUNCTION IF EXISTS publications_search_authors_changed();
 DROP FUNCTION IF EXISTS publications_search_fill();
 ALTER TABLE publications_publication DROP COLUMN IF EXISTS search_document;
 ALTER TABLE publications_publication DROP COLUMN IF EXISTS authors_text;
+DROP TABLE IF EXISTS publications_catalogueversion;
 """
 
 # One statement per item (the sqlite3 driver runs one at a time). `ROW` is the id of the
@@ -116,6 +126,7 @@ _SQLITE_REFRESH = """
 """
 
 SQLITE_FORWARDS = [
+    VERSION_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"),
     "CREATE VIRTUAL TABLE IF NOT EXISTS publications_search USING fts5("
     "title, authors, venue, abstract, tokenize = 'unicode61 remove_diacritics 2')",
     "DELETE FROM publications_search",
@@ -165,6 +176,7 @@ SQLITE_BACKWARDS = [
         for name in ("pub_insert", "pub_update", "pub_delete", "author_insert", "author_update", "author_delete")
     ),
     "DROP TABLE IF EXISTS publications_search",
+    "DROP TABLE IF EXISTS publications_catalogueversion",
 ]
 
 
@@ -196,14 +208,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="CatalogueVersion",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("value", models.BigIntegerField(default=0)),
-            ],
-            options={"verbose_name": "publication catalogue version"},
-        ),
         migrations.AddIndex(
             model_name="publication",
             index=models.Index(fields=["-year", "-month", "title", "id"], name="publications_list_order"),
