@@ -5,9 +5,10 @@ queries it, through `connection.vendor`:
 
 * PostgreSQL: full-text search on the trigger-maintained `search_document` tsvector
   (title A > authors B > venue C > abstract D, English stemming, every word also matched as a
-  prefix) OR pg_trgm word similarity (`<%`) on the title and the author names, so a partial
-  word or a misspelt name still finds the paper. Each branch has its GIN index; PostgreSQL
-  combines them with a BitmapOr. Ranked by ts_rank (weighted) plus the trigram similarity.
+  prefix), ranked by weighted ts_rank. When full text finds nothing, pg_trgm word similarity
+  (`<%`) on the title and the author names, so a misspelt name, another spelling or a piece
+  from the middle of a word still finds the paper, ranked by that similarity. Each has its
+  GIN index.
 * SQLite: the FTS5 table `publications_search`, whole words and prefixes (no typos),
   ranked by bm25 with the same weights.
 * Anything else: a case-insensitive LIKE over title, venue and author names (unindexed).
@@ -47,24 +48,44 @@ def search_publications(qs, text):
 
 
 def _postgresql(qs, words):
+    """Full-text first; trigram similarity only when full text finds nothing.
+
+    Word similarity is costly per row (it cannot be ranked from the index), so computing it
+    for the thousands of papers a common word matches would cost more than the search: a
+    typo, a mid-word piece or another spelling are exactly the searches full text misses.
+    One more query (EXISTS on the GIN index) decides.
+    """
     # 'word':* for each word, AND-ed: stemmed by the english config ("pruning" -> prune:*).
     tsquery = " & ".join("'" + w.replace("'", "") + "':*" for w in words)
-    phrase = " ".join(words)
     table = qs.model._meta.db_table
-    matches = RawSQL(
-        f"({table}.search_document @@ to_tsquery('english', %s)"
-        f" OR %s <%% {table}.title OR %s <%% {table}.authors_text)",
-        (tsquery, phrase, phrase),
-        output_field=BooleanField(),
+    full_text = qs.filter(
+        RawSQL(f"{table}.search_document @@ to_tsquery('english', %s)", (tsquery,), output_field=BooleanField())
     )
-    # ts_rank's weights are {D, C, B, A}.
-    rank = RawSQL(
-        f"ts_rank('{{0.1, 0.2, 0.5, 1.0}}', {table}.search_document, to_tsquery('english', %s))"
-        f" + 0.5 * greatest(word_similarity(%s, {table}.title), word_similarity(%s, {table}.authors_text))",
-        (tsquery, phrase, phrase),
-        output_field=FloatField(),
-    )
-    return qs.filter(matches).annotate(search_rank=rank)
+    if full_text.exists():
+        # ts_rank's weights are {D, C, B, A}.
+        rank = RawSQL(
+            f"ts_rank('{{0.1, 0.2, 0.5, 1.0}}', {table}.search_document, to_tsquery('english', %s))",
+            (tsquery,),
+            output_field=FloatField(),
+        )
+        return full_text.annotate(search_rank=rank)
+    # Each word (of three letters or more) close to a word of the title or of an author's
+    # name: the GIN bitmaps of the words are AND-ed before any row is read.
+    words = [w for w in words if len(w) >= 3]
+    if not words:
+        return qs.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    similarity = []
+    for word in words:
+        close = f"(%s <%% {table}.title OR %s <%% {table}.authors_text)"
+        qs = qs.filter(RawSQL(close, (word, word), output_field=BooleanField()))
+        similarity.append(
+            RawSQL(
+                f"greatest(word_similarity(%s, {table}.title), word_similarity(%s, {table}.authors_text))",
+                (word, word),
+                output_field=FloatField(),
+            )
+        )
+    return qs.annotate(search_rank=sum(similarity[1:], start=similarity[0]))
 
 
 def _sqlite(qs, words):

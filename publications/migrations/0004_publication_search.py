@@ -32,6 +32,18 @@ PG_FORWARDS = (
     + r""";
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
+-- pg_trgm declares its similarity functions as cheap as `=` (COST 1), so the planner reads
+-- the whole table and computes word similarity on every row rather than take the trigram
+-- index (1.4 s instead of 50 ms on 50,000 papers). Their real cost is about 100 times that.
+-- Objects of a trusted extension may belong to another role: then the planner keeps its guess.
+DO $$ BEGIN
+  ALTER FUNCTION word_similarity(text, text) COST 100;
+  ALTER FUNCTION word_similarity_op(text, text) COST 100;
+  ALTER FUNCTION word_similarity_commutator_op(text, text) COST 100;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'pg_trgm functions keep their cost estimate (not their owner)';
+END $$;
+
 ALTER TABLE publications_publication ADD COLUMN authors_text text NOT NULL DEFAULT '';
 ALTER TABLE publications_publication ADD COLUMN search_document tsvector;
 
