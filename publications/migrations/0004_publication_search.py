@@ -25,7 +25,9 @@ from django.db import migrations, models
 # The catalogue version (publications.selectors.catalogue_version): one row, a random value
 # that triggers replace after every statement writing papers or authors. A plain table, not
 # a model: nothing but these triggers writes it, and no fixture, admin or dump should see it.
-VERSION_TABLE = "CREATE TABLE publications_catalogueversion (id integer PRIMARY KEY, value bigint NOT NULL)"
+VERSION_TABLE = (
+    "CREATE TABLE publications_catalogueversion (id integer PRIMARY KEY, value bigint NOT NULL, xact bigint)"
+)
 
 PG_FORWARDS = (
     VERSION_TABLE
@@ -92,10 +94,14 @@ CREATE TRIGGER publications_search_authors_delete AFTER DELETE ON publications_a
 UPDATE publications_publication SET id = id;
 
 -- publications_catalogueversion: a new random value after every statement that writes papers or authors.
+-- Once per transaction: the bulk import runs one INSERT per author row, and updating the one
+-- row 100,000 times in a transaction would leave a chain of 100,000 versions to walk each time.
+-- Readers see the new value when the transaction commits, with everything it wrote.
 CREATE FUNCTION publications_catalogue_touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO publications_catalogueversion (id, value) VALUES (1, (random() * 9e18)::bigint)
-    ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value;
+  INSERT INTO publications_catalogueversion (id, value, xact) VALUES (1, (random() * 9e18)::bigint, txid_current())
+    ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value, xact = EXCLUDED.xact
+    WHERE publications_catalogueversion.xact IS DISTINCT FROM EXCLUDED.xact;
   RETURN NULL;
 END $$;
 CREATE TRIGGER publications_catalogue_touch AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE

@@ -56,6 +56,9 @@ def test_pages_in_list_order_without_a_search(client, lab):
     assert client.get("/publications/", {"page": "x"}).status_code == 200
 
 
+# Committed writes, as in production: on PostgreSQL the catalogue version changes once per
+# transaction (and a test is otherwise one transaction).
+@pytest.mark.django_db(transaction=True)
 def test_facets_show_counts_and_follow_every_writer(client, lab):
     member = build_profile(n_publications=3, n_items=0, full_name="Ada Lovelace")
     html = client.get("/publications/").content.decode()
@@ -71,6 +74,7 @@ def test_facets_show_counts_and_follow_every_writer(client, lab):
     assert "1 publication match" in html
 
 
+@pytest.mark.django_db(transaction=True)
 def test_facets_are_cached_until_the_catalogue_changes(lab, django_assert_num_queries):
     build_profile(n_publications=2, n_items=0)
     selectors.publication_facets()
