@@ -1,6 +1,7 @@
 """Every list endpoint runs as many queries for 200 rows as for 1."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -82,16 +83,22 @@ def test_publications_list_and_exports(client_for, alice):
         f.AuthorshipFactory(publication=pub, position=1, profile=alice.profile, name="Alice Liddell")
         f.AuthorshipFactory(publication=pub, position=2)
 
+    def cold_list():
+        # A cold facet cache each time (on PostgreSQL the catalogue version changes once per
+        # committed transaction, and this test is one transaction).
+        cache.clear()
+        return queries(client, "/api/v1/publications/", page_size=100)
+
     add()
     counts = [
-        queries(client, "/api/v1/publications/", page_size=100),
+        cold_list(),
         queries(client, "/api/v1/publications/export/", format="bibtex"),
         queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="csl"),
         queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="jsonresume"),
     ]
     grow(199, add)
     assert [
-        queries(client, "/api/v1/publications/", page_size=100),
+        cold_list(),
         queries(client, "/api/v1/publications/export/", format="bibtex"),
         queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="csl"),
         queries(client, f"/api/v1/profiles/{alice.profile.slug}/export/", format="jsonresume"),
