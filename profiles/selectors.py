@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, F, Q, TextField, Value
+from django.db.models import Count, F, TextField, Value, Window
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +25,9 @@ from publications.selectors import (  # noqa: F401  (the public site's views rea
     latest_publications,
     publications_of,
     publications_with_authors,
+)
+from publications.selectors import (
+    LIST_ORDER as PUBLICATION_LIST_ORDER,
 )
 
 from . import permissions
@@ -42,9 +46,12 @@ from .models import (
     TalkDelivery,
     Visibility,
 )
+from .search import search_profiles
 
 # How many publications the profile page shows when none is marked "selected".
 RECENT_PUBLICATIONS_ON_PROFILE = 10
+# At most this many selected papers are shown on the profile page (the rest: "All … publications").
+MAX_SELECTED_ON_PROFILE = 50
 # Publications are not a profile section (papers are the lab's, shared by their authors):
 # the page and the CV place their block after these sections.
 PUBLICATIONS_TEMPLATE = "sections/_publications.html"
@@ -335,21 +342,27 @@ def attach_authors(publications):
 def _profile_publications(profile, selected_first, with_authors=True):
     """(shown publications with authors, total count, whether they are the selected ones).
 
-    Query 1 reads the member's publications (no authors); query 2 the authors of only
-    those shown.
+    Query 1 reads the member's publications (no authors) with their total (a window
+    count); on the profile page only the selected ones come first and at most
+    MAX_SELECTED_ON_PROFILE rows are read, however many papers the member has. Query 2
+    reads the authors of only those shown. The CV reads them all (it is the full record).
     """
-    pubs = list(
-        Publication.objects.filter(authorships__profile=profile)
-        .annotate(is_selected=F("authorships__selected"))
-        .order_by("-year", "-month", "title")
+    qs = Publication.objects.filter(authorships__profile=profile).annotate(
+        is_selected=F("authorships__selected"), total=Window(Count("pk"))
     )
+    if selected_first:
+        qs = qs.order_by("-is_selected", "-year", "-month", "title", "pk")[:MAX_SELECTED_ON_PROFILE]
+    else:
+        qs = qs.order_by("-year", "-month", "title", "pk")
+    pubs = list(qs)
+    total = pubs[0].total if pubs else 0
     shown, are_selected = pubs, False
     if selected_first:
         selected = [p for p in pubs if p.is_selected]
         shown, are_selected = (selected, True) if selected else (pubs[:RECENT_PUBLICATIONS_ON_PROFILE], False)
     if with_authors:
         attach_authors(shown)
-    return shown, len(pubs), are_selected
+    return shown, total, are_selected
 
 
 def profile_page(user, slug, *, all_publications=False, drafts=False, with_authors=True):
@@ -400,7 +413,7 @@ def profile_page(user, slug, *, all_publications=False, drafts=False, with_autho
 
 
 def member_publications(user, slug, *, with_authors=True):
-    """(profile, all their publications, newest first, with authors): 3 queries.
+    """(profile, all their publications, newest first, with authors): 3 queries (exports).
 
     `with_authors=False` (the HTML page) leaves the authors to the fragment cache, which
     reads them only for the entries it has to render
@@ -413,20 +426,29 @@ def member_publications(user, slug, *, with_authors=True):
     return profile, pubs
 
 
+MEMBER_PUBLICATIONS_PAGE_SIZE = 100
+
+
+def member_publication_page(user, slug, number, *, with_authors=True):
+    """(profile, one page of their publications): 4 queries (profile, count, page, authors).
+
+    `with_authors=False` (the HTML page) leaves the authors to the fragment cache, which
+    reads them only for the entries it has to render (3 queries when all are cached).
+    """
+    profile = viewable_profile(user, slug)
+    if with_authors:
+        rows = publications_of(profile)
+    else:
+        rows = Publication.objects.filter(authorships__profile=profile).order_by(*PUBLICATION_LIST_ORDER)
+    return profile, Paginator(rows, MEMBER_PUBLICATIONS_PAGE_SIZE).get_page(number)
+
+
 # --------------------------------------------------------------------------- directory and home
 
 
 def directory(query=""):
-    qs = Profile.objects.published()
-    if query:
-        qs = qs.filter(
-            Q(full_name__icontains=query)
-            | Q(native_name__icontains=query)
-            | Q(interest_tags__icontains=query)
-            | Q(research_interests__icontains=query)
-            | Q(headline__icontains=query)
-        )
-    return qs
+    """Published people matching `query` (profiles.search: names in any script, interests, tags)."""
+    return search_profiles(Profile.objects.published(), query)
 
 
 ROLE_PLURALS = {

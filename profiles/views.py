@@ -182,8 +182,8 @@ def profile_cv(request, slug):
 @require_safe
 @cache_public_page
 def member_publications(request, slug):
-    profile, publications = selectors.member_publications(request.user, slug, with_authors=False)
-    context = {"profile": profile, "publications": publications, "nav": "people"}
+    profile, page = selectors.member_publication_page(request.user, slug, request.GET.get("page"), with_authors=False)
+    context = {"profile": profile, "page": page, "publications": page.object_list, "nav": "people"}
     return render(request, "profiles/publications.html", context)
 
 

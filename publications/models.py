@@ -170,6 +170,12 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-year", "-month", "title"]
+        indexes = [
+            # The list's order, so that a page (and a keyset cursor) reads 50 index entries
+            # instead of sorting every paper; the second serves ?type= (a rare kind included).
+            models.Index(fields=["-year", "-month", "title", "id"], name="publications_list_order"),
+            models.Index(fields=["kind", "-year", "-month", "title", "id"], name="publications_kind_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publications_unique_doi"),
             models.UniqueConstraint(fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="publications_unique_arxiv"),

@@ -5,11 +5,16 @@ Every read fetches authors with one extra query (a prefetch of only the columns 
 author line needs), whatever the number of papers.
 """
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from . import search
 from .models import Authorship, Publication
 
 LATEST_ON_HOME = 6
@@ -42,7 +47,7 @@ def publications_with_authors():
 
 @dataclass
 class PublicationFilters:
-    """The list's filters, read from a query string (?q=, ?type=, ?year=, ?member=)."""
+    """The list's filters, read from a query string (?q= or ?search=, ?type=, ?year=, ?member=)."""
 
     q: str = ""
     kind: str = ""
@@ -53,8 +58,9 @@ class PublicationFilters:
     def from_query(cls, params):
         kind = params.get("type", "").strip()
         year = params.get("year", "").strip()
+        q = params.get("q", "").strip() or params.get("search", "").strip()
         return cls(
-            q=params.get("q", "").strip()[:200],
+            q=q[:200],
             kind=kind if kind in Publication.Kind.values else "",
             year=int(year) if year.isdigit() and len(year) == 4 else None,
             member=params.get("member", "").strip()[:80],
@@ -65,8 +71,15 @@ class PublicationFilters:
         return bool(self.q or self.kind or self.year or self.member)
 
 
+# The list's order when there is no search (the index publications_list_order follows it).
+LIST_ORDER = ("-year", "-month", "title", "pk")
+
+
 def filtered_publications(filters):
-    """Publications matching `filters`, with their authors, newest first (a queryset)."""
+    """Publications matching `filters`, with their authors (a queryset).
+
+    Newest first; with a search, best match first (publications.search).
+    """
     qs = publications_with_authors()
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -79,34 +92,131 @@ def filtered_publications(filters):
             )
         )
     if filters.q:
-        qs = qs.filter(
-            Q(title__icontains=filters.q)
-            | Q(venue__icontains=filters.q)
-            | Q(venue_short__icontains=filters.q)
-            | Q(pk__in=Authorship.objects.filter(name__icontains=filters.q).values("publication_id"))
-        )
-    return qs.order_by("-year", "-month", "title", "pk")
+        return search.by_rank(search.search_publications(qs, filters.q))
+    return qs.order_by(*LIST_ORDER)
 
 
 def publication_list(filters):
-    """Publications matching `filters`, with their authors: 2 queries."""
+    """Every publication matching `filters`, with their authors: 2 queries (exports)."""
     return list(filtered_publications(filters))
 
 
-def publication_filter_choices():
-    """(years, members) for the filter form: 2 queries."""
+# --------------------------------------------------------------------------- facets
+#
+# The filter form's choices with their counts (papers per year and kind, members with
+# their number of papers) would scan every paper and author row on each request. They are
+# computed once per *catalogue version* instead: the value in the one-row table
+# publications_catalogueversion (migration 0004_publication_search), which database triggers
+# replace after every write to publications or authors (the bulk import's too),
+# together with the newest Profile.updated_at (a member renamed or unpublished). Reading
+# both is one small query; the facets themselves come from the cache.
+
+FACETS_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass
+class Facets:
+    counts: dict  # (year, kind) -> number of papers
+    members: list  # [(slug, full name, number of papers)] of published members, by name
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def years(self):
+        """[(year, n)] newest first (undated papers are not a choice)."""
+        by_year = {}
+        for (year, _kind), n in self.counts.items():
+            if year is not None:
+                by_year[year] = by_year.get(year, 0) + n
+        return sorted(by_year.items(), reverse=True)
+
+    @property
+    def kinds(self):
+        """[(value, label, n)] in the order of Publication.Kind (kinds with papers only)."""
+        by_kind = {}
+        for (_year, kind), n in self.counts.items():
+            by_kind[kind] = by_kind.get(kind, 0) + n
+        return [(value, label, by_kind[value]) for value, label in Publication.Kind.choices if by_kind.get(value)]
+
+    def count(self, filters):
+        """The number of papers matching `filters`, when the facets know it (else None)."""
+        if filters.q or filters.member:
+            return None
+        return sum(
+            n for (year, kind), n in self.counts.items()
+            if (not filters.year or year == filters.year) and (not filters.kind or kind == filters.kind)
+        )  # fmt: skip
+
+
+def catalogue_version():
+    """A string that changes whenever the facets may have changed: 1 query."""
     from profiles.models import Profile
 
-    years = list(
-        Publication.objects.exclude(year=None).order_by("-year").values_list("year", flat=True).distinct()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT value FROM publications_catalogueversion WHERE id = 1),"
+            f" (SELECT max(updated_at) FROM {Profile._meta.db_table})"
+        )
+        value, profiles_changed = cursor.fetchone()
+    return hashlib.sha256(f"{value}|{profiles_changed}".encode()).hexdigest()[:32]
+
+
+def _compute_facets():
+    counts = {
+        (year, kind): n
+        for year, kind, n in Publication.objects.order_by().values_list("year", "kind").annotate(n=Count("pk"))
+    }
     members = list(
-        Profile.objects.published()
-        .filter(pk__in=Authorship.objects.exclude(profile=None).values("profile_id"))
-        .order_by("full_name")
-        .values_list("slug", "full_name")
+        Authorship.objects.filter(profile__published=True)
+        .order_by()
+        .values_list("profile__slug", "profile__full_name")
+        .annotate(n=Count("pk"))
     )
-    return years, members
+    members.sort(key=lambda row: (row[1].casefold(), row[0]))
+    return Facets(counts=counts, members=members)
+
+
+def publication_facets():
+    """The list's facets: 1 query when cached (the version), 3 when not."""
+    key = f"publications:facets:{catalogue_version()}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _compute_facets()
+        cache.set(key, facets, FACETS_CACHE_SECONDS)
+    return facets
+
+
+def publication_filter_choices():
+    """(years, members) for a filter form: [year], [(slug, full name)] (from the facets)."""
+    facets = publication_facets()
+    return [year for year, _ in facets.years], [(slug, name) for slug, name, _ in facets.members]
+
+
+# --------------------------------------------------------------------------- pages
+
+PUBLICATIONS_PAGE_SIZE = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator that is told its total (from the facets) instead of running COUNT(*)."""
+
+    def __init__(self, object_list, per_page, count=None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def publication_page(filters, number, per_page=PUBLICATIONS_PAGE_SIZE):
+    """(page of publications with authors, facets).
+
+    Queries: 1 version (+2 facets when the cache is cold), 1 count unless the facets know it
+    (no search, no member), 1 page, 1 its authors.
+    """
+    facets = publication_facets()
+    paginator = CountedPaginator(filtered_publications(filters), per_page, facets.count(filters))
+    return paginator.get_page(number), facets
 
 
 def publication_detail(key):
@@ -125,4 +235,4 @@ def latest_publications(limit=LATEST_ON_HOME):
 
 def publications_of(profile):
     """Every paper `profile` is a linked author of, with authors, newest first."""
-    return publications_with_authors().filter(authorships__profile=profile).order_by("-year", "-month", "title")
+    return publications_with_authors().filter(authorships__profile=profile).order_by(*LIST_ORDER)

@@ -8,20 +8,18 @@ from profiles.cache import cache_public_page
 
 from . import selectors
 from .bibtex_export import publication_bibtex
-from .models import Publication
 
 
 @require_safe
 @cache_public_page
 def publication_list(request):
     filters = selectors.PublicationFilters.from_query(request.GET)
-    years, members = selectors.publication_filter_choices()
+    page, facets = selectors.publication_page(filters, request.GET.get("page"))
     context = {
-        "publications": selectors.publication_list(filters),
+        "page": page,
+        "publications": page.object_list,
         "filters": filters,
-        "years": years,
-        "members": members,
-        "kinds": Publication.Kind.choices,
+        "facets": facets,
         "nav": "publications",
     }
     return render(request, "publications/list.html", context)
@@ -39,8 +37,6 @@ def publication_detail(request, key):
 @cache_public_page
 def publication_bibtex_file(request, key):
     publication = selectors.publication_detail(key)
-    response = HttpResponse(
-        publication_bibtex(publication), content_type="application/x-bibtex; charset=utf-8"
-    )
+    response = HttpResponse(publication_bibtex(publication), content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{publication.slug}.bib"'
     return response

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from .. import permissions, selectors, services
 from ..authentication import TOKEN_CANNOT_MINT, api_token_create, api_token_revoke, tokens_of
 from ..models import ApiToken, Profile, Statement
+from ..search import search_profiles
 from .sections import ALIASES, SECTIONS, visible_items
 from .serializers import (
     SERIALIZERS,
@@ -50,7 +51,12 @@ def visible_profiles(user):
         parameters=[
             OpenApiParameter("role", OpenApiTypes.STR, enum=Profile.Role.values, description="Filter by role."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=Profile.Status.values),
-            OpenApiParameter("q", OpenApiTypes.STR, description="Search names and research interests."),
+            OpenApiParameter(
+                "q", OpenApiTypes.STR,
+                description="Search names (in any script), interest tags, headline and research interests; "
+                "every word must match (PostgreSQL: also partial words and typos).",
+            ),
+            OpenApiParameter("search", OpenApiTypes.STR, description="The same as `q`."),
         ],
     ),
     retrieve=extend_schema(summary="A profile with every section the caller may see"),
@@ -79,13 +85,9 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             qs = qs.filter(role=role)
         if status_ := params.get("status", "").strip():
             qs = qs.filter(status=status_)
-        if query := params.get("q", "").strip()[:200]:
-            qs = qs.filter(
-                Q(full_name__icontains=query)
-                | Q(native_name__icontains=query)
-                | Q(interest_tags__icontains=query)
-                | Q(research_interests__icontains=query)
-            )
+        query = params.get("q", "").strip() or params.get("search", "").strip()
+        if query:
+            qs = search_profiles(qs, query[:200])
         return qs.order_by("display_order", "full_name", "pk")
 
     def retrieve(self, request, slug=None):

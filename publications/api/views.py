@@ -1,16 +1,18 @@
 """REST API v1: the lab's publications, their authors, and their export."""
 
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from profiles import permissions
+from profiles.api.pagination import KeysetPagination
 from profiles.api.transfer import (
     CSL_ITEMS,
     BibTeXRenderer,
@@ -29,13 +31,30 @@ FILTERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="Publication year (four digits)."),
     OpenApiParameter("type", OpenApiTypes.STR, enum=Publication.Kind.values, description="Kind of publication."),
     OpenApiParameter("member", OpenApiTypes.STR, description="Slug of a member among the authors."),
-    OpenApiParameter("q", OpenApiTypes.STR, description="Search titles, authors and venues."),
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description="Search titles, authors, venues and abstracts, best match first (title above authors above "
+        "venue above abstract); every word, also as a prefix (PostgreSQL: also misspelt names and title words).",
+    ),
+    OpenApiParameter("search", OpenApiTypes.STR, description="The same as `q`."),
 ]
 
 
 def filtered_publications(params):
     """Publications matching the list filters (the same as /publications/), with authors."""
     return selectors.filtered_publications(selectors.PublicationFilters.from_query(params))
+
+
+def publication_by_key(key, queryset=None):
+    """The publication whose slug or citation key is `key`, or 404 (the slug wins)."""
+    found = list(
+        (queryset if queryset is not None else Publication.objects).filter(Q(slug=key) | Q(citation_key=key))[:2]
+    )
+    publication = next((p for p in found if p.slug == key), found[0] if found else None)
+    if publication is None:
+        raise NotFound("No such publication.")
+    return publication
 
 
 class CanEditPublicationOrReadOnly(BasePermission):
@@ -109,10 +128,29 @@ class PublicationViewSet(viewsets.ModelViewSet):
     permission_classes = [CanEditPublicationOrReadOnly]
     lookup_field = "citation_key"
     lookup_url_kwarg = "key"
+    # The slug (always these characters) or a citation key without "/"; keys with "/"
+    # (DBLP:journals/algorithmica/ChauguleL24) are reached by their slug, or by the
+    # undocumented fallback route in urls.py.
     lookup_value_regex = r"[A-Za-z0-9_:.\-]+"
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return filtered_publications(self.request.query_params if self.action == "list" else {})
+
+    def get_object(self):
+        publication = publication_by_key(self.kwargs[self.lookup_url_kwarg], self.get_queryset())
+        self.check_object_permissions(self.request, publication)
+        return publication
+
+    def _filters(self, request):
+        return selectors.PublicationFilters.from_query(request.query_params)
+
+    def keyset_ordering(self, request):
+        """The list's order for cursors; none for a search (ranked)."""
+        return None if self._filters(request).q else selectors.LIST_ORDER
+
+    def count_hint(self, request):
+        return selectors.publication_facets().count(self._filters(request))
 
     def _read(self, publication):
         fresh = selectors.publications_with_authors().get(pk=publication.pk)
@@ -153,7 +191,7 @@ class PublicationViewSet(viewsets.ModelViewSet):
     @extend_schema(request=ClaimSerializer, responses=PublicationSerializer, summary="Claim an author row as you")
     @action(detail=True, methods=["post"], permission_classes=[CanEditPublicationOrReadOnly])
     def claim(self, request, key=None):
-        publication = get_object_or_404(Publication, citation_key=key)
+        publication = publication_by_key(key)
         serializer = ClaimSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slug = serializer.validated_data.get("profile")
@@ -182,7 +220,7 @@ class PublicationViewSet(viewsets.ModelViewSet):
     )  # fmt: skip
     def author(self, request, key=None, author_id=None):
         authorship = get_object_or_404(
-            Authorship.objects.select_related("profile"), pk=author_id, publication__citation_key=key
+            Authorship.objects.select_related("profile"), pk=author_id, publication=publication_by_key(key)
         )
         if request.method == "DELETE":
             authorship = services.authorship_unlink(actor=request.user, authorship=authorship)
@@ -214,3 +252,8 @@ class PublicationExportView(APIView):
         renderer = request.accepted_renderer
         body = records_bibtex(publications) if renderer.format == "bibtex" else records_csl(publications)
         return attachment(Response(body), f"publications.{renderer.extension}")
+
+
+@extend_schema(exclude=True)
+class PublicationByKeyViewSet(PublicationViewSet):
+    """A publication addressed by a citation key that holds "/" (urls.py; documented: the slug's address)."""

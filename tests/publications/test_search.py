@@ -1,0 +1,109 @@
+"""The publications search (publications/search.py) on the index the database keeps itself.
+
+Runs on SQLite (FTS5) and PostgreSQL (tsvector + pg_trgm); typo and mid-word matches are
+PostgreSQL's only and skipped on SQLite.
+"""
+
+import pytest
+from django.db import connection
+
+from publications import search, selectors
+from publications.models import Authorship, Publication
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="typos and mid-word matches need pg_trgm (PostgreSQL)"
+)
+
+
+def found(text):
+    qs = search.by_rank(search.search_publications(Publication.objects.all(), text))
+    return [p.citation_key for p in qs]
+
+
+def paper(key, title, authors=(), **fields):
+    pub = f.PublicationFactory(citation_key=key, title=title, **fields)
+    for position, name in enumerate(authors, start=1):
+        f.AuthorshipFactory(publication=pub, position=position, name=name)
+    return pub
+
+
+@pytest.fixture
+def papers(db):
+    return {
+        "title": paper("title", "Quantization and Pruning of Large Models", ["Ada Lovelace"]),
+        "abstract": paper(
+            "abstract", "A Study of Compilers", ["Grace Hopper"], abstract="We compare quantization schemes."
+        ),
+        "venue": paper("venue", "Scheduling at Scale", ["Chijun Sima"], venue="Symposium on Quantization"),
+        "other": paper("other", "Ekko: Low-Latency Model Update", ["Luo Mai", "Alice Liddell"]),
+    }
+
+
+def test_title_match_ranks_above_venue_and_abstract_matches(papers):
+    assert found("quantization") == ["title", "venue", "abstract"]
+
+
+def test_whole_words_prefixes_and_every_word(papers):
+    assert found("pruning") == ["title"]
+    assert found("quantiz") == ["title", "venue", "abstract"]  # a prefix
+    assert found("quantization compilers") == ["abstract"]  # every word, in any field
+    assert found("EKKO") == ["other"]  # any case
+
+
+def test_author_names_are_searched_in_order_and_kept_in_sync(papers):
+    assert found("liddell") == ["other"]
+    assert found("luo mai") == ["other"]
+    # A write the services do not make (the bulk import's bulk_create) is indexed as well.
+    Authorship.objects.bulk_create([Authorship(publication=papers["venue"], position=2, name="Zhang Wei")])
+    assert found("zhang") == ["venue"]
+    # Renamed or removed authors leave the index with the row.
+    Authorship.objects.filter(name="Alice Liddell").update(name="Alice Pleasance")
+    assert found("liddell") == []
+    assert found("pleasance") == ["other"]
+    Authorship.objects.filter(name="Ada Lovelace").delete()
+    assert found("lovelace") == []
+
+
+def test_edits_and_deletes_of_papers_reach_the_index(papers):
+    papers["title"].title = "Sparse Training"
+    papers["title"].save()
+    assert found("pruning") == []
+    assert found("sparse") == ["title"]
+    papers["other"].delete()
+    assert found("ekko") == []
+
+
+@pytest.mark.parametrize("text", ['"', "foo*", "(a OR b", "NEAR(", "a:b", "'); DROP TABLE x; --", "^", "∑", "-"])
+def test_query_syntax_is_never_an_error(papers, text):
+    assert isinstance(found(text), list)
+
+
+def test_names_in_other_scripts_and_accents(db):
+    paper("cjk", "分布式系统", ["中村 愛子"])
+    paper("accent", "Über Systeme", ["Zoë Müller"])
+    assert found("中村") == ["cjk"]
+    assert found("müller") == ["accent"]
+
+
+@postgresql_only
+def test_misspelt_names_and_title_words_still_match(papers):
+    assert "other" in found("Lidell")  # typo in a name
+    assert "title" in found("quantisation pruning")  # British spelling of a title word
+    assert "other" in found("atency")  # a piece from the middle of a word
+
+
+def test_sqlite_has_no_typos_but_is_indexed(papers):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite path")
+    assert found("Lidell") == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM publications_search")
+        assert cursor.fetchone()[0] == Publication.objects.count()
+
+
+def test_the_list_filters_use_the_same_search(papers):
+    filters = selectors.PublicationFilters.from_query({"search": "quantization", "year": "2024"})
+    assert [p.citation_key for p in selectors.filtered_publications(filters)] == ["title", "venue", "abstract"]

@@ -1,0 +1,102 @@
+"""/publications/ and a member's publication list come a page at a time, with plain links
+that keep the filters and the search (no JavaScript), and facets with their counts."""
+
+import re
+
+import pytest
+
+from profiles import selectors as profile_selectors
+from publications import selectors
+from publications.models import Authorship, Publication
+from tests import factories as f
+from tests.site.conftest import build_profile
+
+pytestmark = pytest.mark.django_db
+
+
+def links(html, rel):
+    return [a.replace("&amp;", "&") for a in re.findall(rf'<a href="([^"]*)" rel="{rel}">', html)]
+
+
+def keys(html):
+    return re.findall(r'<li class="pub" id="pub-([^"]+)">', html)
+
+
+def test_list_pages_keep_filters_and_search(client, lab, settings):
+    build_profile(n_publications=130, n_items=0)  # papers "Paper 0".."Paper 129", years 2000..2024
+    html = client.get("/publications/", {"type": "conference", "q": "paper"}).content.decode()
+    assert len(keys(html)) == selectors.PUBLICATIONS_PAGE_SIZE
+    assert "130 publications match “paper”" in html
+    (next_url,) = links(html, "next")
+    assert "type=conference" in next_url
+    assert "q=paper" in next_url
+    assert "page=2" in next_url
+    assert next_url.startswith("?")  # relative to the page: /publications/?…
+    second = client.get("/publications/" + next_url).content.decode()
+    (prev_url,) = links(second, "prev")
+    assert "type=conference" in prev_url
+    assert "q=paper" in prev_url
+    third = client.get("/publications/" + links(second, "next")[0]).content.decode()
+    assert not links(third, "next")
+    seen = keys(html) + keys(second) + keys(third)
+    assert len(seen) == len(set(seen)) == 130
+
+
+def test_pages_in_list_order_without_a_search(client, lab):
+    build_profile(n_publications=120, n_items=0)
+    first = client.get("/publications/").content.decode()
+    assert "120 publications" in first
+    assert "1–50 shown" in first
+    assert first.index(">2024</h2>") < first.index(">2023</h2>")
+    last = client.get("/publications/", {"page": 3}).content.decode()
+    assert "101–120 shown" in last
+    assert ">2000</h2>" in last
+    # A page past the end shows the last one; a bad page number the first (never a 500).
+    assert client.get("/publications/", {"page": 99}).status_code == 200
+    assert client.get("/publications/", {"page": "x"}).status_code == 200
+
+
+# Committed writes, as in production: on PostgreSQL the catalogue version changes once per
+# transaction (and a test is otherwise one transaction).
+@pytest.mark.django_db(transaction=True)
+def test_facets_show_counts_and_follow_every_writer(client, lab):
+    member = build_profile(n_publications=3, n_items=0, full_name="Ada Lovelace")
+    html = client.get("/publications/").content.decode()
+    assert ">Ada Lovelace (3)</option>" in html
+    assert ">Conference paper (3)</option>" in html
+    # The bulk import writes with bulk_create (no signals): the facets follow all the same.
+    pub = Publication.objects.bulk_create([Publication(title="Thesis", citation_key="t1", kind="thesis", year=1999)])[0]
+    Authorship.objects.bulk_create([Authorship(publication=pub, position=1, name="Ada", profile=member)])
+    html = client.get("/publications/", {"type": "thesis"}).content.decode()
+    assert ">Thesis (1)</option>" in html
+    assert ">1999 (1)</option>" in html
+    assert ">Ada Lovelace (4)</option>" in html
+    assert "1 publication match" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_facets_are_cached_until_the_catalogue_changes(lab, django_assert_num_queries):
+    build_profile(n_publications=2, n_items=0)
+    selectors.publication_facets()
+    with django_assert_num_queries(1):  # the catalogue version only
+        assert selectors.publication_facets().total == 2
+    f.PublicationFactory()
+    assert selectors.publication_facets().total == 3
+
+
+def test_member_publications_are_paginated(client, lab):
+    profile = build_profile(n_publications=150, n_items=0)
+    html = client.get(f"/people/{profile.slug}/publications/").content.decode()
+    assert len(keys(html)) == profile_selectors.MEMBER_PUBLICATIONS_PAGE_SIZE
+    assert "150 publications (1–100 shown)" in html
+    rest = client.get(f"/people/{profile.slug}/publications/" + links(html, "next")[0]).content.decode()
+    assert len(keys(rest)) == 50
+
+
+def test_profile_page_reads_a_bounded_number_of_papers(client, lab, django_assert_max_num_queries):
+    profile = build_profile(n_publications=300, n_items=0)  # all 300 "selected"
+    page = profile_selectors.profile_page(None, profile.slug)
+    assert page.publication_count == 300
+    assert len(page.publications) == profile_selectors.MAX_SELECTED_ON_PROFILE
+    html = client.get(profile.get_absolute_url()).content.decode()
+    assert "All 300 publications" in html
