@@ -52,6 +52,7 @@ migrations-check: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/pages.py
 	$(PY) bench/import_bench.py
+	$(PY) bench/move_in_bench.py
 
 # The site at lab scale on PostgreSQL (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres):
 # 5,000 profiles and 200,000 papers, then one tenth (about half an hour); -small: 500 / 20,000.
