@@ -1017,6 +1017,7 @@ class ImportJob(models.Model):
         FILES = "files", "publication and profile files"
         SITE = "site", "site (.zip)"
         CV = "cv", "CV document"
+        EXPORT = "export", "whole-lab export (.zip)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"
