@@ -233,3 +233,16 @@ def test_the_lab_members_page_offers_the_export(client, admin):
     client.force_login(admin)
     page = client.get(reverse("me:lab")).content.decode()
     assert f'action="{START}"' in page
+
+
+@pytest.mark.django_db(transaction=True)  # the worker checks its connection as a real process would
+def test_on_the_database_backend_the_export_waits_for_the_worker(client, admin, lab_data, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = jobs.export_start(actor=admin)
+    assert job.status == "queued"
+    assert jobs.export_file(job) is None  # nothing to take yet
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    client.force_login(admin)
+    assert len([n for n in read_zip(download(client, job)).namelist() if n.startswith("profiles/")]) == 3
