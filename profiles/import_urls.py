@@ -11,4 +11,6 @@ urlpatterns = [
     path("jobs/", import_views.job_list, name="jobs"),
     path("jobs/<int:pk>/", import_views.job_detail, name="job"),
     path("jobs/<int:pk>/status.json", import_views.job_status, name="job_status"),
+    path("jobs/export/", import_views.lab_export_start, name="lab_export"),
+    path("jobs/<int:pk>/download/", import_views.job_download, name="job_download"),
 ]

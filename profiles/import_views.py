@@ -23,13 +23,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
+from django.views.decorators.http import require_POST
 
 from . import permissions
 from .importing import FORMATS, import_for_profile, import_uploads, max_bytes, too_big
-from .jobs import job_start, job_state, visible_jobs
+from .jobs import export_file, export_start, job_start, job_state, visible_jobs
 from .models import ImportJob, Profile
 from .move_in import cv_import, site_import
 from .native import ImportReport
@@ -320,10 +321,32 @@ def _job_for(request, pk):
 def job_detail(request, pk):
     """One job: its progress (refreshing by itself) while it runs, its report when it ends."""
     job = _job_for(request, pk)
-    return render(request, "me/import_job.html", {"job": job, "state": job_state(job), "Status": ImportJob.Status})
+    context = {"job": job, "state": job_state(job), "Status": ImportJob.Status}
+    return render(request, "me/import_job.html", {**context, "keep_hours": settings.IMPORT_UPLOAD_MAX_AGE_HOURS})
 
 
 @login_required
 def job_status(request, pk):
     """The job's state as JSON, polled by static/js/import_job.js to move the progress bar."""
     return JsonResponse(job_state(_job_for(request, pk)))
+
+
+@login_required
+@require_POST
+def lab_export_start(request):
+    """Start "Export the whole lab" (a lab admin's POST from /me/lab/ or the jobs page); shows the job's page."""
+    if not permissions.can_manage_lab(request.user):
+        raise PermissionDenied
+    return redirect(export_start(actor=request.user).get_absolute_url())
+
+
+@login_required
+def job_download(request, pk):
+    """The export's .zip, streamed: only to the lab admin who started it, while it is kept (else 404)."""
+    job = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.EXPORT, owner=request.user)
+    if not permissions.can_manage_lab(request.user):
+        raise Http404
+    handle = export_file(job)
+    if handle is None:
+        raise Http404("This export is not ready, failed, or has expired; start a new one.")
+    return FileResponse(handle, as_attachment=True, filename=f"lab-export-{job.pk}.zip", content_type="application/zip")

@@ -14,33 +14,53 @@ snapshot at most twice a second, and a daemon thread of the worker refreshes the
 heartbeat every few seconds. A worker that is killed stops both; whoever next lists or
 reads the job (`fail_stale_jobs`) marks a running job with no heartbeat for
 IMPORT_JOB_STALE_SECONDS failed. Its transaction died with it: nothing was written.
+
+The whole-lab export (`export_start`, kind "export") is a job too: the worker writes
+one .zip (a native document per profile, every publication as BibTeX and CSL-JSON) into
+the same private storage under `lab-exports/<pk>/`, profile by profile, so memory stays
+bounded whatever the lab's size. It writes no content rows, so its counters go straight
+to the job row. Only the lab admin who started it may download it
+(`export_file`), and `manage.py expire_import_uploads` deletes it after
+IMPORT_UPLOAD_MAX_AGE_HOURS (`expire_exports`).
 """
 
 import contextlib
+import json
 import logging
 import tempfile
 import threading
 import time
+import zipfile
 from datetime import timedelta
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from publications.bibtex_export import publication_record, publications_bibtex
+from publications.formats.csl import write_csl_json
+from publications.models import Publication
+
 from . import permissions
 from .importing import import_for_profile, import_uploads
-from .models import ImportJob
+from .models import ActivityEntry, ImportJob, Profile
 from .move_in import cv_import, site_import
+from .native import export_profile_document
 from .progress import ProgressReport, count_sources, skipped_count
 
 log = logging.getLogger(__name__)
 
 FOLDER = "import-jobs"
+EXPORT_FOLDER = "lab-exports"
+EXPORT_CHUNK = 50  # profiles (and 10x as many publications) read from the database at a time
+EXPORT_PROGRESS_EVERY = 0.5  # seconds between two writes of the counters to the job row
 
 
 def _storage():
@@ -84,6 +104,18 @@ def job_start(*, actor, kind, files, profile=None, options=None):
     )  # fmt: skip
     for index, (name, data) in enumerate(files):
         _storage().save(f"{FOLDER}/{job.pk}/{index:03d}-{_safe_name(name)}", ContentFile(data))
+    return _enqueue(job)
+
+
+def export_start(*, actor):
+    """Start the whole-lab export (a .zip for `actor` to download); lab admins only. Returns the ImportJob."""
+    if not permissions.can_manage_lab(actor):
+        raise PermissionDenied("Exporting the whole lab is for lab admins.")
+    job = ImportJob.new(owner=actor, kind=ImportJob.Kind.EXPORT, source="the whole lab")
+    return _enqueue(job)
+
+
+def _enqueue(job):
     from .tasks import run_import_job
 
     try:
@@ -165,6 +197,12 @@ def run_job(job_id):
     heartbeat = Heartbeat(job.pk)
     heartbeat.beat()
     heartbeat.start()
+    if job.kind == ImportJob.Kind.EXPORT:
+        try:
+            return _run_export(job)
+        finally:
+            heartbeat.stop()
+            cache.delete_many([_beat_key(job.pk)])
 
     def publish(state):
         cache.set(_progress_key(job.pk), {**state.as_dict(), "at": time.time()}, timeout=24 * 3600)
@@ -225,6 +263,131 @@ def _execute(job, report):
     else:
         import_uploads(actor=actor, sources=files, fmt=fmt, profile=job.profile, strict=strict, report=report)
     return []
+
+
+# --- The whole-lab export ---------------------------------------------------------------------
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _run_export(job):
+    """Write the lab's .zip profile by profile into a temporary file, then keep it in the private storage."""
+    actor, written, papers, name = job.owner, 0, 0, ""
+    try:
+        # Checked again here: the admin may have lost the role while the job waited in the queue.
+        if actor is None or not permissions.can_manage_lab(actor):
+            raise PermissionDenied("exporting the whole lab is for lab admins")
+        profiles = Profile.objects.order_by("pk")
+        total = profiles.count()
+        job._write(options={**job.options, "total": total})
+        last = time.monotonic()
+        with tempfile.TemporaryFile(prefix="lab-export-") as tmp:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+                # iterator(): one chunk of profiles in memory at a time; each document is written and dropped.
+                for profile in profiles.iterator(chunk_size=EXPORT_CHUNK):
+                    document = export_profile_document(profile, user=actor)  # a lab admin: private items too
+                    text = json.dumps(document, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+                    zf.writestr(f"profiles/{profile.slug}.json", text)
+                    written += 1
+                    if time.monotonic() - last >= EXPORT_PROGRESS_EVERY or written == total:
+                        last = time.monotonic()
+                        job.save_progress(read=written, progress=round(0.9 * written / max(total, 1), 3))
+                papers = _write_publications(zf)
+            tmp.seek(0)
+            stamp = timezone.now().strftime("%Y%m%d-%H%M")
+            name = _storage().save(f"{EXPORT_FOLDER}/{job.pk}/lab-export-{stamp}.zip", File(tmp, name="lab-export.zip"))
+        ActivityEntry.record(actor=actor, kind=ActivityEntry.Kind.EXPORTED, target="the whole lab (.zip)")
+    except PermissionDenied as exc:
+        error = f"not allowed: {exc}"
+    except Exception as exc:
+        log.exception("lab export job %s failed", job.pk)
+        error = f"the export stopped on an unexpected error ({type(exc).__name__}: {exc})"
+    else:
+        summary = f"{written} profiles and {papers} publications exported"
+        job.mark_finished(
+            ok=True, read=written, created=written,
+            report={"summary": summary, "lines": [summary], "ok": True, "file": name, "publications": papers},
+        )  # fmt: skip
+        return job.status
+    _discard_export(job.pk)
+    job.mark_finished(ok=False, error=error, read=written)
+    return job.status
+
+
+def _write_publications(zf):
+    """Every publication as publications.bib and publications.csl.json, a chunk at a time; returns how many."""
+    papers = Publication.objects.with_authors().order_by("pk")
+    count = 0
+    with zf.open("publications.bib", "w") as out:
+        for chunk in _chunks(papers.iterator(chunk_size=EXPORT_CHUNK * 10), EXPORT_CHUNK * 10):
+            out.write(publications_bibtex(chunk).encode() + b"\n")
+            count += len(chunk)
+    with zf.open("publications.csl.json", "w") as out:
+        out.write(b"[")
+        first = True
+        for chunk in _chunks(papers.iterator(chunk_size=EXPORT_CHUNK * 10), EXPORT_CHUNK * 10):
+            # write_csl_json makes a whole list; its items are written one by one into the single list.
+            for item in json.loads(write_csl_json([publication_record(p) for p in chunk])):
+                out.write((b"\n" if first else b",\n") + json.dumps(item, ensure_ascii=False, indent=2).encode())
+                first = False
+        out.write(b"\n]\n")
+    return count
+
+
+def _discard_export(pk):
+    storage = _storage()
+    folder = f"{EXPORT_FOLDER}/{pk}"
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        storage.delete(f"{folder}/{name}")
+    with contextlib.suppress(NotImplementedError, OSError):
+        Path(storage.path(folder)).rmdir()
+
+
+def _export_expired(job, hours=None):
+    hours = getattr(settings, "IMPORT_UPLOAD_MAX_AGE_HOURS", 24) if hours is None else hours
+    return (job.finished_at or job.created_at) < timezone.now() - timedelta(hours=hours)
+
+
+def export_file(job):
+    """The export's .zip opened for reading, or None (not an export, failed, expired or already deleted)."""
+    name = (job.report or {}).get("file", "")
+    if job.kind != ImportJob.Kind.EXPORT or job.status != ImportJob.Status.SUCCEEDED or not name:
+        return None
+    if _export_expired(job) or not name.startswith(f"{EXPORT_FOLDER}/{job.pk}/"):
+        return None
+    try:
+        return _storage().open(name, "rb")
+    except FileNotFoundError:
+        return None
+
+
+def expire_exports(*, hours=None, dry_run=False):
+    """Delete the .zip files of exports older than IMPORT_UPLOAD_MAX_AGE_HOURS (or whose job is gone); returns
+    (deleted, kept)."""
+    try:
+        folders, _ = _storage().listdir(EXPORT_FOLDER)
+    except FileNotFoundError:
+        return 0, 0
+    found = {str(job.pk): job for job in ImportJob.objects.filter(kind=ImportJob.Kind.EXPORT)
+             .filter(pk__in=[f for f in folders if f.isdigit()]).only("pk", "created_at", "finished_at")}  # fmt: skip
+    deleted = kept = 0
+    for folder in folders:
+        job = found.get(folder)
+        if job is not None and not _export_expired(job, hours):
+            kept += 1
+            continue
+        deleted += 1
+        if not dry_run:
+            _discard_export(folder)
+    return deleted, kept
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -296,7 +459,10 @@ def job_state(job):
         "source": job.source, "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }  # fmt: skip
-    if job.status == ImportJob.Status.RUNNING:
+    if job.kind == ImportJob.Kind.EXPORT:  # profiles written / total, straight from the row
+        state["total"] = (job.options or {}).get("total", 0)
+        state["download"] = job.status == ImportJob.Status.SUCCEEDED and not _export_expired(job)
+    elif job.status == ImportJob.Status.RUNNING:
         live = cache.get(_progress_key(job.pk))
         if live:
             state.update({k: live[k] for k in ("read", "created", "updated", "skipped", "progress")})

@@ -1008,6 +1008,8 @@ class ActivityEntry(models.Model):
 class ImportJob(models.Model):
     """One import run in the background (a site, a CV document, a large file): its state and report.
 
+    The whole-lab export (kind "export") is a job too; its report names the .zip it wrote.
+
     The worker writes the state transitions here (outside the import's own transaction);
     live counters and the heartbeat go through the cache while the import's transaction
     is open (profiles/jobs.py), so a reader sees them without waiting for the commit.
@@ -1017,6 +1019,7 @@ class ImportJob(models.Model):
         FILES = "files", "publication and profile files"
         SITE = "site", "site (.zip)"
         CV = "cv", "CV document"
+        EXPORT = "export", "whole-lab export (.zip)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"

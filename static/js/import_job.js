@@ -16,7 +16,7 @@
       bar.value = state.progress;
       bar.textContent = Math.round(state.progress * 100) + " %";
     }
-    ["status", "read", "created", "updated", "skipped"].forEach(function (k) { set(k, state[k]); });
+    ["status", "read", "total", "created", "updated", "skipped"].forEach(function (k) { set(k, state[k]); });
     if (state.status !== "queued") {
       var waiting = box.querySelector('[data-field="waiting"]');
       if (waiting) waiting.remove();

@@ -2,7 +2,8 @@
 
 They wait in STORAGES["imports"] (private, never served) under
 import-uploads/<user id>/<token>/; a folder whose newest file is older than
-IMPORT_UPLOAD_MAX_AGE_HOURS (24) is deleted with its files.
+IMPORT_UPLOAD_MAX_AGE_HOURS (24) is deleted with its files. The whole-lab exports'
+.zip files (lab-exports/<job id>/) go after as long (profiles.jobs.expire_exports).
 """
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from profiles.import_views import STASH, _remove_empty_folder, stash_storage
+from profiles.jobs import expire_exports
 
 
 class Command(BaseCommand):
@@ -55,3 +57,5 @@ class Command(BaseCommand):
                 _remove_empty_folder(storage, user_folder)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(f"{verb} {deleted} expired import preview(s); {kept} younger than {hours:g} h kept.")
+        gone, left = expire_exports(hours=hours, dry_run=dry_run)
+        self.stdout.write(f"{verb} {gone} expired lab export(s); {left} kept.")
