@@ -42,6 +42,7 @@ from publications.importing import (
     skip_entry,
     warn_entry,
 )
+from publications.search import index_deferred
 
 from . import permissions, sections, services
 from .cache import bulk_run
@@ -955,7 +956,8 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
         return report  # every problem of every file is listed
     loaded.sort(key=lambda item: ORDER[item[1]])
     try:
-        with transaction.atomic(), bulk_run():  # one site-wide cache invalidation, not one per row
+        # One site-wide cache invalidation and one search-index update at the end, not one per row.
+        with transaction.atomic(), bulk_run(), index_deferred():
             for name, kind, records in loaded:
                 _apply(kind, records, actor=actor, profile=profile, member=member, report=report, source=name)
             if dry_run or report.errors:

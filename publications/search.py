@@ -18,8 +18,9 @@ queries it, through `connection.vendor`:
 """
 
 import re
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
 
@@ -121,3 +122,50 @@ def _fallback(qs, words):
 def by_rank(qs):
     """Best match first, then newest."""
     return qs.order_by("-search_rank", "-year", "-month", "title", "pk")
+
+
+# --------------------------------------------------------------------------- bulk writes
+
+
+@contextmanager
+def index_deferred():
+    """Inside a bulk import's transaction: the index is brought up to date once, at the end.
+
+    On SQLite the index is kept by row triggers, which rebuild a paper's index row for
+    every author row inserted (migration 0005_search_index_deferred_on_sqlite): as costly
+    as the import itself. Inside this block they only note which papers changed; on
+    leaving it those papers' rows are rebuilt in two statements and the catalogue version
+    (the facets' cache key) is replaced once. Must be used inside `transaction.atomic()`:
+    the marker row lives and dies with the transaction, so no other writer ever sees it.
+    A block left by an exception, or in a transaction marked for rollback (a dry run),
+    rebuilds nothing: the rollback undoes the marker with everything else.
+    Other databases: nothing to do (PostgreSQL's author triggers run once per statement).
+    """
+    if connection.vendor != "sqlite" or not connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM publications_search_deferred")
+        if cursor.fetchone():  # an enclosing block rebuilds at its end
+            yield
+            return
+        cursor.execute("INSERT INTO publications_search_deferred (id) VALUES (1)")
+    yield
+    if transaction.get_rollback():
+        return
+    with connection.cursor() as cursor:
+        for statement in _FLUSH:
+            cursor.execute(statement)
+
+
+_FLUSH = [
+    "DELETE FROM publications_search WHERE rowid IN (SELECT id FROM publications_search_dirty)",
+    "INSERT INTO publications_search (rowid, title, authors, venue, abstract) SELECT p.id, p.title, "
+    "coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.name FROM publications_authorship a "
+    "WHERE a.publication_id = p.id ORDER BY a.position)), ''), p.venue || ' ' || p.venue_short, p.abstract "
+    "FROM publications_publication p WHERE p.id IN (SELECT id FROM publications_search_dirty)",
+    "DELETE FROM publications_search_dirty",
+    "DELETE FROM publications_search_deferred",
+    "INSERT INTO publications_catalogueversion (id, value) VALUES (1, random()) "
+    "ON CONFLICT (id) DO UPDATE SET value = excluded.value",
+]

@@ -107,3 +107,47 @@ def test_sqlite_has_no_typos_but_is_indexed(papers):
 def test_the_list_filters_use_the_same_search(papers):
     filters = selectors.PublicationFilters.from_query({"search": "quantization", "year": "2024"})
     assert [p.citation_key for p in selectors.filtered_publications(filters)] == ["title", "venue", "abstract"]
+
+
+BIB = """@article{first, title={Sparse Attention for Tiny Devices}, author={Mai, Luo and Sima, Chijun}, year={2024}}
+@inproceedings{second, title={Elastic Schedulers}, author={Fu, Yao}, booktitle={Systems Symposium}, year={2023}}
+"""
+
+
+def _deferred_marks():
+    if connection.vendor != "sqlite":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM publications_search_deferred) + (SELECT count(*) FROM publications_search_dirty)"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_bulk_import_is_searchable_by_title_author_and_venue_when_it_ends(papers, tmp_path):
+    # The import run updates the index once at its end (on SQLite) instead of per author row.
+    from profiles.importing import import_paths
+
+    version = selectors.catalogue_version()
+    (tmp_path / "lab.bib").write_text(BIB, encoding="utf-8")
+    report = import_paths(paths=[tmp_path / "lab.bib"])
+    assert not report.errors, report.lines()
+    assert found("sparse attention") == ["first"]
+    assert found("luo sima") == ["first"]  # both authors, the second inserted after the paper
+    assert found("yao") == ["second"]
+    assert found("symposium elastic") == ["second"]
+    assert found("quantization") == ["title", "venue", "abstract"]  # what was there is untouched
+    assert selectors.catalogue_version() != version  # the facets see the new papers
+    assert _deferred_marks() == 0  # nothing left behind: later writes index at once again
+    paper("later", "Written After the Import", ["Ada Lovelace"])
+    assert found("written after") == ["later"]
+
+
+def test_a_dry_run_import_leaves_the_index_as_it_was(papers, tmp_path):
+    from profiles.importing import import_paths
+
+    (tmp_path / "lab.bib").write_text(BIB, encoding="utf-8")
+    report = import_paths(paths=[tmp_path / "lab.bib"], dry_run=True)
+    assert not report.errors, report.lines()
+    assert found("sparse") == []
+    assert _deferred_marks() == 0
