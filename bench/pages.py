@@ -47,7 +47,7 @@ profile = build_profile(n_publications=300, n_items=10, slug="bench-member", ful
 # build_profile writes in bulk (no save()): store the rendered Markdown as the migration does.
 import importlib
 from django.apps import apps
-importlib.import_module("profiles.migrations.0007_markdown_rendered_html").render_existing_rows(apps, None)
+importlib.import_module("profiles.migrations.0009_markdown_rendered_html").render_existing_rows(apps, None)
 print(profile.slug)
 """
 
