@@ -119,7 +119,8 @@ def _deferred_marks():
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT count(*) FROM publications_search_deferred) + (SELECT count(*) FROM publications_search_dirty)"
+            "SELECT (SELECT count(*) FROM publications_search_deferred)"
+            " + (SELECT count(*) FROM publications_search_dirty)"
         )
         return cursor.fetchone()[0]
 
@@ -137,7 +138,8 @@ def test_a_bulk_import_is_searchable_by_title_author_and_venue_when_it_ends(pape
     assert found("yao") == ["second"]
     assert found("symposium elastic") == ["second"]
     assert found("quantization") == ["title", "venue", "abstract"]  # what was there is untouched
-    assert selectors.catalogue_version() != version  # the facets see the new papers
+    if connection.vendor == "sqlite":  # the run replaces it once at its end (PostgreSQL: once per transaction,
+        assert selectors.catalogue_version() != version  # and this test's transaction wrote papers already)
     assert _deferred_marks() == 0  # nothing left behind: later writes index at once again
     paper("later", "Written After the Import", ["Ada Lovelace"])
     assert found("written after") == ["later"]
