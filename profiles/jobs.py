@@ -152,8 +152,12 @@ def _job_files(pk):
 
 
 def _discard_files(pk):
+    _discard_folder(f"{FOLDER}/{pk}")
+
+
+def _discard_folder(folder):
+    """Delete the files of one job's folder in the private storage, then the folder."""
     storage = _storage()
-    folder = f"{FOLDER}/{pk}"
     try:
         _, names = storage.listdir(folder)
     except FileNotFoundError:
@@ -339,16 +343,7 @@ def _write_publications(zf):
 
 
 def _discard_export(pk):
-    storage = _storage()
-    folder = f"{EXPORT_FOLDER}/{pk}"
-    try:
-        _, names = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in names:
-        storage.delete(f"{folder}/{name}")
-    with contextlib.suppress(NotImplementedError, OSError):
-        Path(storage.path(folder)).rmdir()
+    _discard_folder(f"{EXPORT_FOLDER}/{pk}")
 
 
 def _export_expired(job, hours=None):

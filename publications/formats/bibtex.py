@@ -679,28 +679,35 @@ def iter_bibtex(text: str, result: ParseResult) -> Iterator[dict]:
         return
     seen: list[bool] = []
     budget = _Budget(len(text))
-    macros: dict[str, str] = dict(MONTH_MACROS)
-    failed = 0
-    produced = 0
     blocks = bibsplit.iter_blocks(text, seen)
     if _streamable(text):
-        for block in blocks:
-            if block.kind == "string":
-                _define_macro(block, macros, budget, result)
-            elif block.kind == "failed":
-                failed += 1
-                result.skipped.append(_syntax_error(block))
-            else:
-                fields = _evaluate_fields(block, macros, budget, result)
-                record = None if fields is None else _record_or_skip(block, fields, {}, {}, result)
-                if record is not None:
-                    produced += 1
-                    yield record
-    else:
-        for record in _parse_whole(blocks, macros, budget, result):
-            produced += 1
-            yield record
-        failed = sum(1 for p in result.skipped if p.message.startswith("syntax error in this entry"))
+        yield from _in_order(blocks, seen, budget, result)
+        return
+    produced = 0
+    for record in _parse_whole(blocks, dict(MONTH_MACROS), budget, result):
+        produced += 1
+        yield record
+    failed = sum(1 for p in result.skipped if p.message.startswith("syntax error in this entry"))
+    _file_errors(seen, failed, produced, result)
+
+
+def _in_order(blocks, seen, budget, result) -> Iterator[dict]:
+    """Records of `blocks` one at a time (no crossref/xdata, every macro defined before its
+    use), then the file's own errors; what both the whole-text and the chunked reader do."""
+    macros: dict[str, str] = dict(MONTH_MACROS)
+    failed = produced = 0
+    for block in blocks:
+        if block.kind == "string":
+            _define_macro(block, macros, budget, result)
+        elif block.kind == "failed":
+            failed += 1
+            result.skipped.append(_syntax_error(block))
+        else:
+            fields = _evaluate_fields(block, macros, budget, result)
+            record = None if fields is None else _record_or_skip(block, fields, {}, {}, result)
+            if record is not None:
+                produced += 1
+                yield record
     _file_errors(seen, failed, produced, result)
 
 
@@ -719,22 +726,7 @@ def iter_bibtex_chunks(chunks: Iterable[str], result: ParseResult, size: int) ->
     already ``\\n``): memory holds one piece of the text and one batch of records. Only
     for text ``streamable`` says yes to (the caller checks while reading it once)."""
     seen: list[bool] = []
-    budget = _Budget(size)
-    macros: dict[str, str] = dict(MONTH_MACROS)
-    failed = produced = 0
-    for block in bibsplit.iter_blocks_of_chunks(chunks, seen):
-        if block.kind == "string":
-            _define_macro(block, macros, budget, result)
-        elif block.kind == "failed":
-            failed += 1
-            result.skipped.append(_syntax_error(block))
-        else:
-            fields = _evaluate_fields(block, macros, budget, result)
-            record = None if fields is None else _record_or_skip(block, fields, {}, {}, result)
-            if record is not None:
-                produced += 1
-                yield record
-    _file_errors(seen, failed, produced, result)
+    yield from _in_order(bibsplit.iter_blocks_of_chunks(chunks, seen), seen, _Budget(size), result)
 
 
 class StreamCheck:
