@@ -5,6 +5,7 @@ vanish for anonymous visitors on every worker at once. With a per-process cache 
 old locmem default) the other worker kept serving the stored page.
 """
 
+import concurrent.futures
 import json
 import os
 import re
@@ -123,6 +124,15 @@ def test_private_and_unpublished_vanish_on_every_worker(gunicorn):
         assert SECRET in body
         if len(workers_serving(log, page)) == 2 and n >= 10:
             break
+    # Cached answers are fast enough for one worker to take every sequential connection:
+    # concurrent requests make the other worker accept some too.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(50):
+            if len(workers_serving(log, page)) == 2:
+                break
+            for status, body, _ in pool.map(lambda _i: get(base + page), range(16)):
+                assert status == 200
+                assert SECRET in body
     assert len(workers_serving(log, page)) == 2, "both workers must have served the page"
     assert get(base + page)[2].get("X-Page-Cache") == "hit"
 
