@@ -510,7 +510,8 @@ def serve_and_measure(env, urls, args, cache_on):
 
 
 def run_size(n_profiles, n_papers, args, tmp):
-    name = f"bench_scale_{os.getpid()}_{n_papers}"
+    keep = bool(args.keep) and (n_profiles, n_papers) == args.sizes[0]
+    name = f"{args.keep}" if keep else f"bench_scale_{os.getpid()}_{n_papers}"
     folder = Path(tmp) / f"data-{n_papers}"
     folder.mkdir()
     env = {
@@ -531,26 +532,38 @@ def run_size(n_profiles, n_papers, args, tmp):
         "IMPORT_MAX_BYTES": str(2 * 1024**3),
         "IMPORT_MAX_ROWS": str(max(50_000, n_papers + 1)),
     }
-    log(f"\n== {n_profiles:,} profiles, {n_papers:,} papers (database {name})")
-    started = time.perf_counter()
-    info = write_data(folder, n_profiles, n_papers)
-    size_mb = (folder / "papers.csv").stat().st_size / 1e6
-    log(f"generated the data in {time.perf_counter() - started:.1f} s (papers.csv {size_mb:.1f} MB)")
-    create_database(name)
+    manage = [PYTHON, "manage.py"]
     result = {"profiles": n_profiles, "papers": n_papers}
-    try:
-        manage = [PYTHON, "manage.py"]
+    reuse = keep and args.reuse
+    log(f"\n== {n_profiles:,} profiles, {n_papers:,} papers (database {name}{', reused' if reuse else ''})")
+    if reuse:
+        # A database an earlier `--keep NAME` run filled: measure only (after migrating,
+        # so that a newer checkout's indexes are there).
+        with pg_connect(name) as conn:
+            info = json.loads(conn.execute("SELECT info FROM bench_scale_info").fetchone()[0])
         run_measured([*manage, "migrate", "--noinput", "-v0"], env, folder / "migrate.log")
+    else:
+        started = time.perf_counter()
+        info = write_data(folder, n_profiles, n_papers)
+        size_mb = (folder / "papers.csv").stat().st_size / 1e6
+        log(f"generated the data in {time.perf_counter() - started:.1f} s (papers.csv {size_mb:.1f} MB)")
+        create_database(name)
+    try:
         if not Path(f"{tmp}/static").exists():
             run_measured([*manage, "collectstatic", "--noinput", "-v0"], env, folder / "static.log")
-        seconds, rss = run_measured([*manage, "import_profiles", str(folder / "profiles")], env, folder / "p.log")
-        result["import_profiles"] = {"seconds": seconds, "rss_mb": rss}
-        log(f"import_profiles {n_profiles:,} documents: {seconds:.1f} s, peak RSS {rss:.0f} MB")
-        seconds, rss = run_measured([*manage, "import_profiles", str(folder / "papers.csv")], env, folder / "c.log")
-        result["import_papers"] = {"seconds": seconds, "rss_mb": rss}
-        log(f"import_profiles papers.csv ({n_papers:,} papers): {seconds:.1f} s, peak RSS {rss:.0f} MB")
+        if not reuse:
+            run_measured([*manage, "migrate", "--noinput", "-v0"], env, folder / "migrate.log")
+            seconds, rss = run_measured([*manage, "import_profiles", str(folder / "profiles")], env, folder / "p.log")
+            result["import_profiles"] = {"seconds": seconds, "rss_mb": rss}
+            log(f"import_profiles {n_profiles:,} documents: {seconds:.1f} s, peak RSS {rss:.0f} MB")
+            seconds, rss = run_measured([*manage, "import_profiles", str(folder / "papers.csv")], env, folder / "c.log")
+            result["import_papers"] = {"seconds": seconds, "rss_mb": rss}
+            log(f"import_profiles papers.csv ({n_papers:,} papers): {seconds:.1f} s, peak RSS {rss:.0f} MB")
         with pg_connect(name) as conn:
-            conn.execute("VACUUM ANALYZE")
+            if not reuse:
+                conn.execute("VACUUM ANALYZE")
+                conn.execute("CREATE TABLE bench_scale_info (info text)")
+                conn.execute("INSERT INTO bench_scale_info VALUES (%s)", [json.dumps(info)])
             rows = conn.execute(
                 "SELECT (SELECT count(*) FROM profiles_profile), (SELECT count(*) FROM publications_publication),"
                 " (SELECT count(*) FROM publications_authorship),"
@@ -561,7 +574,9 @@ def run_size(n_profiles, n_papers, args, tmp):
         result["rows"] = dict(zip(["profiles", "papers", "authorships", "linked", "heavy_papers"], rows, strict=True))
         log("rows: " + ", ".join(f"{k} {v:,}" for k, v in result["rows"].items()))
         urls = urls_for(info, n_papers)
-        for cache_on in (False, True):
+        if args.only:
+            urls = [(label, path) for label, path in urls if any(word in label for word in args.only)]
+        for cache_on in (False, True) if not args.no_cache_on else (False,):
             mode = "cache_on" if cache_on else "cache_off"
             load_before = os.getloadavg()[0]
             log(f"-- page cache {'on' if cache_on else 'off'} (load average {load_before:.1f})")
@@ -569,7 +584,10 @@ def run_size(n_profiles, n_papers, args, tmp):
             result[f"{mode}_load"] = (load_before, os.getloadavg()[0])
         result["labels"] = [label for label, _ in urls]
     finally:
-        drop_database(name)
+        if keep:
+            log(f"kept the database {name} (measure it again with --keep {name} --reuse)")
+        else:
+            drop_database(name)
         shutil.rmtree(folder, ignore_errors=True)
     return result
 
@@ -602,7 +620,7 @@ def print_table(result, tenth=None):
     log(header)
     log("|" + " --- |" * (header.count("|") - 1))
     for label in result["labels"]:
-        off, on = result["cache_off"].get(label), result["cache_on"].get(label)
+        off, on = result["cache_off"].get(label), result.get("cache_on", {}).get(label)
         line = f"| {label} | " + " | ".join(fmt_ms(off)) + " | " + " | ".join(fmt_ms(on)) + " |"
         if tenth:
             small = tenth["cache_off"].get(_tenth_label(label, result, tenth))
@@ -630,11 +648,21 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="concurrent clients for requests/s")
     parser.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--keep", metavar="NAME",
+        help="use the database NAME for the full size and keep it afterwards (dropped otherwise)",
+    )  # fmt: skip
+    parser.add_argument("--reuse", action="store_true", help="with --keep: the database is filled, measure only")
+    parser.add_argument("--only", nargs="*", help="measure only the pages whose label contains one of these words")
+    parser.add_argument("--no-cache-on", action="store_true", help="measure with the page cache off only")
     args = parser.parse_args()
     # Stopped with SIGTERM as with Ctrl-C: the `finally` blocks stop gunicorn and drop the database.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     n_profiles = args.profiles or (500 if args.small else 5_000)
     n_papers = args.papers or (20_000 if args.small else 200_000)
+    args.sizes = [(n_profiles, n_papers)]
+    if args.reuse and not args.keep:
+        parser.error("--reuse needs --keep NAME")
 
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
