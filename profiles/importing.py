@@ -57,7 +57,6 @@ from .models import (
 )
 from .native import (
     ImportReport,
-    _apply_native,
     _messages,
     find_profile,
     new_slug,
@@ -65,6 +64,7 @@ from .native import (
     sync_items,
     upsert,
     without_blank_choices,
+    write_documents,
 )
 
 FORMATS = ["auto", "bibtex", "csl", "jsonresume", "orcid", "native", "csv"]
@@ -958,8 +958,15 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
     try:
         # One site-wide cache invalidation and one search-index update at the end, not one per row.
         with transaction.atomic(), bulk_run(), index_deferred():
+            native = []  # native documents in a row are written together, their new rows in batches
             for name, kind, records in loaded:
+                if kind == "native":
+                    native += [(name, document) for document in records]
+                    continue
+                _write_native(native, actor=actor, profile=profile, member=member, report=report)
+                native = []
                 _apply(kind, records, actor=actor, profile=profile, member=member, report=report, source=name)
+            _write_native(native, actor=actor, profile=profile, member=member, report=report)
             if dry_run or report.errors:
                 transaction.set_rollback(True)
             else:
@@ -979,14 +986,20 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
     return report
 
 
+def _write_native(documents, *, actor, profile, member, report):
+    """(file name, document) pairs, written together (profiles.native.write_documents)."""
+    if documents:
+        is_admin = not member and _is_admin(actor)
+        write_documents(documents, actor=actor, profile=profile, is_admin=is_admin, report=report)
+
+
 def _apply(kind, records, *, actor, profile, member, report, source):
     if kind == "members-csv":
         import_member_rows(records, report, source)
         return
     if kind == "native":
-        for document in records:
-            _apply_native(document, actor=actor, profile=profile, is_admin=not member and _is_admin(actor),
-                          report=report, prefix=f"{source}: ")
+        _write_native([(source, document) for document in records], actor=actor, profile=profile, member=member,
+                      report=report)  # fmt: skip
         return
     if kind in {"jsonresume", "orcid"}:
         for document in records:

@@ -141,8 +141,28 @@ def profile_by_trusted_email(email):
     return found[0] if len(found) == 1 else None
 
 
-def member_index_from_db():
-    """The whole lab's index, in one query."""
+def profile_by_trusted_orcid(orcid):
+    """The profile whose *trusted* ORCID iD is `orcid`, or None.
+
+    A member may type any ORCID iD into their own profile, a colleague's included (the
+    project has no ORCID sign-in that would prove it theirs), so an import matches a
+    document or a printed author by ORCID only on a profile no member controls (no
+    account: only lab admins edit it, as for the profile email in profile_by_trusted_email).
+    Members with an account are matched by their verified email or their slug instead.
+    """
     from .models import Profile
 
-    return build_member_index(Profile.objects.values_list("pk", "full_name", "native_name", "orcid"))
+    orcid = normalise_orcid(orcid)
+    if not orcid:
+        return None
+    return Profile.objects.filter(orcid=orcid, user__isnull=True).first()
+
+
+def member_index_from_db():
+    """The whole lab's index, in one query (ORCID iDs only where trusted: profile_by_trusted_orcid)."""
+    from django.db.models import Case, CharField, Value, When
+
+    from .models import Profile
+
+    trusted = Case(When(user__isnull=True, then="orcid"), default=Value(""), output_field=CharField())
+    return build_member_index(Profile.objects.values_list("pk", "full_name", "native_name", trusted))

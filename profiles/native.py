@@ -20,7 +20,7 @@ from publications.models import Authorship, Publication
 
 from . import permissions, services
 from . import sections as registry
-from .matching import profile_by_trusted_email
+from .matching import profile_by_trusted_email, profile_by_trusted_orcid
 from .models import MARKDOWN_HTML_FIELDS, Profile, Skill
 
 FORMAT = "academic-profile"
@@ -72,6 +72,18 @@ class ImportReport:
 
     def error(self, message):
         self.errors.append(message)
+
+    def mark(self):
+        """What the report holds now, to go back to (`restore`) when a batch is written again."""
+        import copy
+
+        return copy.deepcopy(self.counts), len(self.errors), len(self.warnings), len(self.notes), len(self.log)
+
+    def restore(self, mark, *, keep_messages=False):
+        counts, errors, warnings, notes, log = mark
+        self.counts = counts
+        if not keep_messages:
+            del self.errors[errors:], self.warnings[warnings:], self.notes[notes:], self.log[log:]
 
     def warn(self, message):
         self.warnings.append(message)
@@ -139,7 +151,7 @@ def row_values(model, row, *, drop=()):
     return values
 
 
-def _ref_values(section, row, publications, profile, report):
+def _ref_values(section, row, publications, profile, report, batch=None):
     """Relations a document names by value (a citation key, a project title) -> rows."""
     values, many = {}, {}
     for ref in section.refs:
@@ -153,6 +165,8 @@ def _ref_values(section, row, publications, profile, report):
             many[ref.field] = {publications[key].pk for key in keys if key in publications}
         elif model_field.related_model is Publication:
             values[ref.field] = publications.get(wanted)
+        elif wanted and batch is not None and batch.in_final:
+            values[ref.field] = batch.find(model_field.related_model, profile, ref.by, wanted)
         else:
             related = model_field.related_model._default_manager
             values[ref.field] = related.filter(profile=profile, **{ref.by: wanted}).first() if wanted else None
@@ -167,63 +181,229 @@ def without_blank_choices(model, values):
     }  # fmt: skip
 
 
-def sync_items(report, section, rows, publications, *, profile, lookup, inside=None, start=0, prune=True):
+# False: every row through item_upsert, one at a time (tests compare the two paths).
+BULK = True
+
+
+class NewRows:
+    """Rows of lists whose container is new, written per model with bulk_create.
+
+    A list under a profile or an item created by this import has nothing to match or
+    prune: its rows are validated as they are read (full_clean, as item_upsert does) and
+    held here; `flush` writes them one level at a time (a level's rows get their primary
+    keys, then the lists under them are read, and so on down), one INSERT per model and
+    level plus one for the history rows, instead of a SELECT, an INSERT and a history
+    INSERT per row. The walk itself stays `sync_items`: the lists under a held row are
+    queued (`then`) and synced once the row has its key. Rows that name another list's
+    item by value (a press item's project) are read last (`last`), when every list
+    they could name is written, so the name is looked up as the row-by-row path does.
+    One NewRows may hold several documents' rows (write_documents).
+    """
+
+    def __init__(self, report, *, actor=None):
+        self.report, self.actor = report, actor
+        self.rows = {}  # model -> [row]: this level's, in the order read
+        self.many = []  # (row, field, publication pks)
+        self.later = []  # the syncs of the lists under held rows
+        self.final = []  # the rows that name other lists' items
+        self.profiles = set()  # ids of the profiles that have rows held here
+        self.in_final = False
+        self.found = {}  # (model, profile id) -> its rows, while the rows naming them are read
+
+    def add(self, model, obj, many, *, held, profile):
+        """Validate and hold one new row; `held`: its foreign keys to rows this import holds."""
+        # Those rows exist (or are written before this one): their keys need no existence query.
+        # Unique checks need none either: a new list holds no row yet, and its statement slugs
+        # are distinct (sync_items checks); the database checks both again. The check
+        # constraints are the models' clean() again (date ranges, one owner per highlight).
+        obj.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
+        self.rows.setdefault(model, []).append(obj)
+        self.many += [(obj, name, pks) for name, pks in many.items() if pks]
+        self.profiles.add(profile.pk)
+        return obj
+
+    def then(self, job):
+        self.later.append(job)
+
+    def last(self, job):
+        self.final.append(job)
+
+    @property
+    def pending(self):
+        return bool(self.rows or self.later or self.final)
+
+    def holds(self, profile):
+        return profile.pk in self.profiles and self.pending
+
+    def flush(self):
+        """Write everything held, level by level."""
+        while self.pending:
+            while self.rows or self.later:
+                self._write_level()
+            final, self.final = self.final, []
+            self.in_final = True
+            try:
+                for job in final:
+                    job()
+            finally:
+                self.in_final, self.found = False, {}
+        self.profiles.clear()
+
+    def find(self, model, profile, by, value):
+        """`model.objects.filter(profile=profile, <by>=value).first()`, one query per model and profile."""
+        key = (model, profile.pk)
+        if key not in self.found:
+            self.found[key] = list(model._default_manager.filter(profile=profile))  # in Meta.ordering, as first()
+        return next((row for row in self.found[key] if getattr(row, by) == value), None)
+
+    def _write_level(self):
+        rows, self.rows = self.rows, {}
+        for model, objs in rows.items():
+            services.items_bulk_create(actor=self.actor, report=self.report, model=model, objs=objs)
+        many, self.many = self.many, []
+        by_through = {}
+        for obj, name, pks in many:
+            descriptor = getattr(type(obj), name)
+            source, target = descriptor.field.m2m_field_name(), descriptor.field.m2m_reverse_field_name()
+            by_through.setdefault(descriptor.through, []).extend(
+                descriptor.through(**{f"{source}_id": obj.pk, f"{target}_id": pk}) for pk in sorted(pks)
+            )
+        for through, links in by_through.items():
+            through.objects.bulk_create(links)
+        later, self.later = self.later, []
+        for job in later:
+            job()
+
+
+def _relation_names(model, lookup, refs):
+    """The foreign keys of a new row that name rows this import holds (no existence query)."""
+    return [name for name in [*lookup, *refs] if model._meta.get_field(name).is_relation]
+
+
+def sync_items(
+    report, section, rows, publications, *, profile, lookup, inside=None, start=0, prune=True, batch=None,
+    new=False,
+):  # fmt: skip
     """Make the items of one list (`lookup`: its container) exactly what `rows` say.
 
     Items are matched by position (statements by slug) and written only when they
     differ; children are synced the same way, recursively; extra rows are removed
     (unless `prune` is off: a merge appends rows from position `start` on).
+
+    `batch` (a NewRows): lists under rows created here are held in it and written in
+    bulk; `new`: this list's container is new itself (nothing to match: every row goes
+    to `batch`). Returns the kept rows' ids (None for held rows until the batch is flushed).
     """
     model = section.model
+    keys = [row.get(section.sync_key) for row in rows if isinstance(row, dict)]
+    if new and section.sync_key != "position" and len(set(keys)) != len(rows):
+        new = False  # repeated slugs: row by row, as before (the later row updates the earlier)
     kept = []
     for position, row in enumerate(rows, start=start):
         row = row if isinstance(row, dict) else {"text": str(row)}
+        if batch is not None and _names_items(section, row):
+            if new and not batch.in_final:
+                # Read once every list it could name is written (NewRows.flush).
+                batch.last(lambda row=row, position=position: sync_items(
+                    report, section, [row], publications, profile=profile, lookup=lookup, inside=inside,
+                    start=position, batch=batch, new=True,
+                ))  # fmt: skip
+                kept.append(None)
+                continue
+            if not new and batch.pending:
+                batch.flush()  # the item it names may be held
         values = without_blank_choices(model, row_values(model, row, drop=section.parent_fields))
-        refs, many = _ref_values(section, row, publications, profile, report)
+        refs, many = _ref_values(section, row, publications, profile, report, batch)
         values.update(refs)
         if section.sync_key == "position":
             key = {**lookup, "position": position}
         else:
             key = {**lookup, section.sync_key: row[section.sync_key]}
             values = {k: v for k, v in values.items() if k != section.sync_key} | {"position": position}
-        obj = upsert(report, model, key, values)
-        for name, pks in many.items():
-            if set(getattr(obj, name).values_list("pk", flat=True)) != pks:
-                getattr(obj, name).set(pks)
+        if new:
+            held = _relation_names(model, key, refs)
+            obj = batch.add(model, model(**key, **values), many, held=held, profile=profile)
+        else:
+            obj = upsert(report, model, key, values)
+            for name, pks in many.items():
+                if set(getattr(obj, name).values_list("pk", flat=True)) != pks:
+                    getattr(obj, name).set(pks)
+        children_new = new or (batch is not None and getattr(obj, "_upsert_created", False))
         for child, parent in registry.children(section):
             if child.key == section.key and inside == section.key:
                 continue  # sub-bullets have no sub-bullets
-            child_lookup = {parent.field: obj}
-            if child.has_profile:
-                child_lookup["profile"] = profile
-            for other in child.parents:
-                if other.field != parent.field:
-                    # A sub-bullet shares its bullet's owner; a project of a position is not stand-alone.
-                    child_lookup[other.field] = getattr(obj, other.field) if child is section else None
-            sync_items(
-                report, child, row.get(parent.doc_key) or [], publications,
-                profile=profile, lookup=child_lookup, inside=section.key,
+            job = _child_sync(
+                report, section, child, parent, row, obj, publications, profile=profile, batch=batch,
+                new=children_new,
             )  # fmt: skip
+            if children_new:
+                batch.then(job)  # once `obj` has its primary key
+            else:
+                job()
         kept.append(obj.pk)
-    if prune:
+    if prune and not new:
         _prune(report, model.objects.filter(**lookup), kept)
     return kept
 
 
-def sync_profile(report, data, publications, *, profile=None, fields=None):
+def _names_items(section, row):
+    """Whether `row` names an item of another list by value (not a publication)."""
+    return any(
+        row.get(ref.doc_key) and section.model._meta.get_field(ref.field).related_model is not Publication
+        for ref in section.refs
+    )
+
+
+def _child_sync(report, section, child, parent, row, obj, publications, *, profile, batch, new):
+    def job():
+        child_lookup = {parent.field: obj}
+        if child.has_profile:
+            child_lookup["profile"] = profile
+        for other in child.parents:
+            if other.field != parent.field:
+                # A sub-bullet shares its bullet's owner; a project of a position is not stand-alone.
+                child_lookup[other.field] = getattr(obj, other.field) if child is section else None
+        sync_items(
+            report, child, row.get(parent.doc_key) or [], publications,
+            profile=profile, lookup=child_lookup, inside=section.key, batch=batch, new=new,
+        )  # fmt: skip
+
+    return job
+
+
+def sync_profile(report, data, publications, *, profile=None, fields=None, new=False, batch=None):
     """Write one whole profile document: every section becomes exactly what it says.
 
     `publications` maps citation keys to Publication rows (for projects, talks and
     press). `profile`: write into this profile instead of the one named by the slug;
-    `fields`: the profile fields to write (default: all in the document).
+    `fields`: the profile fields to write (default: all in the document); `new`: the
+    caller has just created `profile` from these fields (its sections are empty).
+
+    Rows of lists whose container is new (every list of a new profile, the highlights
+    of a new project …) are held in `batch` (a NewRows) and written in bulk: at the end
+    of this call, or (a `batch` given) when its caller flushes it, after more documents.
+    The rest is written row by row.
     """
     fields = PROFILE_FIELDS if fields is None else fields
     scalar = {k: v for k, v in data.items() if k in fields and k != "slug"}
     lookup = {"pk": profile.pk} if profile is not None else {"slug": data["slug"]}
-    profile = upsert(report, Profile, lookup, row_values(Profile, scalar))
+    if new and profile is not None:
+        report.count("profile", "unchanged")  # just created from these same fields
+    else:
+        profile = upsert(report, Profile, lookup, row_values(Profile, scalar))
+        new = getattr(profile, "_upsert_created", False)
+    own = batch is None
+    batch = NewRows(report) if own and BULK else batch
+    if batch is not None and batch.holds(profile):
+        batch.flush()  # an earlier document of this run wrote this profile: match against its rows
     for section in registry.top_level():
         top = {"profile": profile, **{p.field: None for p in section.parents}}
-        sync_items(report, section, data.get(section.doc_key) or [], publications, profile=profile, lookup=top)
+        sync_items(
+            report, section, data.get(section.doc_key) or [], publications, profile=profile, lookup=top,
+            batch=batch, new=new and batch is not None,
+        )  # fmt: skip
+    if own and batch is not None:
+        batch.flush()
     return profile
 
 
@@ -378,14 +558,19 @@ def _messages(exc):
 
 
 def find_profile(document):
-    """The profile a document describes: by ORCID, then email, then slug (None if new)."""
-    orcid = (document.get("orcid") or "").strip()
-    if orcid:
-        found = Profile.objects.filter(orcid=orcid).first()
-        if found:
-            return found
-    # Only a verified address (profiles.matching.profile_by_trusted_email), never the
-    # profile email a member can set to anything.
+    """The profile a document describes (None if new): by a trusted ORCID, a trusted email, then slug.
+
+    A member can type anything into their own profile's `orcid` and `email` fields, a
+    colleague's included, so neither is believed on its own word: a document matches a
+    profile by ORCID only where the ORCID is trusted (profiles.matching.profile_by_trusted_orcid:
+    a profile no member controls, whose fields only lab admins edit), and by email only
+    where the address is verified (profile_by_trusted_email). Otherwise the slug, which
+    only lab admins set, decides; a document whose ORCID sits on a member's profile and
+    whose slug names no profile creates a new one, and the ORCID conflict is reported.
+    """
+    found = profile_by_trusted_orcid(document.get("orcid"))
+    if found:
+        return found
     found = profile_by_trusted_email(document.get("email"))
     if found:
         return found
@@ -436,25 +621,73 @@ def import_profile_document(document, *, actor, profile=None, dry_run=False, rep
     return report
 
 
-def _apply_native(document, *, actor, profile, is_admin, report, prefix):
+DOCUMENTS_PER_BATCH = 100
+
+
+def write_documents(documents, *, actor, profile, is_admin, report, per_batch=DOCUMENTS_PER_BATCH):
+    """Write (source, document) pairs inside a bulk run, each all or nothing, in batches.
+
+    The new rows of up to `per_batch` documents are held together (NewRows) and written
+    with one INSERT per model and level, in one savepoint. Should anything in a batch
+    fail, the batch is rolled back and its documents are written again one at a time,
+    each in its own savepoint: a document that fails is rolled back whole and reported
+    with its file name, and the others are written. (The run itself still writes nothing
+    when any document failed: profiles.importing rolls it back on any error.)
+    """
+    per_batch = per_batch if BULK else 1
+    chunk = []
+    for item in documents:
+        chunk.append(item)
+        if len(chunk) >= per_batch:
+            _write_batch(chunk, actor=actor, profile=profile, is_admin=is_admin, report=report)
+            chunk = []
+    if chunk:
+        _write_batch(chunk, actor=actor, profile=profile, is_admin=is_admin, report=report)
+
+
+def _write_batch(chunk, *, actor, profile, is_admin, report):
+    mark = report.mark()
+    if len(chunk) > 1:
+        try:
+            with transaction.atomic():
+                batch = NewRows(report, actor=actor)
+                for source, document in chunk:
+                    _apply_native(document, actor=actor, profile=profile, is_admin=is_admin, report=report,
+                                  prefix=f"{source}: ", batch=batch)  # fmt: skip
+                batch.flush()
+            return
+        except (ValidationError, IntegrityError):
+            report.restore(mark)  # written again below, one document at a time
+    for source, document in chunk:
+        prefix, mark = f"{source}: ", report.mark()
+        try:
+            with transaction.atomic():
+                _apply_native(document, actor=actor, profile=profile, is_admin=is_admin, report=report, prefix=prefix)
+        except (ValidationError, IntegrityError) as exc:
+            report.restore(mark, keep_messages=True)  # nothing of it was written
+            for message in _messages(exc):
+                report.error(f"{prefix}{message}")
+
+
+def _apply_native(document, *, actor, profile, is_admin, report, prefix, batch=None):
     target = profile or find_profile(document)
     data = dict(document)
-    if target is None:
-        data["slug"] = data.get("slug") or new_slug(data["full_name"])
-        if Profile.objects.filter(slug=data["slug"]).exists():
-            data["slug"] = new_slug(data["full_name"])
+    if target is None and not (data.get("slug") or "").strip():  # a slug given: find_profile found it free
+        data["slug"] = new_slug(data["full_name"])
     fields = [f for f in PROFILE_FIELDS if f in data and (is_admin or f not in MEMBERSHIP_FIELDS)]
     if target is not None and target.slug != data.get("slug") and "slug" in fields:
         fields.remove("slug")  # matched by ORCID or email: keep its page address
 
     records = data.get("publications", [])
     publications = {}
+    created = False
     if is_admin:
         slugs = {a.get("profile") for r in records for a in r.get("authors", []) if a.get("profile")}
         if target is None:
             # Create the profile first so its own author rows can link to it.
             target = upsert(report, Profile, {"slug": data["slug"]},
                             row_values(Profile, {k: v for k, v in data.items() if k in fields and k != "slug"}))
+            created = True
         profiles = {p.slug: p for p in Profile.objects.filter(slug__in=slugs)}
         if data.get("slug") in slugs:
             profiles[data["slug"]] = target
@@ -480,7 +713,7 @@ def _apply_native(document, *, actor, profile, is_admin, report, prefix):
         publications = {r.get("citation_key"): by_id[i] for r, i in zip(records, pub_ids, strict=True) if i}
         publications.update({p.citation_key: p for p in by_id.values()})
         _sync_own_flags(records, target, by_id, pub_ids, actor=actor)
-    sync_profile(report, data, publications, profile=target, fields=fields)
+    sync_profile(report, data, publications, profile=target, fields=fields, new=created, batch=batch)
 
 
 def _as_record(native_record):

@@ -222,7 +222,8 @@ def item_upsert(*, actor=None, report, model, lookup, values):
     """Create or update the row `lookup` names, writing only when something differs.
 
     The caller (an import) checked the actor's rights for the whole document; `report`
-    counts what happened per model (created / updated / unchanged).
+    counts what happened per model (created / updated / unchanged). The returned row
+    has `_upsert_created` set when this call created it.
     """
     label = model._meta.model_name
     obj = model.objects.filter(**lookup).first()
@@ -230,6 +231,7 @@ def item_upsert(*, actor=None, report, model, lookup, values):
         obj = model(**lookup, **values)
         obj.full_clean()
         _by(obj, actor).save()
+        obj._upsert_created = True
         report.count(label, "created")
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != _coerce(obj, name, value)]
@@ -242,6 +244,27 @@ def item_upsert(*, actor=None, report, model, lookup, values):
     else:
         report.count(label, "unchanged")
     return obj
+
+
+def items_bulk_create(*, actor=None, report, model, objs):
+    """Insert validated new rows of one model at once, with their history rows.
+
+    For imports whose container is new (nothing to match): the caller validated every
+    row (full_clean) before. bulk_create skips save(), so what save() adds is done here:
+    the rendered Markdown (models.RendersMarkdown) and who made the change (history).
+    Signals are not sent: the container's own save invalidated the page cache already.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    if not objs:
+        return objs
+    for obj in objs:
+        if hasattr(obj, "render_markdown_fields"):
+            obj.render_markdown_fields()
+        _by(obj, actor)
+    created = bulk_create_with_history(objs, model)
+    report.count(model._meta.model_name, "created", len(objs))
+    return created
 
 
 def items_prune(*, actor=None, report, queryset, keep):
