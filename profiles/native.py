@@ -261,15 +261,7 @@ class NewRows:
         for model, objs in rows.items():
             services.items_bulk_create(actor=self.actor, report=self.report, model=model, objs=objs)
         many, self.many = self.many, []
-        by_through = {}
-        for obj, name, pks in many:
-            descriptor = getattr(type(obj), name)
-            source, target = descriptor.field.m2m_field_name(), descriptor.field.m2m_reverse_field_name()
-            by_through.setdefault(descriptor.through, []).extend(
-                descriptor.through(**{f"{source}_id": obj.pk, f"{target}_id": pk}) for pk in sorted(pks)
-            )
-        for through, links in by_through.items():
-            through.objects.bulk_create(links)
+        services.items_link_bulk(links=many)
         later, self.later = self.later, []
         for job in later:
             job()

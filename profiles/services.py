@@ -267,6 +267,22 @@ def items_bulk_create(*, actor=None, report, model, objs):
     return created
 
 
+def items_link_bulk(*, links):
+    """Many-to-many links of rows written by items_bulk_create: (row, field name, related pks).
+
+    One INSERT per relation; like the rows themselves, no m2m_changed signal is sent.
+    """
+    by_through = {}
+    for obj, name, pks in links:
+        descriptor = getattr(type(obj), name)
+        source, target = descriptor.field.m2m_field_name(), descriptor.field.m2m_reverse_field_name()
+        by_through.setdefault(descriptor.through, []).extend(
+            descriptor.through(**{f"{source}_id": obj.pk, f"{target}_id": pk}) for pk in sorted(pks)
+        )
+    for through, rows in by_through.items():
+        through.objects.bulk_create(rows)
+
+
 def items_prune(*, actor=None, report, queryset, keep):
     """Delete the rows of `queryset` not in `keep` (an import that says the list is exactly this)."""
     stale = queryset.exclude(pk__in=keep)
