@@ -184,8 +184,12 @@ def parse_publications_csv(text):
 
 
 def iter_publications_csv(text, result):
-    """The records of a publications CSV one row at a time; problems go to `result`."""
-    rows = csv.reader(io.StringIO(text))
+    """The records of a publications CSV one row at a time; problems go to `result`.
+
+    `text`: the whole file, or its lines as an iterable (a file opened with ``newline=""``,
+    so that a big file on disk is never held in memory whole).
+    """
+    rows = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
     headers = next(rows, None)
     if not headers:
         result.errors.append(ParseError("the file is empty (expected a header row)", line=1))

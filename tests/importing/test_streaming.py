@@ -5,6 +5,8 @@ one file merged, counts, a second import creating nothing, problems named with t
 line) is checked across batch boundaries, not only inside one batch.
 """
 
+from pathlib import Path
+
 import pytest
 
 from profiles.importing import import_uploads
@@ -127,3 +129,72 @@ def test_files_read_in_pieces_fall_back_to_whole_reading_when_needed(lab, tmp_pa
     assert Publication.objects.get(citation_key="child").venue == "Proceedings of Conf"
     assert Publication.objects.get(citation_key="x").title == "Café"
     assert any("cp1252" in note or "Windows-1252" in note for note in report.notes)
+
+
+def lab_csv(rows=5, bad=False):
+    from publications.importing import format_authors
+
+    lines = ["title,authors,year,venue,citation_key,doi"]
+    for i in range(rows):
+        authors = format_authors([{"name": "Aiko Nakamura"}, {"name": "Jonas Becker"}])
+        lines.append(f'"Paper, number {i}","{authors}",{2020 + i % 3},"Venue\nwith a line break",c{i},')
+    if bad:
+        lines.append('"Bad year",Someone,twenty,,bad,')
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_a_big_publications_csv_on_disk_is_read_row_by_row(lab, tmp_path, read_in_pieces, monkeypatch):
+    """A publications CSV past STREAM_MIN_BYTES is never read whole: the same records, the same report."""
+    from profiles import importing as profiles_importing
+    from profiles.importing import import_paths
+
+    path = tmp_path / "papers.csv"
+    path.write_bytes(("\ufeff" + lab_csv()).encode())
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read whole"))
+    read = []
+    lines = profiles_importing._csv_lines
+    monkeypatch.setattr(profiles_importing, "_csv_lines", lambda p: (read.append(p), lines(p))[1])
+    report = import_paths(paths=[path])
+    assert read, "the file did not go through the row-by-row reader"
+    assert report.counts["publication"]["created"] == 5, report.lines()
+    paper = Publication.objects.get(citation_key="c3")
+    assert (paper.title, paper.year, paper.venue) == ("Paper, number 3", 2020, "Venue with a line break")
+    assert list(paper.authorships.values_list("profile__slug", flat=True)) == ["aiko-nakamura", "jonas-becker"]
+    monkeypatch.undo()
+    assert import_paths(paths=[path]).created == 0
+
+
+def test_a_big_csv_names_a_bad_row_as_the_whole_reading_does(lab, tmp_path, read_in_pieces, monkeypatch):
+    from profiles import importing as profiles_importing
+    from profiles.importing import import_paths, import_uploads
+
+    path = tmp_path / "papers.csv"
+    path.write_text(lab_csv(bad=True))
+    streamed = import_paths(paths=[path])
+    monkeypatch.setattr(profiles_importing, "STREAM_MIN_BYTES", 10**9)
+    whole = import_paths(paths=[path])
+    assert streamed.errors == whole.errors
+    assert any("'twenty' is not a number" in e for e in streamed.errors)
+    assert Publication.objects.count() == 0  # an error refuses the whole run, streamed or not
+    assert import_uploads(actor=None, sources=[("papers.csv", lab_csv().encode())]).created
+
+
+def test_a_big_csv_past_the_row_limit_is_refused_whole(lab, tmp_path, read_in_pieces, settings):
+    from profiles.importing import import_paths
+
+    settings.IMPORT_MAX_ROWS = 3
+    path = tmp_path / "papers.csv"
+    path.write_text(lab_csv())
+    report = import_paths(paths=[path])
+    assert any("refused" in e and "5 entries" in e for e in report.errors), report.errors
+    assert Publication.objects.count() == 0
+
+
+def test_a_big_csv_that_is_not_utf8_falls_back_to_whole_reading(lab, tmp_path, read_in_pieces):
+    from profiles.importing import import_paths
+
+    path = tmp_path / "papers.csv"
+    path.write_bytes(lab_csv(1).replace("Paper", "Caf\u00e9").encode("cp1252"))
+    report = import_paths(paths=[path])
+    assert Publication.objects.get(citation_key="c0").title == "Café, number 0"
+    assert any("Windows-1252" in note for note in report.notes)
