@@ -175,6 +175,10 @@ class Publication(models.Model):
             # instead of sorting every paper; the second serves ?type= (a rare kind included).
             models.Index(fields=["-year", "-month", "title", "id"], name="publications_list_order"),
             models.Index(fields=["kind", "-year", "-month", "title", "id"], name="publications_kind_order"),
+            # The sitemap (profiles/sitemaps.py): a file's rows by primary-key range from the
+            # index alone (PostgreSQL: an index-only scan), and the newest change at once.
+            models.Index(fields=["id"], include=["updated_at", "slug", "citation_key"], name="publications_sitemap"),
+            models.Index(fields=["updated_at"], name="publications_updated_at"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publications_unique_doi"),
@@ -308,3 +312,20 @@ class Authorship(models.Model):
     def clean(self):
         if self.selected and not self.profile_id:
             raise ValidationError({"selected": "Only an author linked to a member can select the paper."})
+
+
+class CatalogueFacets(models.Model):
+    """The publication list's facets (counts by year and kind, members with their papers)
+    as computed for one catalogue stamp (publications.selectors.publication_facets).
+
+    Kept in the database, not only in the cache, so that a site without a shared cache
+    (or with it off) still counts the catalogue once per change, not once per request.
+    One row (id 1), replaced when the stamp changes.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    stamp = models.CharField(max_length=200)
+    data = models.JSONField()
+
+    def __str__(self):
+        return self.stamp
