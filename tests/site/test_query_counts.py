@@ -25,9 +25,13 @@ def test_profile_page(client, lab, django_assert_max_num_queries, n_pubs, n_item
 def test_cv_page(client, lab, django_assert_max_num_queries, n_pubs, n_items):
     profile = build_profile(n_publications=n_pubs, n_items=n_items)
     # The profile page's 11 (all publications instead of the selected ones).
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(11) as ctx:
         response = client.get(f"/people/{profile.slug}/cv/")
     assert response.content.decode().count('class="cv-row cv-pub"') == n_pubs
+    # The papers are read without their abstracts (a CV never shows them).
+    (papers,) = [q["sql"] for q in ctx.captured_queries if 'FROM "publications_publication"' in q["sql"]]
+    assert '"venue"' in papers
+    assert '"abstract"' not in papers
 
 
 @pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
