@@ -312,20 +312,3 @@ class Authorship(models.Model):
     def clean(self):
         if self.selected and not self.profile_id:
             raise ValidationError({"selected": "Only an author linked to a member can select the paper."})
-
-
-class CatalogueFacets(models.Model):
-    """The publication list's facets (counts by year and kind, members with their papers)
-    as computed for one catalogue stamp (publications.selectors.publication_facets).
-
-    Kept in the database, not only in the cache, so that a site without a shared cache
-    (or with it off) still counts the catalogue once per change, not once per request.
-    One row (id 1), replaced when the stamp changes.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    stamp = models.CharField(max_length=200)
-    data = models.JSONField()
-
-    def __str__(self):
-        return self.stamp

@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from . import search
-from .models import Authorship, CatalogueFacets, Publication
+from .models import Authorship, Publication
 
 LATEST_ON_HOME = 6
 
@@ -186,27 +186,26 @@ def _compute_facets():
 def publication_facets():
     """The list's facets: 1 query (the stamp and its stored counts); after a change, 2 more
     to count and 1 to store them (publications_cataloguefacets)."""
-    table = CatalogueFacets._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.stamp, (SELECT data FROM {table} f WHERE f.id = 1 AND f.stamp = s.stamp)"
+            "SELECT s.stamp, (SELECT data FROM publications_cataloguefacets f WHERE f.id = 1 AND f.stamp = s.stamp)"
             f" FROM (SELECT {_stamp_sql()} AS stamp) s"
         )
         stamp, data = cursor.fetchone()
     if data is not None:
-        data = json.loads(data) if isinstance(data, str) else data
+        data = json.loads(data)
         return Facets(
             counts={(year, kind): n for year, kind, n in data["counts"]},
             members=[tuple(row) for row in data["members"]],
         )
     facets = _compute_facets()
     data = {"counts": [[year, kind, n] for (year, kind), n in facets.counts.items()], "members": facets.members}
-    CatalogueFacets.objects.bulk_create(
-        [CatalogueFacets(id=1, stamp=stamp, data=data)],
-        update_conflicts=True,
-        unique_fields=["id"],
-        update_fields=["stamp", "data"],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO publications_cataloguefacets (id, stamp, data) VALUES (1, %s, %s)"
+            " ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp, data = excluded.data",
+            [stamp, json.dumps(data)],
+        )
     return facets
 
 

@@ -3,9 +3,10 @@
 * publications_sitemap: a sitemap file reads its rows (primary key, updated_at, slug,
   citation key) by primary-key range from this index alone on PostgreSQL (INCLUDE), not
   from the table; publications_updated_at gives the index its newest change at once.
-* publications_cataloguefacets: the list's facet counts under the catalogue stamp they
-  were computed for (publications.selectors.publication_facets), so that they are counted
-  once per change even with no cache.
+* publications_cataloguefacets: one row, the list's facet counts (JSON text) under the
+  catalogue stamp they were computed for (publications.selectors.publication_facets), so
+  that they are counted once per change even with no cache. Like
+  publications_catalogueversion (0004), a table of the selectors, not a model.
 """
 
 from django.db import migrations, models
@@ -17,13 +18,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="CatalogueFacets",
-            fields=[
-                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ("stamp", models.CharField(max_length=200)),
-                ("data", models.JSONField()),
-            ],
+        migrations.RunSQL(
+            "CREATE TABLE publications_cataloguefacets (id integer PRIMARY KEY, stamp text NOT NULL, data text NOT NULL)",
+            "DROP TABLE IF EXISTS publications_cataloguefacets",
         ),
         migrations.AddIndex(
             model_name="publication",
