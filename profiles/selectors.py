@@ -52,6 +52,11 @@ from .search import search_profiles
 RECENT_PUBLICATIONS_ON_PROFILE = 10
 # At most this many selected papers are shown on the profile page (the rest: "All … publications").
 MAX_SELECTED_ON_PROFILE = 50
+
+# Columns a CV entry (_partials/publication_cv.html) never shows: the CV leaves them unread
+# (300 abstracts for a CV of 300 papers). The profile page's entries show each paper's
+# BibTeX, which has them all.
+CV_UNUSED_COLUMNS = ("abstract", "keywords", "title_normalised")
 # Publications are not a profile section (papers are the lab's, shared by their authors):
 # the page and the CV place their block after these sections.
 PUBLICATIONS_TEMPLATE = "sections/_publications.html"
@@ -339,7 +344,7 @@ def attach_authors(publications):
     return publications
 
 
-def _profile_publications(profile, selected_first, with_authors=True):
+def _profile_publications(profile, selected_first, with_authors=True, without_columns=()):
     """(shown publications with authors, total count, whether they are the selected ones).
 
     Query 1 reads the member's publications (no authors) with their total (a window
@@ -350,6 +355,8 @@ def _profile_publications(profile, selected_first, with_authors=True):
     qs = Publication.objects.filter(authorships__profile=profile).annotate(
         is_selected=F("authorships__selected"), total=Window(Count("pk"))
     )
+    if without_columns:
+        qs = qs.defer(*without_columns)
     if selected_first:
         qs = qs.order_by("-is_selected", "-year", "-month", "title", "pk")[:MAX_SELECTED_ON_PROFILE]
     else:
@@ -365,7 +372,7 @@ def _profile_publications(profile, selected_first, with_authors=True):
     return shown, total, are_selected
 
 
-def profile_page(user, slug, *, all_publications=False, drafts=False, with_authors=True):
+def profile_page(user, slug, *, all_publications=False, drafts=False, with_authors=True, without_columns=()):
     """The profile (or CV) page of `slug` as `user` may see it, or 404.
 
     Queries: 1 profile, 2 the flat sections (UNION ALL), 3 experience, 4 projects with
@@ -380,6 +387,7 @@ def profile_page(user, slug, *, all_publications=False, drafts=False, with_autho
     `with_authors=False` leaves the authors unread (query 9): the HTML pages render
     publication entries through the fragment cache, which reads them only for the
     entries it has to render (templatetags.profile_tags.publication_entries).
+    `without_columns`: publication columns left unread (the CV: CV_UNUSED_COLUMNS).
     """
     profile = viewable_profile(user, slug)
     levels = permissions.levels_for(user, profile)
@@ -406,7 +414,7 @@ def profile_page(user, slug, *, all_publications=False, drafts=False, with_autho
     _attach_press_refs(page, projects)
 
     page.publications, page.publication_count, page.publications_are_selected = _profile_publications(
-        profile, selected_first=not all_publications, with_authors=with_authors
+        profile, selected_first=not all_publications, with_authors=with_authors, without_columns=without_columns
     )
     page.items["statements"] = list(_visible(Statement, profile, levels))
     return page

@@ -174,7 +174,9 @@ def profile_detail(request, slug):
 @require_safe
 @cache_public_page
 def profile_cv(request, slug):
-    page = selectors.profile_page(request.user, slug, all_publications=True, with_authors=False)
+    page = selectors.profile_page(
+        request.user, slug, all_publications=True, with_authors=False, without_columns=selectors.CV_UNUSED_COLUMNS
+    )
     return render(request, "profiles/cv.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 

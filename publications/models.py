@@ -175,6 +175,10 @@ class Publication(models.Model):
             # instead of sorting every paper; the second serves ?type= (a rare kind included).
             models.Index(fields=["-year", "-month", "title", "id"], name="publications_list_order"),
             models.Index(fields=["kind", "-year", "-month", "title", "id"], name="publications_kind_order"),
+            # The sitemap (profiles/sitemaps.py): a file's rows by primary-key range from the
+            # index alone (PostgreSQL: an index-only scan), and the newest change at once.
+            models.Index(fields=["id"], include=["updated_at", "slug", "citation_key"], name="publications_sitemap"),
+            models.Index(fields=["updated_at"], name="publications_updated_at"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publications_unique_doi"),

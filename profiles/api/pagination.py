@@ -14,16 +14,18 @@ first page costs.
 
 import base64
 import binascii
+import functools
 import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from publications.selectors import CountedPaginator
 
 
 class ApiPagination(PageNumberPagination):
@@ -170,12 +172,5 @@ class KeysetPagination(ApiPagination):
 
 
 def _paginator_with_count(count):
-    if count is None:
-        return Paginator
-
-    class CountedPaginator(Paginator):
-        def __init__(self, object_list, per_page, **kwargs):
-            super().__init__(object_list, per_page, **kwargs)
-            self.__dict__["count"] = count  # Paginator.count is a cached_property
-
-    return CountedPaginator
+    """Deep `?page=N` by a deferred join (publications.selectors.DeferredJoinPaginator), told its total if known."""
+    return functools.partial(CountedPaginator, count=count)

@@ -152,3 +152,27 @@ def test_list_and_search_queries_do_not_grow(client_for, db, n, params):
     # its authors; a search on PostgreSQL also asks whether full text finds anything (else trigrams).
     budget = 3 if not params or "type" in params else 5
     assert len(ctx.captured_queries) <= budget
+
+
+def _page_query(ctx):
+    """The query that read the page's papers whole (the one selecting the abstract)."""
+    (sql,) = [q["sql"] for q in ctx.captured_queries if '"abstract"' in q["sql"]]
+    return sql
+
+
+@pytest.mark.parametrize("params", [{}, {"year": "2001"}, {"q": "paper"}])
+def test_deep_page_numbers_give_the_rows_of_the_plain_ordered_query(client_for, catalogue, params):
+    from publications.selectors import PublicationFilters, filtered_publications
+
+    expected = list(filtered_publications(PublicationFilters.from_query(params)).values_list("citation_key", flat=True))
+    client = client_for(None)
+    seen = []
+    for number in range(1, len(expected) // 20 + 2):
+        with CaptureQueriesContext(connection) as ctx:
+            page = keys(client.get(LIST, {**params, "page_size": 20, "page": number}))
+        assert page == expected[(number - 1) * 20 : number * 20]
+        if number > 1:
+            # Deferred join: OFFSET picks the page's ids in a sub-select; only those rows are read whole.
+            assert "OFFSET" in _page_query(ctx).split("IN (SELECT", 1)[1]
+        seen += page
+    assert seen == expected

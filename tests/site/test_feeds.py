@@ -46,3 +46,23 @@ def test_member_feed_has_news_and_publications(client, member, bob):
 def test_feed_of_unpublished_member_is_404(client, lab):
     f.ProfileFactory(slug="ghost", published=False)
     assert client.get("/people/ghost/feed.atom").status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 60])
+def test_feeds_are_windowed_with_a_fixed_number_of_queries(client, lab, django_assert_max_num_queries, n):
+    from profiles.feeds import FEED_LENGTH
+    from tests.site.conftest import build_profile
+
+    build_profile(slug="prolific", n_publications=n, n_items=n)  # n news items, n linked papers
+    # news: 1 the lab (feed title), 2 the newest news items.
+    # publications: 1 the lab, 2 the newest papers, 3 their authors.
+    # a member's: 1 the member, 2 their newest news, 3 their newest papers, 4 those papers' authors.
+    for url, queries, items in [
+        ("/feeds/news.atom", 2, min(n, FEED_LENGTH)),
+        ("/feeds/publications.atom", 3, min(n, FEED_LENGTH)),
+        ("/people/prolific/feed.atom", 4, min(2 * n, FEED_LENGTH)),
+    ]:
+        with django_assert_max_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("<entry>") == items, url

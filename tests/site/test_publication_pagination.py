@@ -84,6 +84,17 @@ def test_facets_are_cached_until_the_catalogue_changes(lab, django_assert_num_qu
     assert selectors.publication_facets().total == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_facets_are_counted_once_per_change_even_without_a_cache(lab, settings, django_assert_num_queries):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    build_profile(n_publications=2, n_items=0)
+    selectors.publication_facets()
+    with django_assert_num_queries(1):  # the catalogue stamp with the facets stored under it
+        assert selectors.publication_facets().total == 2
+    f.PublicationFactory()
+    assert selectors.publication_facets().total == 3
+
+
 def test_member_publications_are_paginated(client, lab):
     profile = build_profile(n_publications=150, n_items=0)
     html = client.get(f"/people/{profile.slug}/publications/").content.decode()
@@ -100,3 +111,32 @@ def test_profile_page_reads_a_bounded_number_of_papers(client, lab, django_asser
     assert len(page.publications) == profile_selectors.MAX_SELECTED_ON_PROFILE
     html = client.get(profile.get_absolute_url()).content.decode()
     assert "All 300 publications" in html
+
+
+@pytest.mark.parametrize("params", [{}, {"year": "2001"}, {"type": "journal"}, {"q": "paper"}])
+def test_deep_pages_show_the_rows_of_the_plain_ordered_query(client, lab, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pubs = Publication.objects.bulk_create(
+        Publication(
+            title=f"Paper {i % 7}",  # many equal titles in one year and month: the pk decides
+            citation_key=f"k{i:03d}",
+            slug=f"k{i:03d}",
+            kind="journal" if i % 2 else "conference",
+            year=None if i % 13 == 0 else 2000 + i % 5,
+            month=None if i % 3 == 0 else 1 + i % 12,
+        )
+        for i in range(260)
+    )
+    Authorship.objects.bulk_create(Authorship(publication=p, position=1, name="Ada Lovelace") for p in pubs)
+    filters = selectors.PublicationFilters.from_query(params)
+    expected = list(selectors.filtered_publications(filters).values_list("slug", flat=True))
+    size = selectors.PUBLICATIONS_PAGE_SIZE
+    for number in range(1, len(expected) // size + 2):
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get("/publications/", {**params, "page": number}).content.decode()
+        assert keys(html) == expected[(number - 1) * size : number * size], number
+        if number > 1:
+            (sql,) = [q["sql"] for q in ctx.captured_queries if '"abstract"' in q["sql"]]
+            assert "OFFSET" in sql.split("IN (SELECT", 1)[1]  # only the page's ids are read past

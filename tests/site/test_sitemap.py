@@ -93,11 +93,11 @@ def test_query_counts_do_not_grow_with_rows(client, lab, django_assert_max_num_q
     Publication.objects.bulk_create(
         Publication(title=f"Paper {i}", citation_key=f"p{i}", year=2020) for i in range(n * 3)
     )
-    # Index: 1 lab (context processor), then one aggregate (count and newest change) for each
+    # Index: 1 lab (context processor), then one aggregate (first and last keys, newest change) for each
     # of people, CVs, publications and statements.
     with django_assert_max_num_queries(5):
         assert client.get("/sitemap.xml").status_code == 200
-    # A file: 1 lab, 2 its count and newest change, 3 one page of rows.
+    # A file: 1 lab, 2 the section's first and last keys and newest change, 3 its rows (a key range).
     for section, expected in [("people", n), ("cv", n), ("publications", n * 3), ("statements", n)]:
         with django_assert_max_num_queries(3):
             response = client.get(f"/sitemap-{section}.xml")
@@ -125,3 +125,21 @@ def test_a_file_is_well_formed_xml_with_escaped_urls_and_last_modified(client, l
     people = ElementTree.fromstring(client.get("/sitemap-people.xml").content)
     assert [u.find("s:loc", ns).text for u in people.findall("s:url", ns)] == ["http://testserver/people/ada/"]
     assert client.post("/sitemap-people.xml").status_code == 405
+
+
+def test_files_are_key_ranges_and_a_new_paper_appears_in_the_last(client, lab, monkeypatch):
+    monkeypatch.setattr(sitemaps.PublicationSitemap, "limit", 3)
+    pubs = Publication.objects.bulk_create(
+        Publication(title=f"Paper {i}", citation_key=f"p{i}", slug=f"p{i}", year=2020) for i in range(7)
+    )
+    pubs[1].delete()  # a gap: its file holds fewer URLs, the others do not move
+
+    def files():
+        index = client.get("/sitemap.xml").content.decode()
+        locs = [loc.replace("http://testserver", "") for loc in _locs(index) if "publications" in loc]
+        return [[u.rsplit("/", 2)[1] for u in _locs(client.get(loc).content.decode())] for loc in locs]
+
+    assert files() == [["p0", "p2"], ["p3", "p4", "p5"], ["p6"]]
+    f.PublicationFactory(citation_key="fresh")
+    assert files() == [["p0", "p2"], ["p3", "p4", "p5"], ["p6", "fresh"]]
+    assert client.get("/sitemap-publications.xml", {"p": 4}).status_code == 404
