@@ -365,7 +365,7 @@ def _profile_publications(profile, selected_first, with_authors=True):
     return shown, total, are_selected
 
 
-def profile_page(user, slug, *, all_publications=False, drafts=False, with_authors=True):
+def profile_page(user, slug, *, all_publications=False, drafts=False, with_authors=True, profile=None):
     """The profile (or CV) page of `slug` as `user` may see it, or 404.
 
     Queries: 1 profile, 2 the flat sections (UNION ALL), 3 experience, 4 projects with
@@ -380,8 +380,11 @@ def profile_page(user, slug, *, all_publications=False, drafts=False, with_autho
     `with_authors=False` leaves the authors unread (query 9): the HTML pages render
     publication entries through the fragment cache, which reads them only for the
     entries it has to render (templatetags.profile_tags.publication_entries).
+    `profile`: the row of `slug`, already read and checked with viewable_profile() (one
+    query less).
     """
-    profile = viewable_profile(user, slug)
+    if profile is None:
+        profile = viewable_profile(user, slug)
     levels = permissions.levels_for(user, profile)
     page = ProfilePage(profile=profile, items=_flat_sections(profile, levels, drafts))
 
