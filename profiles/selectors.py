@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Count, F, TextField, Value, Window
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -99,19 +99,47 @@ def _from_text(model_field, value):
     return value
 
 
+# The UNION of eight annotated querysets costs more to build and compile than to run (about
+# 20 ms of Python per page for 1 ms in the database): its SQL is compiled once per process
+# for each (database, visibility levels, drafts) and run again with the profile's id put
+# where the compiled SQL had a marker id (no real primary key is negative).
+_FLAT_SQL = {}
+_PROFILE_MARK = -2026_1129
+
+
+def _flat_sections_sql(levels, drafts, using):
+    key = (using, None if levels is None else tuple(levels), drafts)
+    found = _FLAT_SQL.get(key)
+    if found is None:
+        branches = []
+        for section in FLAT_SECTIONS:
+            columns_of = _flat_columns(section.model)
+            qs = section.model.objects.filter(profile_id=_PROFILE_MARK).filter(
+                registry.visible_q(section, levels, drafts=drafts)
+            )
+            columns = {"c_section": Value(section.doc_key, output_field=TextField()), "c_id": Cast("pk", TextField())}
+            for i in range(_WIDTH):
+                columns[f"c{i}"] = (
+                    Cast(columns_of[i].attname, TextField()) if i < len(columns_of)
+                    else Value(None, output_field=TextField())
+                )  # fmt: skip
+            branches.append(qs.order_by().annotate(**columns).values_list(*columns))
+        union = branches[0].union(*branches[1:], all=True)
+        sql, params = union.query.get_compiler(using).as_sql()
+        marks = [i for i, value in enumerate(params) if type(value) is int and value == _PROFILE_MARK]
+        found = _FLAT_SQL[key] = (sql, tuple(params), marks)
+    return found
+
+
 def _flat_sections(profile, levels, drafts=False):
-    branches = []
-    for section in FLAT_SECTIONS:
-        columns_of = _flat_columns(section.model)
-        qs = section.model.objects.filter(profile=profile).filter(registry.visible_q(section, levels, drafts=drafts))
-        columns = {"c_section": Value(section.doc_key, output_field=TextField()), "c_id": Cast("pk", TextField())}
-        for i in range(_WIDTH):
-            columns[f"c{i}"] = (
-                Cast(columns_of[i].attname, TextField()) if i < len(columns_of)
-                else Value(None, output_field=TextField())
-            )  # fmt: skip
-        branches.append(qs.order_by().annotate(**columns).values_list(*columns))
-    rows = branches[0].union(*branches[1:], all=True)
+    using = router.db_for_read(Profile)
+    sql, params, marks = _flat_sections_sql(levels, drafts, using)
+    params = list(params)
+    for i in marks:
+        params[i] = profile.pk
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     by_key = {s.doc_key: s for s in FLAT_SECTIONS}
     found = defaultdict(list)
     for doc_key, pk, *values in rows:
