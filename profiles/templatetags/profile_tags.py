@@ -355,9 +355,9 @@ def publication_entry_map(publications, owner=None, template="_partials/publicat
     missing = [pub for pub in publications if keys[pub] not in stored]
     unread = [p for p in missing if "authorships" not in p.__dict__.get("_prefetched_objects_cache", {})]
     if unread:
-        from profiles.selectors import attach_authors
+        from profiles.selectors import attach_author_rows
 
-        attach_authors(unread)  # one query, only for the entries rendered now
+        attach_author_rows(unread)  # one query, only for the entries rendered now
     compiled = get_template(template).template
     context = Context({"owner": owner, "profile": owner}, autoescape=True)
     entries, rendered = {}, {}
