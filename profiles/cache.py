@@ -302,6 +302,12 @@ def render_body(request, template_name, context):
         return {name: node.render(ctx) for name, node in extends.blocks.items() if name in BODY_BLOCKS}
 
 
+def stored_body(key):
+    """The body stored under `key` (body_key) ready to place in BODY_TEMPLATE, or None."""
+    body = cache.get(key)
+    return None if body is None else {name: mark_safe(html) for name, html in body.items()}
+
+
 def cached_body(request, kind, scopes, variant, template_name, build_context):
     """The body of a page: from the cache, or rendered from `build_context()` and stored.
 

@@ -166,6 +166,15 @@ def directory(request):
 def _profile_body_page(request, slug, kind, template, *, all_publications):
     """The profile page or the CV: its body from the cache (profiles/cache.py: bodies), kept
     per visibility level of the viewer (a visitor never gets the owner's), else rendered."""
+    scopes = [page_cache.SITE, page_cache.profile_scope(slug)]
+    if not request.user.is_authenticated:
+        # A visitor's body is only ever stored while the profile is published, and
+        # unpublishing, renaming or deleting it replaces the site's version: served
+        # without reading the profile first (as the page cache serves whole pages).
+        key = page_cache.body_key(request, kind, scopes, page_cache.level_name(permissions.visible_levels(None)))
+        body = page_cache.stored_body(key)
+        if body is not None:
+            return render(request, page_cache.BODY_TEMPLATE, {"body": body, "nav": "people"})
     profile = selectors.viewable_profile(request.user, slug)
     levels = permissions.levels_for(request.user, profile)
 
@@ -175,7 +184,6 @@ def _profile_body_page(request, slug, kind, template, *, all_publications):
         )
         return {"page": page, "profile": page.profile, "nav": "people"}
 
-    scopes = [page_cache.SITE, page_cache.profile_scope(profile.slug)]
     body = page_cache.cached_body(request, kind, scopes, page_cache.level_name(levels), template, build)
     return render(request, page_cache.BODY_TEMPLATE, {"body": body, "nav": "people"})
 

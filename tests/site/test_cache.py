@@ -326,3 +326,27 @@ def test_the_publication_list_body_is_kept_per_query_string_and_shared_by_every_
     assert not rendered
     assert "Paper 2001" in member.content.decode()
     assert "My profile" in member.content.decode()
+
+
+@pytest.mark.parametrize("change", ["unpublish", "rename", "delete"])
+def test_a_visitors_cached_body_goes_with_the_profile(client, lab, settings, change):
+    """Visitors are served a stored body without the profile being read first: unpublishing,
+    renaming or deleting the profile must make it unreachable at once."""
+    settings.PAGE_CACHE = False
+    profile = f.ProfileFactory(headline="Soon gone")
+    url = profile.get_absolute_url()
+    for page in ("", "cv/"):
+        assert "Soon gone" in client.get(f"{url}{page}").content.decode()
+        assert not _get(client, f"{url}{page}")[1]
+    if change == "unpublish":
+        profile.published = False
+        profile.save()
+    elif change == "rename":
+        profile.slug = "a-new-address"
+        profile.save()
+    else:
+        profile.delete()
+    for page in ("", "cv/"):
+        response = client.get(f"{url}{page}")
+        assert response.status_code in (301, 404), page
+        assert "Soon gone" not in response.content.decode()

@@ -108,3 +108,13 @@ def test_cached_bodies_for_a_signed_in_member(client, lab, alice, django_assert_
         # level), 5 their lab-admin group, 6 lab; /publications/ only 1, 2 and 6.
         with django_assert_max_num_queries(6):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
+def test_cached_bodies_for_a_visitor(client, lab, settings, django_assert_max_num_queries, n_pubs, n_items):
+    settings.PAGE_CACHE = False  # the whole-page cache would answer before the view
+    profile = build_profile(n_publications=n_pubs, n_items=n_items)
+    for url in (profile.get_absolute_url(), f"/people/{profile.slug}/cv/", "/publications/"):
+        client.get(url)
+        with django_assert_max_num_queries(1):  # the lab (context processor): not even the profile
+            assert client.get(url).status_code == 200
