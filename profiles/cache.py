@@ -32,7 +32,16 @@ at once can never bring back an earlier version.
 
 A page that used a CSP nonce is not stored (the nonce is per response).
 
-Logged-in users are never served a cached page and never store one: what they see may
+**Bodies.** The profile page, the CV and a page of /publications/ also keep their *body*
+(the blocks a page template fills: title, meta, head, content; base.html draws the rest,
+the header and footer that depend on who is signed in) under the same scopes' versions,
+the viewer's *visibility level* and everything else the body shows (host and path for
+the canonical link, language, the query string). Logged-in users use them too: every
+viewer of one level sees the same body (anonymous visitors and signed-in non-members
+`public`, members `members`, the owner and lab admins `all`), and a level is part of
+the key, so a body rendered for the owner is never served to a visitor.
+
+Logged-in users are never served a cached whole page and never store one: what they see may
 include members-only or private items. Rendered *fragments* (a publication entry) are
 shared by everyone, logged in or not, because what they show does not depend on who
 looks: publications have no visibility of their own, and the author links they contain
@@ -52,11 +61,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_init, post_save, pre_delete, pre_save
 from django.http import HttpResponse
+from django.template.context import make_context
+from django.template.loader import get_template
+from django.template.loader_tags import ExtendsNode
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 VERSION_KEY_PREFIX = "public-site:version"
 PAGE_KEY_PREFIX = "public-site:page"
 FRAGMENT_KEY_PREFIX = "public-site:fragment"
+BODY_KEY_PREFIX = "public-site:body"
 SITE = "site"
 LISTS = "lists"
 # Kept for callers of the old single-generation API (the site-wide scope).
@@ -244,6 +259,69 @@ def get_fragments(keys):
 def set_fragments(rendered):
     if rendered:
         cache.set_many(rendered, settings.PAGE_CACHE_SECONDS)
+
+
+# --------------------------------------------------------------------------- bodies
+
+# The blocks of a page template that make its body (see the module docstring).
+BODY_BLOCKS = ("title", "meta", "head", "body_class", "content")
+BODY_TEMPLATE = "_partials/page_body.html"
+
+
+def level_name(levels):
+    """A visibility level list (permissions.levels_for) as a key part: all, public, members …"""
+    return "all" if levels is None else "+".join(sorted(str(level) for level in levels))
+
+
+def body_key(request, kind, scopes, variant=""):
+    """Key of the body of page `kind` as shown at `request`'s address, under `scopes`' versions.
+
+    `variant` must name whatever else changes the body (the viewer's level, the query).
+    """
+    raw = "|".join(
+        [
+            kind,
+            variant,
+            request.scheme,
+            request.get_host(),
+            request.path,
+            get_language() or "",
+            *scopes,
+            *versions(scopes),
+        ]
+    )
+    return f"{BODY_KEY_PREFIX}:{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def render_body(request, template_name, context):
+    """{block name: HTML} of the BODY_BLOCKS that `template_name` (which extends base.html) fills."""
+    template = get_template(template_name).template
+    extends = template.nodelist.get_nodes_by_type(ExtendsNode)[0]
+    ctx = make_context(context, request)
+    with ctx.bind_template(template):
+        return {name: node.render(ctx) for name, node in extends.blocks.items() if name in BODY_BLOCKS}
+
+
+def stored_body(key):
+    """The body stored under `key` (body_key) ready to place in BODY_TEMPLATE, or None."""
+    body = cache.get(key)
+    return None if body is None else {name: mark_safe(html) for name, html in body.items()}
+
+
+def cached_body(request, kind, scopes, variant, template_name, build_context):
+    """The body of a page: from the cache, or rendered from `build_context()` and stored.
+
+    One round trip for the versions and one for the body when it is stored; on a miss the
+    page's own reads run (`build_context`), and the result is stored unless it used a CSP
+    nonce (per response).
+    """
+    key = body_key(request, kind, scopes, variant)
+    body = cache.get(key)
+    if body is None:
+        body = render_body(request, template_name, build_context())
+        if getattr(request, "_csp_nonce", None) is None:
+            cache.set(key, body, settings.PAGE_CACHE_SECONDS)
+    return {name: mark_safe(html) for name, html in body.items()}
 
 
 # --------------------------------------------------------------------------- what a write touches

@@ -53,7 +53,7 @@ class _AtomFeed(Feed):
 
 class _NewsMixin:
     def news_title(self, item):
-        text = strip_tags(render_markdown(item.body, inline=True))
+        text = strip_tags(item.rendered_html("body"))
         return f"{item.profile.full_name}: {text[:90]}" + ("…" if len(text) > 90 else "")
 
     def news_link(self, item):
@@ -108,9 +108,7 @@ class PublicationFeed(_AtomFeed):
 
     def item_description(self, item):
         venue = item.venue_short or item.venue
-        return f"<p>{_authors_line(item)}</p><p><em>{venue}</em> {item.year or ''}</p>" + render_markdown(
-            item.abstract
-        )
+        return f"<p>{_authors_line(item)}</p><p><em>{venue}</em> {item.year or ''}</p>" + item.rendered_html("abstract")
 
     def item_pubdate(self, item):
         return _publication_date(item)

@@ -19,35 +19,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .dates import PartialDateField, check_date_range, end_not_before_start
-from .markdown import render_markdown
-
-
-class RendersMarkdown:
-    """Markdown fields rendered and sanitised once, when the row is saved, not per request.
-
-    `markdown_fields` maps each Markdown field to whether it renders inline (no <p>);
-    the HTML is kept in `<field>_html` (not editable, so never in a form or a history diff). Rows written
-    in bulk (bulk_create) skip save(): templates read them through the
-    `rendered` filter, which renders when the stored HTML is missing.
-    """
-
-    markdown_fields = {}
-
-    def render_markdown_fields(self, names=None):
-        """Fill `<field>_html` for `names` (default: every Markdown field that is loaded)."""
-        rendered = []
-        for name, inline in self.markdown_fields.items():
-            if (names is None or name in names) and name in self.__dict__:
-                setattr(self, f"{name}_html", render_markdown(self.__dict__[name], inline=inline))
-                rendered.append(f"{name}_html")
-        return rendered
-
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        rendered = self.render_markdown_fields(None if update_fields is None else set(update_fields))
-        if update_fields is not None and rendered:
-            kwargs["update_fields"] = {*update_fields, *rendered}
-        super().save(*args, **kwargs)
+from .markdown import RendersMarkdown
 
 
 def _html_field():

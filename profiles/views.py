@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from . import cache as page_cache
 from . import permissions, selectors
 from .cache import cache_public_page
 from .models import Profile, Statement
@@ -72,7 +73,7 @@ DIRECTORY_PAGE_SIZE = 48
 ALUMNI_PAGE_SIZE = 100
 DIRECTORY_CARD_FIELDS = (
     "slug", "full_name", "native_name", "headline", "role", "status", "interest_tags", "research_interests",
-    "avatar", "left_on", "alumni_destination", "display_order",
+    "research_interests_html", "avatar", "left_on", "alumni_destination", "display_order",
 )  # fmt: skip
 ROLE_ORDER = list(Profile.Role.values)
 
@@ -162,22 +163,46 @@ def directory(request):
     return render(request, "profiles/directory.html", context)
 
 
+def _profile_body_page(request, slug, kind, template, *, all_publications, without_columns=()):
+    """The profile page or the CV: its body from the cache (profiles/cache.py: bodies), kept
+    per visibility level of the viewer (a visitor never gets the owner's), else rendered."""
+    scopes = [page_cache.SITE, page_cache.profile_scope(slug)]
+    if not request.user.is_authenticated:
+        # A visitor's body is only ever stored while the profile is published, and
+        # unpublishing, renaming or deleting it replaces the site's version: served
+        # without reading the profile first (as the page cache serves whole pages).
+        key = page_cache.body_key(request, kind, scopes, page_cache.level_name(permissions.visible_levels(None)))
+        body = page_cache.stored_body(key)
+        if body is not None:
+            return render(request, page_cache.BODY_TEMPLATE, {"body": body, "nav": "people"})
+    profile = selectors.viewable_profile(request.user, slug)
+    levels = permissions.levels_for(request.user, profile)
+
+    def build():
+        page = selectors.profile_page(
+            request.user, slug, all_publications=all_publications, with_authors=False, profile=profile,
+            without_columns=without_columns,
+        )  # fmt: skip
+        return {"page": page, "profile": page.profile, "nav": "people"}
+
+    body = page_cache.cached_body(request, kind, scopes, page_cache.level_name(levels), template, build)
+    return render(request, page_cache.BODY_TEMPLATE, {"body": body, "nav": "people"})
+
+
 @follow_profile_redirects
 @require_safe
 @cache_public_page
 def profile_detail(request, slug):
-    page = selectors.profile_page(request.user, slug, with_authors=False)
-    return render(request, "profiles/profile.html", {"page": page, "profile": page.profile, "nav": "people"})
+    return _profile_body_page(request, slug, "profile", "profiles/profile.html", all_publications=False)
 
 
 @follow_profile_redirects
 @require_safe
 @cache_public_page
 def profile_cv(request, slug):
-    page = selectors.profile_page(
-        request.user, slug, all_publications=True, with_authors=False, without_columns=selectors.CV_UNUSED_COLUMNS
+    return _profile_body_page(
+        request, slug, "cv", "profiles/cv.html", all_publications=True, without_columns=selectors.CV_UNUSED_COLUMNS
     )
-    return render(request, "profiles/cv.html", {"page": page, "profile": page.profile, "nav": "people"})
 
 
 @follow_profile_redirects

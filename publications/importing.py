@@ -28,6 +28,7 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from profiles.markdown import render_markdown
 from profiles.matching import build_member_index, match_author
 from publications.formats import ParseError, ParseResult, empty_record, normalise_arxiv, normalise_doi, split_name
 
@@ -652,9 +653,9 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
     report.count("publication", "unchanged", len(stored - set(changed_pubs)))
     history = {"default_user": actor if getattr(actor, "pk", None) else None}
     if changed_pubs:
-        bulk_update_with_history(
-            list(changed_pubs.values()), Publication, sorted(changed_fields), batch_size=BATCH_SIZE, **history
-        )
+        changed = list(changed_pubs.values())
+        fields = _with_rendered_markdown(changed, changed_fields)
+        bulk_update_with_history(changed, Publication, fields, batch_size=BATCH_SIZE, **history)
     if changed_authors.get("update"):
         updated = list(changed_authors["update"].values())
         report.count("authorship", "updated", len(updated))
@@ -727,6 +728,15 @@ AUTHORSHIP_NAMES = ["publication", "position", "name", "profile", "equal_contrib
 AUTHORSHIP_COLUMNS = [Authorship._meta.get_field(n).column for n in AUTHORSHIP_NAMES]
 
 
+def _with_rendered_markdown(publications, fields):
+    """`fields` (sorted) plus the `<field>_html` of each Markdown field among them, rendered
+    now on `publications`: a bulk update skips save(), which renders them for one paper."""
+    names = set(fields) & set(Publication.markdown_fields)
+    for publication in publications if names else ():
+        publication.render_markdown_fields(names)
+    return sorted({*fields, *(f"{name}_html" for name in names)})
+
+
 def insert_publications(rows, user_id):
     """Insert publications ({field: value}, citation_key set); returns their ids in order."""
     if not rows:
@@ -739,6 +749,8 @@ def insert_publications(rows, user_id):
             row["slug"] = slug_for_key(row["citation_key"])
         row.setdefault("authors_truncated", False)
         row.setdefault("authors_unknown", False)
+        # What save() stores for a single paper (RendersMarkdown): the abstract as sanitised HTML.
+        row["abstract_html"] = render_markdown(row.get("abstract") or "")
         row["created_at"] = row["updated_at"] = now
     defaults = dict.fromkeys(PUBLICATION_NAMES) | {n: "" for n in PUBLICATION_NAMES if n in LIMITS}
     columns = operator.itemgetter(*PUBLICATION_NAMES)
@@ -997,10 +1009,9 @@ def import_spreadsheet_rows(*, actor, rows, columns):
         now = timezone.now()
         for publication in updated.values():
             publication.updated_at = now
-        bulk_update_with_history(
-            list(updated.values()), Publication, sorted(changed_fields | {"updated_at"}), batch_size=BATCH_SIZE,
-            **history,
-        )  # fmt: skip
+        changed = list(updated.values())
+        fields = _with_rendered_markdown(changed, changed_fields | {"updated_at"})
+        bulk_update_with_history(changed, Publication, fields, batch_size=BATCH_SIZE, **history)
     if replaced:  # an edited author list: replaced through the service, with its history (few rows)
         from .services import publication_replace_authors
 

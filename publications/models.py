@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from simple_history.models import HistoricalRecords
 
+from profiles.markdown import RendersMarkdown
+
 logger = logging.getLogger(__name__)
 
 doi_validator = RegexValidator(
@@ -97,7 +99,7 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(authorships__profile=profile).distinct()
 
 
-class Publication(models.Model):
+class Publication(RendersMarkdown, models.Model):
     class Kind(models.TextChoices):
         CONFERENCE = "conference", "Conference paper"
         JOURNAL = "journal", "Journal article"
@@ -126,6 +128,10 @@ class Publication(models.Model):
     doi = models.CharField(max_length=300, blank=True, validators=[doi_validator], verbose_name="DOI")
     arxiv_id = models.CharField(max_length=40, blank=True, validators=[arxiv_validator], verbose_name="arXiv id")
     abstract = models.TextField(blank=True)
+    # The abstract rendered and sanitised when the row is written (RendersMarkdown; bulk
+    # writes in publications/importing.py fill it too): derived, never imported or exported.
+    abstract_html = models.TextField(blank=True, default="", editable=False)
+    markdown_fields = {"abstract": False}
     note = models.TextField(blank=True, help_text="e.g. “Supervised by Luo Mai”.")
     keywords = models.TextField(blank=True)
     url = models.URLField(max_length=2000, blank=True, verbose_name="paper URL")

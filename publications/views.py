@@ -1,9 +1,12 @@
 """Public publication pages: the lab's list, one publication, its BibTeX."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from profiles import cache as page_cache
 from profiles.cache import cache_public_page
 
 from . import selectors
@@ -13,16 +16,25 @@ from .bibtex_export import publication_bibtex
 @require_safe
 @cache_public_page
 def publication_list(request):
-    filters = selectors.PublicationFilters.from_query(request.GET)
-    page, facets = selectors.publication_page(filters, request.GET.get("page"))
-    context = {
-        "page": page,
-        "publications": page.object_list,
-        "filters": filters,
-        "facets": facets,
-        "nav": "publications",
-    }
-    return render(request, "publications/list.html", context)
+    """One page of the lab's list. Its body is the same for every viewer (papers have no
+    visibility of their own): kept under the lists' version and the whole query string
+    (the page links repeat every parameter), for visitors and members alike."""
+
+    def build():
+        filters = selectors.PublicationFilters.from_query(request.GET)
+        page, facets = selectors.publication_page(filters, request.GET.get("page"))
+        return {
+            "page": page,
+            "publications": page.object_list,
+            "filters": filters,
+            "facets": facets,
+            "nav": "publications",
+        }
+
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    scopes = [page_cache.SITE, page_cache.LISTS]
+    body = page_cache.cached_body(request, "publications", scopes, query, "publications/list.html", build)
+    return render(request, page_cache.BODY_TEMPLATE, {"body": body, "nav": "publications"})
 
 
 @require_safe

@@ -31,6 +31,7 @@ ALLOWED = {
     ("profiles/authentication.py", ".update(revoked_at="),
     ("profiles/authentication.py", ".update(last_used_at="),
     ("portfolio_site/settings.py", '.setdefault("OPTIONS", {}).update('),
+    ("profiles/markdown.py", "super().save(*args, **kwargs)"),  # RendersMarkdown: a model mixin's save()
 }
 
 

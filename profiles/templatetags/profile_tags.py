@@ -37,11 +37,7 @@ def markdown(text):
 def rendered(obj, name):
     """The HTML of Markdown field `name` of `obj`, as stored when it was saved
     (models.RendersMarkdown); rendered here only for a row written in bulk, without it."""
-    html = obj.__dict__.get(f"{name}_html")
-    source = getattr(obj, name)
-    if html or not source:
-        return mark_safe(html or "")
-    return mark_safe(render_markdown(source, inline=obj.markdown_fields.get(name, False)))
+    return mark_safe(obj.rendered_html(name))
 
 
 @register.filter
@@ -327,7 +323,7 @@ def article_json_ld(context, publication):
             if publication.venue
             else {},
             "publisher": publication.publisher,
-            "abstract": plain_text(publication.abstract, 5000),
+            "abstract": html_text(publication.rendered_html("abstract"), 5000),
             "url": request.build_absolute_uri(publication.get_absolute_url()),
             "sameAs": [url for label, url in publication.links if label in {"DOI", "arXiv"}],
             "identifier": f"doi:{publication.doi}" if publication.doi else "",
@@ -359,9 +355,9 @@ def publication_entry_map(publications, owner=None, template="_partials/publicat
     missing = [pub for pub in publications if keys[pub] not in stored]
     unread = [p for p in missing if "authorships" not in p.__dict__.get("_prefetched_objects_cache", {})]
     if unread:
-        from profiles.selectors import attach_authors
+        from profiles.selectors import attach_author_rows
 
-        attach_authors(unread)  # one query, only for the entries rendered now
+        attach_author_rows(unread)  # one query, only for the entries rendered now
     compiled = get_template(template).template
     context = Context({"owner": owner, "profile": owner}, autoescape=True)
     entries, rendered = {}, {}

@@ -1,6 +1,9 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from profiles import cache as page_cache
+from profiles.models import Visibility
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +196,157 @@ def test_the_generation_never_returns_to_an_earlier_value(lab):
         gen = page_cache.generation()
         assert gen not in seen
         seen.add(gen)
+
+
+# --------------------------------------------------------------------------- page bodies
+#
+# The profile page, the CV and /publications/ keep their body (profiles/cache.py: bodies)
+# per visibility level of the viewer, for signed-in users too. A body served from the
+# cache runs none of the page's own reads: no query on the section tables.
+
+
+def _get(client, url, data=None):
+    """(response, whether the body was rendered now rather than read from the cache)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, data)
+    assert response.status_code == 200, url
+    tables = ('"profiles_experience"', '"publications_authorship"')
+    return response, any(table in q["sql"] for q in ctx.captured_queries for table in tables)
+
+
+def _levels_profile(owner_profile):
+    # Awards: on the profile page and on the CV.
+    for title, visibility, draft in [
+        ("Public prize", Visibility.PUBLIC, False),
+        ("Members-only prize", Visibility.MEMBERS, False),
+        ("Private prize", Visibility.PRIVATE, False),
+        ("Draft prize", Visibility.PUBLIC, True),
+    ]:
+        f.AwardFactory(profile=owner_profile, title=title, visibility=visibility, draft=draft)
+    f.ExperienceFactory(profile=owner_profile, organisation="Secret Org", visibility=Visibility.PRIVATE)
+    f.AuthorshipFactory(profile=owner_profile, position=1, publication=f.PublicationFactory(title="Owned Paper"))
+
+
+@pytest.mark.parametrize("page", ["", "cv/"])
+def test_the_owners_body_never_reaches_visitors_or_members(client, lab, alice, bob, page):
+    """Cache poisoning: the owner renders (and stores) the page first; a visitor and a member
+    then each get their own level's body, never an item above it, and drafts reach nobody."""
+    owner = alice.profile
+    _levels_profile(owner)
+    url = f"{owner.get_absolute_url()}{page}"
+    client.force_login(alice)
+    html = _get(client, url)[0].content.decode()
+    assert "Private prize" in html
+    assert "Secret Org" in html
+    assert "Draft prize" not in html  # drafts only on the editing pages
+    assert not _get(client, url)[1]  # the owner's level is kept
+    client.logout()
+    html = _get(client, url)[0].content.decode()
+    assert "Public prize" in html
+    for hidden in ("Members-only prize", "Private prize", "Secret Org", "Draft prize"):
+        assert hidden not in html
+    client.force_login(bob)
+    html = _get(client, url)[0].content.decode()
+    assert "Members-only prize" in html
+    for hidden in ("Private prize", "Secret Org", "Draft prize"):
+        assert hidden not in html
+
+
+def test_a_member_gets_the_body_another_member_rendered(client, lab, alice, bob, settings):
+    settings.PAGE_CACHE = False  # visitors too go through the body cache only
+    profile = f.ProfileFactory()
+    _levels_profile(profile)
+    url = profile.get_absolute_url()
+    client.force_login(alice)
+    assert _get(client, url)[1]
+    client.force_login(bob)
+    second, rendered = _get(client, url)
+    assert not rendered
+    assert "Members-only prize" in second.content.decode()
+    # The page around the body is bob's own: the signed-in header, not a cached copy of it.
+    assert "My profile" in second.content.decode()
+    client.logout()
+    visitor, rendered = _get(client, url)
+    assert rendered  # another level: its own body
+    assert "Members-only prize" not in visitor.content.decode()
+    assert "Sign in" in visitor.content.decode()
+    assert not _get(client, url)[1]
+
+
+@pytest.mark.parametrize("page", ["", "cv/"])
+def test_an_edit_refreshes_that_profiles_body_and_leaves_another_cached(client, lab, alice, page):
+    client.force_login(alice)  # signed in: no whole-page cache, only bodies
+    edited, other = f.ProfileFactory(headline="Before"), f.ProfileFactory(headline="Untouched")
+    edited_url, other_url = f"{edited.get_absolute_url()}{page}", f"{other.get_absolute_url()}{page}"
+    for url in (edited_url, other_url):
+        assert _get(client, url)[1]
+        assert not _get(client, url)[1]
+    edited.headline = "After"
+    edited.save()
+    response, rendered = _get(client, edited_url)
+    assert rendered
+    assert "After" in response.content.decode()
+    assert not _get(client, other_url)[1]
+
+
+def test_a_paper_edit_refreshes_the_bodies_of_the_pages_listing_it(client, lab, alice):
+    client.force_login(alice)
+    author = f.ProfileFactory()
+    paper = f.AuthorshipFactory(
+        profile=author, position=1, publication=f.PublicationFactory(title="Old Title")
+    ).publication
+    urls = [author.get_absolute_url(), f"{author.get_absolute_url()}cv/", "/publications/"]
+    for url in urls:
+        assert "Old Title" in _get(client, url)[0].content.decode()
+    paper.title = "New Title"
+    paper.save()
+    for url in urls:
+        html = _get(client, url)[0].content.decode()
+        assert "New Title" in html, url
+        assert "Old Title" not in html, url
+
+
+def test_the_publication_list_body_is_kept_per_query_string_and_shared_by_every_viewer(client, lab, alice, settings):
+    settings.PAGE_CACHE = False
+    author = f.ProfileFactory()
+    for year in (2001, 2002):
+        f.AuthorshipFactory(
+            profile=author, position=1, publication=f.PublicationFactory(title=f"Paper {year}", year=year)
+        )
+    html, rendered = _get(client, "/publications/", {"year": "2001"})
+    assert rendered
+    assert "Paper 2001" in html.content.decode()
+    assert "Paper 2002" not in html.content.decode()
+    other, rendered = _get(client, "/publications/", {"year": "2002"})
+    assert rendered
+    assert "Paper 2002" in other.content.decode()
+    assert "Paper 2001" not in other.content.decode()
+    client.force_login(alice)  # a member: the visitor's body, in a signed-in page
+    member, rendered = _get(client, "/publications/", {"year": "2001"})
+    assert not rendered
+    assert "Paper 2001" in member.content.decode()
+    assert "My profile" in member.content.decode()
+
+
+@pytest.mark.parametrize("change", ["unpublish", "rename", "delete"])
+def test_a_visitors_cached_body_goes_with_the_profile(client, lab, settings, change):
+    """Visitors are served a stored body without the profile being read first: unpublishing,
+    renaming or deleting the profile must make it unreachable at once."""
+    settings.PAGE_CACHE = False
+    profile = f.ProfileFactory(headline="Soon gone")
+    url = profile.get_absolute_url()
+    for page in ("", "cv/"):
+        assert "Soon gone" in client.get(f"{url}{page}").content.decode()
+        assert not _get(client, f"{url}{page}")[1]
+    if change == "unpublish":
+        profile.published = False
+        profile.save()
+    elif change == "rename":
+        profile.slug = "a-new-address"
+        profile.save()
+    else:
+        profile.delete()
+    for page in ("", "cv/"):
+        response = client.get(f"{url}{page}")
+        assert response.status_code in (301, 404), page
+        assert "Soon gone" not in response.content.decode()

@@ -99,3 +99,27 @@ def test_publication_detail(client, lab, django_assert_max_num_queries):
     # 1 lab, 2 publication, 3 authors.
     with django_assert_max_num_queries(3):
         assert client.get(pub.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
+def test_cached_bodies_for_a_signed_in_member(client, lab, alice, django_assert_max_num_queries, n_pubs, n_items):
+    """A member after another member: the profile page, the CV and /publications/ from their
+    cached bodies (profiles/cache.py), whatever their size."""
+    profile = build_profile(n_publications=n_pubs, n_items=n_items)
+    client.force_login(alice)
+    for url in (profile.get_absolute_url(), f"/people/{profile.slug}/cv/", "/publications/?page=2"):
+        client.get(url)
+        # 1 session, 2 user, 3 the profile (404 or not), 4 the member's own profile (their
+        # level), 5 their lab-admin group, 6 lab; /publications/ only 1, 2 and 6.
+        with django_assert_max_num_queries(6):
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("n_pubs", "n_items"), SIZES)
+def test_cached_bodies_for_a_visitor(client, lab, settings, django_assert_max_num_queries, n_pubs, n_items):
+    settings.PAGE_CACHE = False  # the whole-page cache would answer before the view
+    profile = build_profile(n_publications=n_pubs, n_items=n_items)
+    for url in (profile.get_absolute_url(), f"/people/{profile.slug}/cv/", "/publications/"):
+        client.get(url)
+        with django_assert_max_num_queries(1):  # the lab (context processor): not even the profile
+            assert client.get(url).status_code == 200
