@@ -48,7 +48,7 @@ def render_existing_abstracts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("publications", "0005_search_index_deferred_on_sqlite"),
+        ("publications", "0006_sitemap_indexes_stored_facets"),
     ]
 
     operations = [

@@ -68,7 +68,7 @@ def test_a_spreadsheet_update_of_an_abstract_stores_it_rendered(lab, admin):
 def test_the_migration_renders_the_abstracts_of_existing_rows(lab):
     Publication.objects.bulk_create([Publication(title="Bulk", citation_key="bulk1", abstract="*Old* row")])
     assert Publication.objects.get(citation_key="bulk1").abstract_html == ""
-    migration = importlib.import_module("publications.migrations.0006_abstract_html")
+    migration = importlib.import_module("publications.migrations.0007_abstract_html")
     migration.render_existing_abstracts(apps, None)
     assert Publication.objects.get(citation_key="bulk1").abstract_html == "<p><em>Old</em> row</p>\n"
 
