@@ -46,13 +46,13 @@ def test_member_publications_page(client, lab, django_assert_max_num_queries, n_
 def test_publication_list(client, lab, django_assert_max_num_queries, n_pubs, n_items, params):
     member = build_profile(n_publications=n_pubs, n_items=0)
     # Cold facet cache: 1 lab, 2 catalogue version, 3 papers per (year, kind), 4 members with
-    # their papers, 5 count (only with a search or a member: the facets give the others),
-    # 6 one page of publications, 7 their authors; a search on PostgreSQL, 8 whether full
-    # text finds anything (else it searches by trigram similarity).
-    with django_assert_max_num_queries(8):
+    # their papers, 5 count (only with a search or a member: the facets give the others; on
+    # PostgreSQL the search's own, which also decides between full text and trigrams),
+    # 6 one page of publications, 7 their authors.
+    with django_assert_max_num_queries(7):
         assert client.get("/publications/", params).status_code == 200
     # Warm (another visitor, the same catalogue): the facets come from the cache.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         assert client.get("/publications/", {**params, "member": member.slug}).status_code == 200
 
 
