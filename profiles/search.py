@@ -5,8 +5,9 @@ verified), the interest tags, the headline and the research interests. Each word
 query must appear in one of them (AND), anywhere in a word, any case.
 
 * PostgreSQL: one pg_trgm GIN index over those columns joined (migration
-  0010_profile_search); a word matches by ILIKE '%word%' (served by the index from three
-  characters) or by trigram word similarity (`<%`), so "Lidel" finds "Liddell".
+  0012_profile_search_function, which replaced 0010's so that the planner takes it); a word
+  matches by ILIKE '%word%' (served by the index from three characters; shorter words read
+  every row) or by trigram word similarity (`<%`), so "Lidel" finds "Liddell".
 * Anything else (SQLite): a case-insensitive LIKE per column. Not indexed, but bounded by
   the size of the lab (thousands of rows at most); SQLite folds the case of ASCII letters only.
 """
@@ -26,22 +27,27 @@ SEARCHED_COLUMNS = (
 
 
 def _document(table):
-    """The indexed expression (it must match the index's exactly)."""
-    return "(" + " || ' ' || ".join(f"{table}.{column}" for column in SEARCHED_COLUMNS) + ")"
+    """The indexed expression (it must match the index's exactly): the columns joined by
+    `profiles_search_text`, which the planner knows is too costly to compute on every row."""
+    return "profiles_search_text(" + ", ".join(f"{table}.{column}" for column in SEARCHED_COLUMNS) + ")"
 
 
 def search_profiles(qs, text):
     """`qs` narrowed to the people matching every word of `text` (unchanged when empty)."""
     words = _WORD.findall(text or "")[:MAX_WORDS]
     if connection.vendor == "postgresql":
-        document = _document(qs.model._meta.db_table)
+        table = qs.model._meta.db_table
+        document = _document(table)
         for word in words:
+            pattern = "%" + word.replace("_", "\\_") + "%"
+            if len(word) < 3:
+                # No trigram to look up: every row is read, so with the plain expression
+                # (not the function, costly per row) and without similarity (none at this length).
+                joined = "(" + " || ' ' || ".join(f"{table}.{column}" for column in SEARCHED_COLUMNS) + ")"
+                qs = qs.filter(RawSQL(f"{joined} ILIKE %s", (pattern,), output_field=BooleanField()))
+                continue
             qs = qs.filter(
-                RawSQL(
-                    f"({document} ILIKE %s OR %s <%% {document})",
-                    ("%" + word.replace("_", "\\_") + "%", word),
-                    output_field=BooleanField(),
-                )
+                RawSQL(f"({document} ILIKE %s OR %s <%% {document})", (pattern, word), output_field=BooleanField())
             )
         return qs
     for word in words:

@@ -22,7 +22,7 @@ from profiles.api.transfer import (
     records_csl,
 )
 from profiles.models import Profile
-from publications import selectors, services
+from publications import search, selectors, services
 from publications.models import Authorship, Publication
 
 from .serializers import AuthorSerializer, PublicationSerializer, PublicationWriteSerializer
@@ -135,7 +135,8 @@ class PublicationViewSet(viewsets.ModelViewSet):
     pagination_class = KeysetPagination
 
     def get_queryset(self):
-        return filtered_publications(self.request.query_params if self.action == "list" else {})
+        self.listed = filtered_publications(self.request.query_params if self.action == "list" else {})
+        return self.listed
 
     def get_object(self):
         publication = publication_by_key(self.kwargs[self.lookup_url_kwarg], self.get_queryset())
@@ -150,7 +151,13 @@ class PublicationViewSet(viewsets.ModelViewSet):
         return None if self._filters(request).q else selectors.LIST_ORDER
 
     def count_hint(self, request):
-        return selectors.publication_facets().count(self._filters(request))
+        filters = self._filters(request)
+        if filters.q:  # counted by the search (PostgreSQL), else COUNT(*)
+            counted = search.match_count(self.listed)
+            return counted[0] if counted else None
+        if filters.member:  # the facets cannot tell: COUNT(*)
+            return None
+        return selectors.publication_facets().count(filters)
 
     def _read(self, publication):
         fresh = selectors.publications_with_authors().get(pk=publication.pk)

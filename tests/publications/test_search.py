@@ -5,7 +5,7 @@ PostgreSQL's only and skipped on SQLite.
 """
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from publications import search, selectors
 from publications.models import Authorship, Publication
@@ -115,14 +115,40 @@ BIB = """@article{first, title={Sparse Attention for Tiny Devices}, author={Mai,
 
 
 def _deferred_marks():
-    if connection.vendor != "sqlite":
-        return 0
+    """What a deferred block leaves behind: the switch and the noted papers (none after it)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM publications_search_deferred)"
-            " + (SELECT count(*) FROM publications_search_dirty)"
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT (current_setting('publications.search_deferred', true) = 'on')::int"
+                " + (SELECT count(*) FROM publications_search_dirty)"
+            )
+        else:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM publications_search_deferred)"
+                " + (SELECT count(*) FROM publications_search_dirty)"
+            )
         return cursor.fetchone()[0]
+
+
+def test_a_deferred_block_indexes_what_it_wrote_once_at_its_end(papers):
+    # The bulk import's block: inside it the triggers only note the papers (each author row
+    # no longer re-indexes its paper); leaving it indexes every one of them.
+    with transaction.atomic(), search.index_deferred():
+        Authorship.objects.bulk_create([Authorship(publication=papers["venue"], position=2, name="Zhang Wei")])
+        new = f.PublicationFactory(citation_key="new", title="Deferred Indexing")
+        for position, name in enumerate(["Barbara Liskov", "Edsger Dijkstra"], start=1):
+            f.AuthorshipFactory(publication=new, position=position, name=name)
+        Authorship.objects.filter(name="Alice Liddell").update(name="Alice Pleasance")
+        assert found("zhang") == []  # not yet indexed: deferred
+        assert _deferred_marks() > 0
+    assert found("zhang") == ["venue"]
+    assert found("liskov dijkstra") == ["new"]  # both authors, inserted after the paper
+    assert found("deferred") == ["new"]
+    assert found("pleasance") == ["other"]
+    assert found("quantization") == ["title", "venue", "abstract"]
+    assert _deferred_marks() == 0
+    Authorship.objects.filter(name="Barbara Liskov").update(name="Ada Lovelace")  # immediate again
+    assert found("liskov") == []
 
 
 def test_a_bulk_import_is_searchable_by_title_author_and_venue_when_it_ends(papers, tmp_path):
@@ -153,3 +179,31 @@ def test_a_dry_run_import_leaves_the_index_as_it_was(papers, tmp_path):
     assert not report.errors, report.lines()
     assert found("sparse") == []
     assert _deferred_marks() == 0
+
+
+@postgresql_only
+def test_a_search_matching_more_than_can_be_ranked_ranks_the_newest_and_says_so(db, client, monkeypatch):
+    # Ranking every match of a common word to show fifty reads them all: past MAX_RANKED
+    # matches, the newest MAX_RANKED are ranked and the count reads "N+".
+    monkeypatch.setattr(search, "MAX_RANKED", 2)
+    paper("old-title", "Quantization Everywhere", year=2001)
+    paper("new-abstract", "Compilers", year=2024, abstract="On quantization.")
+    paper("new-title", "Quantization Again", year=2023)
+    paper("unrelated", "Sparse Training", year=2025)
+    assert found("quantization") == ["new-title", "new-abstract"]  # the two newest, best first
+    html = client.get("/publications/", {"q": "quantization"}).content.decode()
+    assert "2+ publications match" in html
+    assert "Quantization Again" in html
+    assert "Quantization Everywhere" not in html
+    assert client.get("/api/v1/publications/", {"q": "quantization"}).json()["count"] == 2
+    # At most MAX_RANKED matches: every one ranked, counted exactly.
+    html = client.get("/publications/", {"q": "quantization everywhere"}).content.decode()
+    assert "1 publication matches" in html
+
+
+def test_a_search_count_reads_thousands_with_a_separator(db, client, monkeypatch):
+    # The count the page shows when a search matched more than it ranks (PostgreSQL counts;
+    # the label is the page's, whatever the database).
+    monkeypatch.setattr(search, "match_count", lambda qs: (1000, True))
+    paper("one", "Quantization Everywhere", year=2001)
+    assert "1,000+ publications match" in client.get("/publications/", {"q": "quantization"}).content.decode()
