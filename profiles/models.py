@@ -329,6 +329,8 @@ class NewsItem(RendersMarkdown, SectionItem):
 
     class Meta(SectionItem.Meta):
         verbose_name = "news item"
+        # The lab's latest news on the home page, newest first, without sorting every item.
+        indexes = [models.Index(fields=["-date", "-updated_at", "-id"], name="profiles_news_latest")]
 
     def __str__(self):
         return self.body[:60]

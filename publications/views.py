@@ -23,7 +23,10 @@ def publication_list(request):
     def build():
         filters = selectors.PublicationFilters.from_query(request.GET)
         page, facets = selectors.publication_page(filters, request.GET.get("page"))
+        members, members_hidden = facets.member_choices(filters.member)
         return {
+            "members": members,
+            "members_hidden": members_hidden,
             "page": page,
             "publications": page.object_list,
             "filters": filters,

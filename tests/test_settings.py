@@ -95,3 +95,20 @@ def test_a_dummy_cache_does_not_break_saving(monkeypatch):
 
     monkeypatch.setattr(page_cache, "cache", DummyCache("dummy", {}))
     page_cache.bump_generation()  # CACHE_URL=dummy:// keeps nothing; saving must still work
+
+
+@pytest.mark.parametrize("defaults", [False, True])
+def test_web_workers_freeze_what_they_loaded_and_collect_young_garbage_less_often(defaults):
+    """The WSGI entry point tunes the garbage collector (portfolio_site.gc_tuning) unless told not to."""
+    code = "import gc, portfolio_site.wsgi; print(gc.get_threshold()[0], gc.get_freeze_count())"
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "PYTHON_GC_DEFAULTS"}}
+    env.update(DEBUG="1", **({"PYTHON_GC_DEFAULTS": "1"} if defaults else {}))
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    threshold, frozen = map(int, out.stdout.split()[-2:])
+    if defaults:
+        assert (threshold, frozen) == (700, 0)
+    else:
+        assert threshold == 50_000
+        assert frozen > 10_000  # Django, the apps, the settings: out of every collection's way
