@@ -140,3 +140,52 @@ def test_deep_pages_show_the_rows_of_the_plain_ordered_query(client, lab, params
         if number > 1:
             (sql,) = [q["sql"] for q in ctx.captured_queries if '"abstract"' in q["sql"]]
             assert "OFFSET" in sql.split("IN (SELECT", 1)[1]  # only the page's ids are read past
+
+
+def pager_numbers(html):
+    pager = html.split('<nav class="pagination"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r"<li(?: aria-hidden=\"true\")?>(?:<a [^>]*>)?(?:<strong>)?([0-9]+|…)", pager)
+
+
+def test_the_pager_links_the_ends_and_the_neighbours_of_the_current_page(client, lab, monkeypatch):
+    publication_page = selectors.publication_page
+    monkeypatch.setattr(selectors, "publication_page", lambda filters, number: publication_page(filters, number, 2))
+    build_profile(n_publications=40, n_items=0)  # 20 pages
+    html = client.get("/publications/", {"page": 10}).content.decode()
+    assert pager_numbers(html) == ["1", "…", "8", "9", "10", "11", "12", "…", "20"]
+    assert '<a href="?page=10" aria-current="page"><strong>10</strong>' in html
+    assert pager_numbers(client.get("/publications/", {"page": 2}).content.decode()) == [
+        "1", "2", "3", "4", "…", "20",
+    ]  # fmt: skip
+
+
+def test_a_department_of_many_members_offers_those_with_most_papers_and_keeps_the_chosen(client, lab, monkeypatch):
+    monkeypatch.setattr(selectors, "MEMBER_CHOICES", 2)
+    people = [f.ProfileFactory(full_name=name) for name in ["Ada Ample", "Bo Busy", "Cy Casual", "Di Driven"]]
+    for person, papers in zip(people, [3, 2, 1, 4], strict=True):
+        for i in range(papers):
+            pub = f.PublicationFactory(title=f"{person.full_name} paper {i}")
+            Authorship.objects.create(publication=pub, position=1, name=person.full_name, profile=person)
+    selectors.forget_facets()
+
+    def options(html):
+        menu = html.split('id="f-member"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option value="([^"]*)"', menu)
+
+    html = client.get("/publications/").content.decode()
+    assert options(html) == ["", people[0].slug, people[3].slug]  # by name: the two with most papers
+    assert "The 2 members with the most papers" in html
+    chosen = client.get("/publications/", {"member": people[2].slug}).content.decode()
+    assert options(chosen) == ["", people[0].slug, people[2].slug, people[3].slug]
+    assert f'<option value="{people[2].slug}" selected>' in chosen
+    assert "Cy Casual paper 0" in chosen
+
+
+def test_a_lab_of_a_few_members_offers_everyone(client, lab):
+    people = [f.ProfileFactory(full_name=name) for name in ["Ada Ample", "Bo Busy"]]
+    for person in people:
+        Authorship.objects.create(publication=f.PublicationFactory(), position=1, name=person.full_name, profile=person)
+    selectors.forget_facets()
+    html = client.get("/publications/").content.decode()
+    assert all(f'<option value="{p.slug}"' in html for p in people)
+    assert "members with the most papers" not in html
