@@ -257,6 +257,7 @@ def load_source(name, data, fmt, report, *, allowed=None):
 
     `data`: the file's bytes, or a Path (a big BibTeX file is then read a piece at a time).
     """
+    path = data if isinstance(data, Path) else None
     if isinstance(data, Path):
         streamed = None
         if data.stat().st_size >= STREAM_MIN_BYTES and (allowed is None or "bibtex" in allowed):
@@ -321,7 +322,17 @@ def load_source(name, data, fmt, report, *, allowed=None):
     _drain(result, report, name)
     if kind in {"jsonresume", "orcid", "native"} and not result.errors and not result.records:
         report.error(f"{name}: no profile found in the file")
+    if path is not None and kind in {"jsonresume", "orcid", "native"}:
+        # Checked now; read again when written, so that a folder of thousands of profile
+        # documents is never held in memory whole (5,000 documents parsed are 150 MB).
+        return kind, _read_again(path, kind)
     return kind, result.records
+
+
+def _read_again(path, kind):
+    """The records of a profile document on disk that load_source checked (its problems are reported)."""
+    text, _note = decode(path.read_bytes())
+    yield from PARSERS[kind](text).records
 
 
 STREAMED = {"bibtex": iter_bibtex}
@@ -997,7 +1008,7 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
             native = []  # native documents in a row are written together, their new rows in batches
             for name, kind, records in loaded:
                 if kind == "native":
-                    native += [(name, document) for document in records]
+                    native.append((name, records))  # read as they are written
                     continue
                 _write_native(native, actor=actor, profile=profile, member=member, report=report)
                 native = []
@@ -1022,10 +1033,11 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
     return report
 
 
-def _write_native(documents, *, actor, profile, member, report):
-    """(file name, document) pairs, written together (profiles.native.write_documents)."""
-    if documents:
+def _write_native(files, *, actor, profile, member, report):
+    """(file name, its documents) pairs, written together (profiles.native.write_documents)."""
+    if files:
         is_admin = not member and _is_admin(actor)
+        documents = ((name, document) for name, records in files for document in records)
         write_documents(documents, actor=actor, profile=profile, is_admin=is_admin, report=report)
 
 
@@ -1034,8 +1046,7 @@ def _apply(kind, records, *, actor, profile, member, report, source):
         import_member_rows(records, report, source)
         return
     if kind == "native":
-        _write_native([(source, document) for document in records], actor=actor, profile=profile, member=member,
-                      report=report)  # fmt: skip
+        _write_native([(source, records)], actor=actor, profile=profile, member=member, report=report)
         return
     if kind in {"jsonresume", "orcid"}:
         for document in records:

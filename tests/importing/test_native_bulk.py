@@ -188,3 +188,36 @@ def test_a_bad_document_is_reported_by_name_and_rolled_back_alone(db, tmp_path):
     assert any("bad1.json" in e for e in run.errors)
     assert any("bad2.json" in e for e in run.errors)
     assert not pm.Profile.objects.exists()
+
+
+def test_a_folder_of_documents_is_read_again_as_it_is_written_not_held_whole(tmp_path, monkeypatch):
+    """import_profiles checks every file first, then reads each again when it writes it:
+    a folder of thousands of documents is never held in memory at once."""
+    from profiles import importing
+
+    for i in range(3):
+        doc = {"format": "academic-profile", "version": 1, "slug": f"member-{i}", "full_name": f"Member {i}"}
+        (tmp_path / f"member-{i}.json").write_text(json.dumps(doc))
+    events = []
+    parse = importing.PARSERS["native"]
+
+    def parse_native(text):
+        events.append(("read", json.loads(text)["slug"]))
+        return parse(text)
+
+    apply_native = native._apply_native
+
+    def spy(document, **kwargs):
+        events.append(("write", document["slug"]))
+        return apply_native(document, **kwargs)
+
+    monkeypatch.setitem(importing.PARSERS, "native", parse_native)
+    monkeypatch.setattr(native, "_apply_native", spy)
+    monkeypatch.setattr(native, "BULK", False)  # one document a batch, to see the order
+    report = import_paths(paths=[tmp_path])
+    assert report.ok, report.errors
+    assert pm.Profile.objects.filter(slug__startswith="member-").count() == 3
+    checked, written = events[:3], events[3:]
+    assert sorted(checked) == [("read", f"member-{i}") for i in range(3)]
+    # Each document is read again just before it is written, not all of them first.
+    assert written == [item for name in sorted(s for _, s in checked) for item in (("read", name), ("write", name))]
