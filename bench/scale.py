@@ -486,10 +486,11 @@ def serve_and_measure(env, urls, args, cache_on):
     try:
         wait_until_up(port)
         for label, path in urls:
-            # Warm every worker (templates, connections; and its cache: locmem is per process),
+            # Warm every worker (templates, connections; and its cache: locmem is per process;
+            # 16 requests, so that each of the 4 workers most likely took a few),
             # unless the page is slow enough that cold-start costs do not matter.
             first = None
-            for _ in range(8):
+            for _ in range(16):
                 status, took = get(port, path, args.timeout)
                 first = first or (status, took)
                 if status != 200 or took > 1.0:
