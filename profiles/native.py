@@ -120,13 +120,24 @@ Tally = ImportReport
 # --- Idempotent upserts --------------------------------------------------------------------
 
 
-def upsert(report, model, lookup, values, *, actor=None):
+def upsert(report, model, lookup, values, *, actor=None, **found):
     """Create or update one row, writing only when something differs (services.item_upsert)."""
-    return services.item_upsert(actor=actor, report=report, model=model, lookup=lookup, values=values)
+    return services.item_upsert(actor=actor, report=report, model=model, lookup=lookup, values=values, **found)
 
 
-def _prune(report, queryset, keep_ids, *, actor=None):
-    services.items_prune(actor=actor, report=report, queryset=queryset, keep=keep_ids)
+def _existing_rows(model, lookup, sync_key):
+    """(every row of one list as it is now, those rows by sync key: position or slug): one
+    query for the list instead of one per item and one to prune it (the first row of a key
+    wins, as `.first()` would)."""
+    rows = list(model.objects.filter(**lookup).order_by("position", "id"))
+    by_key = {}
+    for row in rows:
+        by_key.setdefault(getattr(row, sync_key), row)
+    return rows, by_key
+
+
+def _prune(report, queryset, keep_ids, *, actor=None, rows=None):
+    services.items_prune(actor=actor, report=report, queryset=queryset, keep=keep_ids, rows=rows)
 
 
 def _without(values, *names):
@@ -291,6 +302,7 @@ def sync_items(
     if new and section.sync_key != "position" and len(set(keys)) != len(rows):
         new = False  # repeated slugs: row by row, as before (the later row updates the earlier)
     kept = []
+    before, existing = ([], None) if new else _existing_rows(model, lookup, section.sync_key)
     for position, row in enumerate(rows, start=start):
         row = row if isinstance(row, dict) else {"text": str(row)}
         if batch is not None and _names_items(section, row):
@@ -316,7 +328,9 @@ def sync_items(
             held = _relation_names(model, key, refs)
             obj = batch.add(model, model(**key, **values), many, held=held, profile=profile)
         else:
-            obj = upsert(report, model, key, values)
+            sync_value = key[section.sync_key]
+            obj = upsert(report, model, key, values, found=existing.get(sync_value))
+            existing[sync_value] = obj  # a repeated slug updates the row just written
             for name, pks in many.items():
                 if set(getattr(obj, name).values_list("pk", flat=True)) != pks:
                     getattr(obj, name).set(pks)
@@ -334,7 +348,7 @@ def sync_items(
                 job()
         kept.append(obj.pk)
     if prune and not new:
-        _prune(report, model.objects.filter(**lookup), kept)
+        _prune(report, model.objects.filter(**lookup), kept, rows=before)
     return kept
 
 

@@ -218,15 +218,19 @@ def _coerce(obj, name, value):
     return value if model_field.is_relation else model_field.to_python(value)
 
 
-def item_upsert(*, actor=None, report, model, lookup, values):
+_UNREAD = object()
+
+
+def item_upsert(*, actor=None, report, model, lookup, values, found=_UNREAD):
     """Create or update the row `lookup` names, writing only when something differs.
 
     The caller (an import) checked the actor's rights for the whole document; `report`
     counts what happened per model (created / updated / unchanged). The returned row
-    has `_upsert_created` set when this call created it.
+    has `_upsert_created` set when this call created it. `found`: the row `lookup` names
+    (None: there is none), when the caller read its whole list at once.
     """
     label = model._meta.model_name
-    obj = model.objects.filter(**lookup).first()
+    obj = model.objects.filter(**lookup).first() if found is _UNREAD else found
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()
@@ -283,10 +287,18 @@ def items_link_bulk(*, links):
         through.objects.bulk_create(rows)
 
 
-def items_prune(*, actor=None, report, queryset, keep):
-    """Delete the rows of `queryset` not in `keep` (an import that says the list is exactly this)."""
-    stale = queryset.exclude(pk__in=keep)
-    count = stale.count()
+def items_prune(*, actor=None, report, queryset, keep, rows=None):
+    """Delete the rows of `queryset` not in `keep` (an import that says the list is exactly this).
+
+    `rows`: every row of `queryset` as the caller read it before writing (rows it created
+    since are in `keep`): then no query is run when nothing is stale.
+    """
+    if rows is not None:
+        keep = set(keep)
+        stale = [row for row in rows if row.pk not in keep]
+    else:
+        stale = queryset.exclude(pk__in=keep)
+    count = len(stale) if rows is not None else stale.count()
     if count:
         for obj in stale:
             _by(obj, actor).delete()

@@ -221,3 +221,26 @@ def test_a_folder_of_documents_is_read_again_as_it_is_written_not_held_whole(tmp
     assert sorted(checked) == [("read", f"member-{i}") for i in range(3)]
     # Each document is read again just before it is written, not all of them first.
     assert written == [item for name in sorted(s for _, s in checked) for item in (("read", name), ("write", name))]
+
+
+@pytest.mark.parametrize("items", [2, 12])
+def test_importing_an_unchanged_document_again_reads_each_list_once(items, django_assert_max_num_queries):
+    """The update path reads a list's rows in one query (not one per item) and prunes without
+    another when nothing is stale: the cost of an unchanged document does not grow with its items."""
+    doc = {
+        "format": "academic-profile", "version": 1, "slug": "steady", "full_name": "Steady State",
+        "news": [{"date": f"2024-01-{i + 1:02d}", "body": f"News {i}"} for i in range(items)],
+        "links": [{"label": f"Site {i}", "url": f"https://example.org/{i}"} for i in range(items)],
+    }  # fmt: skip
+    assert import_profile_document(json.loads(json.dumps(doc)), actor=None).ok
+    with django_assert_max_num_queries(20):  # 21 with 2 items and 41 with 12, read one by one
+        report = import_profile_document(json.loads(json.dumps(doc)), actor=None)
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.deleted) == (0, 0, 0)
+    doc["news"] = doc["news"][1:]  # the first item dropped: the others move up one position
+    report = import_profile_document(json.loads(json.dumps(doc)), actor=None)
+    assert report.counts["newsitem"]["deleted"] == 1
+    profile = pm.Profile.objects.get(slug="steady")
+    assert list(pm.NewsItem.objects.filter(profile=profile).values_list("body", flat=True)) == [
+        f"News {i}" for i in range(1, items)
+    ]
