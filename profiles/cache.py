@@ -316,12 +316,12 @@ def cached_body(request, kind, scopes, variant, template_name, build_context):
     nonce (per response).
     """
     key = body_key(request, kind, scopes, variant)
-    body = cache.get(key)
+    body = stored_body(key)
     if body is None:
-        body = render_body(request, template_name, build_context())
+        body = render_body(request, template_name, build_context())  # node.render() returns SafeStrings
         if getattr(request, "_csp_nonce", None) is None:
             cache.set(key, body, settings.PAGE_CACHE_SECONDS)
-    return {name: mark_safe(html) for name, html in body.items()}
+    return body
 
 
 # --------------------------------------------------------------------------- what a write touches

@@ -8,6 +8,7 @@ exported changes nothing and reports ``0 created``. The demo lab (profiles/demo.
 is loaded through the same `sync_profile` / `sync_publication`.
 """
 
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -75,8 +76,6 @@ class ImportReport:
 
     def mark(self):
         """What the report holds now, to go back to (`restore`) when a batch is written again."""
-        import copy
-
         return copy.deepcopy(self.counts), len(self.errors), len(self.warnings), len(self.notes), len(self.log)
 
     def restore(self, mark, *, keep_messages=False):
