@@ -11,7 +11,7 @@ file under a temp dir) and times, each time into empty tables:
 1. the default django-import-export path: ``modelresource_factory(Publication)`` with
    default settings (row by row, ``save()`` per row) on ``--baseline-rows`` rows of the
    same CSV (10,000 rows take minutes that way; rows/second is what is compared);
-2. this project's bulk path (profiles.importing.import_uploads) on the whole CSV, with
+2. this project's bulk path (profiles.imports.files.import_uploads) on the whole CSV, with
    its query count (CaptureQueriesContext);
 3. the same bulk path on the BibTeX file;
 4. the whole ``manage.py import_profiles`` process (a subprocess: start-up, parsing, LaTeX
@@ -46,10 +46,51 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-GIVEN = ["Aiko", "Chijun", "Elena", "Tomás", "Jonas", "Ravi", "Sofia", "Mei-Ling", "Hugo", "Priya", "Wei",
-         "Ana", "Bo", "Carl", "Dana", "Emil", "Farah", "Goran", "Hana", "Ivan", "Jun", "Kofi", "Lena"]
-FAMILY = ["Nakamura", "Sima", "Marchetti", "Okonkwo-Reyes", "Becker", "Deshpande", "Lindqvist", "Chou",
-          "Lefèvre", "Raman", "Zhang", "Example", "Müller", "García", "Kowalski", "Novak", "Haddad", "Silva"]
+GIVEN = [
+    "Aiko",
+    "Chijun",
+    "Elena",
+    "Tomás",
+    "Jonas",
+    "Ravi",
+    "Sofia",
+    "Mei-Ling",
+    "Hugo",
+    "Priya",
+    "Wei",
+    "Ana",
+    "Bo",
+    "Carl",
+    "Dana",
+    "Emil",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivan",
+    "Jun",
+    "Kofi",
+    "Lena",
+]
+FAMILY = [
+    "Nakamura",
+    "Sima",
+    "Marchetti",
+    "Okonkwo-Reyes",
+    "Becker",
+    "Deshpande",
+    "Lindqvist",
+    "Chou",
+    "Lefèvre",
+    "Raman",
+    "Zhang",
+    "Example",
+    "Müller",
+    "García",
+    "Kowalski",
+    "Novak",
+    "Haddad",
+    "Silva",
+]
 VENUES = [
     ("USENIX Symposium on Operating Systems Design and Implementation", "OSDI"),
     ("European Conference on Computer Systems", "EuroSys"),
@@ -58,9 +99,29 @@ VENUES = [
     ("ACM Transactions on Computer Systems", "TOCS"),
 ]
 WORDS = [
-    "scalable", "efficient", "serving", "training", "cache", "model", "update", "elastic", "sparse",
-    "tensor", "compiler", "graph", "scheduling", "memory", "storage", "network", "inference",
-    "pipeline", "learning", "systems", "cluster", "gpu", "energy",
+    "scalable",
+    "efficient",
+    "serving",
+    "training",
+    "cache",
+    "model",
+    "update",
+    "elastic",
+    "sparse",
+    "tensor",
+    "compiler",
+    "graph",
+    "scheduling",
+    "memory",
+    "storage",
+    "network",
+    "inference",
+    "pipeline",
+    "learning",
+    "systems",
+    "cluster",
+    "gpu",
+    "energy",
 ]
 
 
@@ -115,7 +176,7 @@ def make_records(n, members):
 
 
 def write_csv(records, members_forms=True, keys=False):
-    from publications.importing import format_authors
+    from publications.imports.pipeline import format_authors
 
     rng = random.Random(3)
     out = io.StringIO()
@@ -143,14 +204,51 @@ def write_bib(records):
     return "\n".join(parts).encode()
 
 
-LATEX_GIVEN = [r"\'{A}lvaro", r"Fran\c{c}ois", r"J{\"o}rg", r"Rafa\l", r"{\O}ystein", r"Bj\"{o}rn", r"Ren\'e",
-               r"Ji\v{r}\'{\i}", r"S{\o}ren", r"Ma{\l}gorzata", r"Andr\'{e}", r"Zo\"{e}"]
-LATEX_FAMILY = [r"Garc\'{\i}a", r"M\"{u}ller", r"Erd\H{o}s", r"{\v{S}}ime\v{c}ek", r"Kowalsk\'{\i}", r"L{\'e}v{\^e}que",
-                r"{van der Berg}", r"St{\aa}hl", r"Gro{\ss}", r"Nu\~{n}ez", r"{\O}stergaard", r"Dvo\v{r}\'{a}k"]
+LATEX_GIVEN = [
+    r"\'{A}lvaro",
+    r"Fran\c{c}ois",
+    r"J{\"o}rg",
+    r"Rafa\l",
+    r"{\O}ystein",
+    r"Bj\"{o}rn",
+    r"Ren\'e",
+    r"Ji\v{r}\'{\i}",
+    r"S{\o}ren",
+    r"Ma{\l}gorzata",
+    r"Andr\'{e}",
+    r"Zo\"{e}",
+]
+LATEX_FAMILY = [
+    r"Garc\'{\i}a",
+    r"M\"{u}ller",
+    r"Erd\H{o}s",
+    r"{\v{S}}ime\v{c}ek",
+    r"Kowalsk\'{\i}",
+    r"L{\'e}v{\^e}que",
+    r"{van der Berg}",
+    r"St{\aa}hl",
+    r"Gro{\ss}",
+    r"Nu\~{n}ez",
+    r"{\O}stergaard",
+    r"Dvo\v{r}\'{a}k",
+]
 LATEX_TITLE_BITS = [
-    r"Radix-2\({}^{\mbox{k}}\)", r"\mbox{$0$--$1$} Integer", r"{\TeX}book", r"\LaTeX", r"\texttt{grep}",
-    r"$O(n \log n)$", r"$\alpha$-$\beta$", r"{GPU}", r"$10^{-3}$", r"\emph{Really}", r"{\textbackslash}",
-    r"$\mathcal{O}(n^2)$", r"Na\"{\i}ve", r"caf\'{e}", r"{RDMA}", r"$\epsilon$-Greedy",
+    r"Radix-2\({}^{\mbox{k}}\)",
+    r"\mbox{$0$--$1$} Integer",
+    r"{\TeX}book",
+    r"\LaTeX",
+    r"\texttt{grep}",
+    r"$O(n \log n)$",
+    r"$\alpha$-$\beta$",
+    r"{GPU}",
+    r"$10^{-3}$",
+    r"\emph{Really}",
+    r"{\textbackslash}",
+    r"$\mathcal{O}(n^2)$",
+    r"Na\"{\i}ve",
+    r"caf\'{e}",
+    r"{RDMA}",
+    r"$\epsilon$-Greedy",
 ]
 
 
@@ -160,7 +258,8 @@ def write_latex_bib(records):
     parts = []
     for i, r in enumerate(records):
         authors = " and ".join(
-            f"{rng.choice(LATEX_FAMILY)}, {rng.choice(LATEX_GIVEN)}" if rng.random() < 0.5
+            f"{rng.choice(LATEX_FAMILY)}, {rng.choice(LATEX_GIVEN)}"
+            if rng.random() < 0.5
             else f"{rng.choice(LATEX_GIVEN)} {rng.choice(LATEX_FAMILY)}"
             for _ in range(len(r["authors"]))
         )
@@ -247,10 +346,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--baseline-rows", type=int, default=1_000)
-    parser.add_argument("--admin-csv", action="store_true",
-                        help="Also time the admin's spreadsheet import (preview, then confirm).")
-    parser.add_argument("--command-only", action="store_true",
-                        help="Only the import_profiles processes (plain and LaTeX-heavy BibTeX).")
+    parser.add_argument(
+        "--admin-csv", action="store_true", help="Also time the admin's spreadsheet import (preview, then confirm)."
+    )
+    parser.add_argument(
+        "--command-only", action="store_true", help="Only the import_profiles processes (plain and LaTeX-heavy BibTeX)."
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="import-bench-")
@@ -272,14 +373,12 @@ def main():
     import tablib
     from import_export.resources import modelresource_factory
 
-    from profiles.importing import import_uploads
+    from profiles.imports.files import import_uploads
     from profiles.models import Profile
     from publications.models import Authorship, Publication
 
     members = make_members()
-    Profile.objects.bulk_create(
-        [Profile(slug=f"m{i}", full_name=name) for i, name in enumerate(members)]
-    )
+    Profile.objects.bulk_create([Profile(slug=f"m{i}", full_name=name) for i, name in enumerate(members)])
     records = make_records(args.rows, members)
     n_author_rows = sum(len(r["authors"]) for r in records)
     if args.command_only:
@@ -339,8 +438,9 @@ def main():
           f"{n_pubs:,} publications, {n_authors:,} authorships ({linked:,} linked to members), "
           f"{len(queries.captured_queries)} queries; {bulk_cpu:.2f} s of CPU, {args.rows / bulk_cpu:,.0f} rows "
           "per CPU-second")  # fmt: skip
-    print(f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; "
-          f"peak RSS so far {rss_mb():.0f} MB")
+    print(
+        f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; peak RSS so far {rss_mb():.0f} MB"
+    )
 
     # Again: idempotent, and still few queries.
     with CaptureQueriesContext(connection) as again_queries:
@@ -370,7 +470,7 @@ def main():
     if args.admin_csv:
         from django.contrib.auth import get_user_model
 
-        from publications.resources import PublicationResource
+        from publications.imports.resources import PublicationResource
 
         clear()
         admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "x" * 16)

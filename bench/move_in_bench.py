@@ -160,7 +160,7 @@ get_user_model().objects.create_superuser("bench-admin", "admin@example.org", "x
 CONFIRM = """
 import time
 from django.contrib.auth import get_user_model
-from profiles.importing import import_drafts_confirm
+from profiles.imports.files import import_drafts_confirm
 from profiles.models import Profile
 started = time.perf_counter()
 admin = get_user_model().objects.get(username="bench-admin")

@@ -9,7 +9,7 @@ from csp.decorators import csp_replace, csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from profiles.api.errors import not_found
+from portfolio_site.api.errors import not_found
 
 app_name = "api"
 

@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "profiles.context_processors.lab",
+                "profiles.site.context_processors.lab",
                 "csp.context_processors.nonce",
             ],
         },
@@ -175,7 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Not a check: its password_changed() hook revokes the user's API tokens.
-    {"NAME": "profiles.authentication.RevokeTokensOnPasswordChange"},
+    {"NAME": "profiles.services.tokens.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -213,7 +213,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # AxesStandaloneBackend that skips throttling when there is no request, e.g. Client.login
 # in tests and management commands; every HTTP login is throttled.)
 AUTHENTICATION_BACKENDS = [
-    "profiles.accounts.LoginThrottleBackend",
+    "profiles.accounts.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # After AXES_FAILURE_LIMIT failures within AXES_COOLOFF_TIME, that username from that
@@ -229,7 +229,7 @@ AXES_RESET_ON_SUCCESS = True
 # read from X-Forwarded-For, counting that many entries from the right (what our own
 # proxies appended), so a client cannot pick its address by sending the header itself.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_IPWARE_PROXY_COUNT", 0))
-AXES_CLIENT_IP_CALLABLE = "profiles.accounts.client_ip"
+AXES_CLIENT_IP_CALLABLE = "profiles.accounts.throttling.client_ip"
 # Password reset (profiles/accounts.py): at most this many emails per address and
 # requests per client address within PASSWORD_RESET_WINDOW_MINUTES.
 PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3)
@@ -314,7 +314,7 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 # that a request without credentials gets 401 with a WWW-Authenticate header.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "profiles.authentication.ApiTokenAuthentication",
+        "profiles.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -324,14 +324,17 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "profiles.api.pagination.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "portfolio_site.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["profiles.api.throttling.AnonThrottle", "profiles.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portfolio_site.api.throttling.AnonThrottle",
+        "portfolio_site.api.throttling.UserThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "60/min"),
         "user": os.environ.get("API_USER_RATE", "1200/min"),
     },
-    "EXCEPTION_HANDLER": "profiles.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "portfolio_site.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -354,7 +357,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "profiles.api.schema.add_error_responses",
+        "portfolio_site.api.schema.add_error_responses",
     ],
     # Docs served from this server (drf-spectacular-sidecar), nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

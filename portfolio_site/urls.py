@@ -9,11 +9,11 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from profiles import feeds as profile_feeds
-from profiles import import_views
-from profiles import views as profile_views
 from profiles.cache import cache_public_page
-from profiles.sitemaps import SITEMAPS, sitemap_file
+from profiles.editing import imports as import_views
+from profiles.site import feeds as profile_feeds
+from profiles.site import views as profile_views
+from profiles.site.sitemaps import SITEMAPS, sitemap_file
 
 
 @functools.cache
@@ -42,11 +42,11 @@ urlpatterns = [
     # REST API v1, its schema and docs (portfolio_site/api_urls.py); JSON errors throughout.
     path("api/", include("portfolio_site.api_urls")),
     # Accounts (login, logout, password change/reset, invitations) and self-editing.
-    path("accounts/", include("profiles.accounts")),
-    path("me/tokens/", include("profiles.tokens")),  # API tokens (profiles/tokens.py)
-    path("me/import/", include("profiles.import_urls")),  # a member's own import
+    path("accounts/", include("profiles.accounts.urls")),
+    path("me/tokens/", include("profiles.accounts.tokens")),  # API tokens (profiles/tokens.py)
+    path("me/import/", include("profiles.editing.import_urls")),  # a member's own import
     path("me/", include("profiles.editing.urls")),
-    path("publications/", include("publications.urls")),
+    path("publications/", include("publications.site.urls")),
     # Public site: discovery (see profiles/sitemaps.py, profiles/feeds.py).
     # A sitemap index (/sitemap.xml) pointing at one file per section and page
     # (/sitemap-people.xml?p=2), each at most SITEMAP_LIMIT URLs (profiles/sitemaps.py).
@@ -65,7 +65,7 @@ urlpatterns = [
     path("robots.txt", profile_views.robots_txt, name="robots_txt"),
     path("feeds/news.atom", profile_feeds.NewsFeed(), name="feed_news"),
     path("feeds/publications.atom", profile_feeds.PublicationFeed(), name="feed_publications"),
-    path("", include("profiles.urls")),
+    path("", include("profiles.site.urls")),
 ]
 
 if settings.DEBUG:

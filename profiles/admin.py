@@ -3,9 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from . import models, permissions, sections, services
-from .admin_permissions import PermissionsModuleMixin
-from .resources import LabImportExportMixin
+from portfolio_site.admin_mixins import LabImportExportMixin, PermissionsModuleMixin
+from profiles import models, permissions, sections, services
 
 
 class ServiceWritesMixin:
@@ -66,8 +65,10 @@ def section_inline(section, parent=None):
     else:
         self_field = next((p.field for p in section.parents if p.section == section.key), None)
         attrs["fk_name"] = parent.field
-        attrs["fields"] = [*_inline_fields(section, exclude=section.parent_fields),
-                           *([self_field] if self_field and self_field != parent.field else [])]
+        attrs["fields"] = [
+            *_inline_fields(section, exclude=section.parent_fields),
+            *([self_field] if self_field and self_field != parent.field else []),
+        ]
     return type(f"{section.model.__name__}{'In' + parent.field.title() if parent else ''}Inline",
                 (SectionInline,), attrs)  # fmt: skip
 
@@ -77,7 +78,14 @@ class ProfileAdmin(ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMi
     # Import/export (CSV, JSON, XLSX) plus a link to the bulk import page (profiles/import_views.py).
     change_list_template = "admin/import_profiles_changelist.html"
     list_display = [
-        "full_name", "slug", "role", "status", "organisation", "published", "publication_count", "updated_at",
+        "full_name",
+        "slug",
+        "role",
+        "status",
+        "organisation",
+        "published",
+        "publication_count",
+        "updated_at",
     ]
     list_filter = ["role", "status", "published"]
     search_fields = ["full_name", "native_name", "slug", "email", "interest_tags", "orcid"]
@@ -87,12 +95,30 @@ class ProfileAdmin(ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMi
     list_select_related = ["user"]
     fieldsets = [
         (None, {"fields": ["full_name", "native_name", "verified_names", "slug", "pronouns", "user", "published"]}),
-        ("Position", {"fields": ["headline", "tagline", "role", "status", "joined_on", "left_on",
-                                 "alumni_destination", "organisation", "team", "location", "display_order"]}),
+        (
+            "Position",
+            {
+                "fields": [
+                    "headline",
+                    "tagline",
+                    "role",
+                    "status",
+                    "joined_on",
+                    "left_on",
+                    "alumni_destination",
+                    "organisation",
+                    "team",
+                    "location",
+                    "display_order",
+                ]
+            },
+        ),
         ("Contact", {"fields": ["email", "orcid", "avatar"]}),
         ("About", {"fields": ["short_bio", "long_bio", "research_interests", "interest_tags"]}),
-        ("Section introductions", {"classes": ["collapse"],
-                                   "fields": ["projects_intro", "press_intro", "recognition_intro"]}),
+        (
+            "Section introductions",
+            {"classes": ["collapse"], "fields": ["projects_intro", "press_intro", "recognition_intro"]},
+        ),
     ]
     inlines = [section_inline(section) for section in sections.top_level()]
 
@@ -120,14 +146,15 @@ def section_admin(section):
         "__module__": __name__,
         "list_display": columns,
         "list_select_related": [f.name for f in model._meta.concrete_fields if f.is_relation and f.name in columns],
-        "list_filter": [*choice_filters, *(["visibility"] if section.has_visibility else []),
-                        *(["draft"] if section.has_draft else [])],
+        "list_filter": [
+            *choice_filters,
+            *(["visibility"] if section.has_visibility else []),
+            *(["draft"] if section.has_draft else []),
+        ],
         "search_fields": [*section.admin_search, *(["profile__full_name"] if section.has_profile else [])],
         "raw_id_fields": relations,
         "inlines": [
-            section_inline(child, parent)
-            for child, parent in sections.children(section)
-            if child.model is not model
+            section_inline(child, parent) for child, parent in sections.children(section) if child.model is not model
         ],
     }
     if model is models.Statement:
@@ -153,7 +180,7 @@ class LabAdminOnlyAdmin(admin.ModelAdmin):
     """Lab-level records: only lab admins (and superusers) see or change them."""
 
     def has_module_permission(self, request):
-        from .permissions import is_lab_admin
+        from profiles.permissions import is_lab_admin
 
         return is_lab_admin(request.user)
 
@@ -253,7 +280,7 @@ class ImportJobAdmin(ReadOnlyLabAdmin):
     date_hierarchy = "created_at"
 
     def changelist_view(self, request, extra_context=None):
-        from .jobs import fail_stale_jobs
+        from profiles.jobs.status import fail_stale_jobs
 
         fail_stale_jobs()  # a job whose worker was killed shows as failed here too
         return super().changelist_view(request, extra_context)

@@ -8,4 +8,4 @@ class ProfilesConfig(AppConfig):
     def ready(self):
         # Connect the page-cache invalidation signals in every process (web workers,
         # management commands, imports), not only where the URLconf happens to load.
-        from . import cache  # noqa: F401
+        from profiles import cache  # noqa: F401

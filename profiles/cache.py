@@ -328,16 +328,15 @@ def cached_body(request, kind, scopes, variant, template_name, build_context):
 
 
 def _profile_slugs(q):
-    from .models import Profile
+    from profiles.models import Profile
 
     return list(Profile.objects.filter(q).values_list("slug", flat=True))
 
 
 def _publication_scopes(publication_ids):
     """The pages of these papers and of every profile that shows one of them."""
+    from profiles.models import PressItem, Project, Talk
     from publications.models import Authorship, Publication
-
-    from .models import PressItem, Project, Talk
 
     ids = [i for i in publication_ids if i is not None]
     if not ids:
@@ -358,8 +357,8 @@ def _publication_scopes(publication_ids):
 
 def _item_scopes(instance):
     """The scopes of a section item: its profile's pages (and the lists for news/statements)."""
-    from . import sections
-    from .models import NewsItem, Statement
+    from profiles import sections
+    from profiles.models import NewsItem, Statement
 
     model = type(instance)
     q = Q(pk__in=[])
@@ -387,9 +386,8 @@ _REMEMBER = {}
 
 
 def _scopes_of_write(sender, instance, deleting=False, created=False):
+    from profiles.models import Lab, Profile
     from publications.models import Authorship, Publication
-
-    from .models import Lab, Profile
 
     if isinstance(instance, Lab):
         return {SITE}
@@ -450,7 +448,7 @@ def _on_delete(sender, instance, **kwargs):
 def _on_related_publications(sender, instance, action, pk_set=None, **kwargs):
     if not action.startswith("post_") or _in_bulk_run():
         return
-    from .models import Project
+    from profiles.models import Project
 
     if isinstance(instance, Project):
         bump(*_item_scopes(instance))
@@ -459,10 +457,9 @@ def _on_related_publications(sender, instance, action, pk_set=None, **kwargs):
 
 
 def _watched_models():
+    from profiles import models as m
+    from profiles import sections
     from publications.models import Authorship, Publication
-
-    from . import models as m
-    from . import sections
 
     # Every profile section comes from the section registry; the rest is what pages show besides.
     return [m.Lab, m.Profile, *sections.content_models(), Publication, Authorship]
@@ -470,9 +467,8 @@ def _watched_models():
 
 def connect_signals():
     """Replace the versions of what a save/delete changes on the public pages (idempotent)."""
+    from profiles.models import Profile, Project
     from publications.models import Authorship, Publication
-
-    from .models import Profile, Project
 
     for model in _watched_models():
         uid = f"page-cache:{model._meta.label}"

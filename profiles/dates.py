@@ -55,8 +55,7 @@ def parse_partial_date(value):
                 day = m.group(1) or m.group(3)
                 return _build(m.group(4), MONTHS[m.group(2).lower()], day, text)
             raise ValidationError(
-                "“%(value)s” is not a date. Use a year (2020), a month (2020-06 or Jun 2020)"
-                " or a day (2020-06-15).",
+                "“%(value)s” is not a date. Use a year (2020), a month (2020-06 or Jun 2020) or a day (2020-06-15).",
                 code="invalid_partial_date",
                 params={"value": text},
             )
@@ -66,9 +65,7 @@ def parse_partial_date(value):
 def _build(year, month, day, original):
     year = int(year)
     if not 1000 <= year <= 9999:
-        raise ValidationError(
-            "“%(value)s” has an impossible year.", code="invalid_year", params={"value": original}
-        )
+        raise ValidationError("“%(value)s” has an impossible year.", code="invalid_year", params={"value": original})
     if month is None:
         return f"{year:04d}"
     month = int(month)
@@ -165,8 +162,7 @@ def end_not_before_start(start_field="start_date", end_field="end_date"):
     from django.db.models.functions import Length, Substr
 
     return models.CheckConstraint(
-        condition=Q(**{end_field: ""})
-        | Q(**{f"{end_field}__gte": Substr(start_field, 1, Length(end_field))}),
+        condition=Q(**{end_field: ""}) | Q(**{f"{end_field}__gte": Substr(start_field, 1, Length(end_field))}),
         name="%(app_label)s_%(class)s_end_not_before_start",
         violation_error_message="The end date is before the start date.",
     )

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .dates import PartialDateField, check_date_range, end_not_before_start
-from .markdown import RendersMarkdown
+from profiles.dates import PartialDateField, check_date_range, end_not_before_start
+from profiles.markdown import RendersMarkdown
 
 
 def _html_field():
@@ -120,9 +120,7 @@ class Profile(RendersMarkdown, models.Model):
         max_length=250, blank=True, help_text="One sentence under the name, e.g. what you build."
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PHD, db_index=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.CURRENT, db_index=True
-    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT, db_index=True)
     joined_on = PartialDateField()
     left_on = PartialDateField(help_text="For alumni: when they left the lab.")
     alumni_destination = models.CharField(
@@ -158,9 +156,7 @@ class Profile(RendersMarkdown, models.Model):
     class Meta:
         ordering = ["display_order", "full_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["orcid"], condition=~Q(orcid=""), name="profiles_profile_unique_orcid"
-            ),
+            models.UniqueConstraint(fields=["orcid"], condition=~Q(orcid=""), name="profiles_profile_unique_orcid"),
         ]
 
     def __str__(self):
@@ -203,7 +199,7 @@ class Profile(RendersMarkdown, models.Model):
         """
         if not self.avatar:
             return ""
-        from .uploads import thumbnail_name
+        from profiles.uploads import thumbnail_name
 
         name = thumbnail_name(self.avatar.name, size)
         return self.avatar.storage.url(name) if name else self.avatar.url
@@ -281,9 +277,7 @@ class SectionItem(ImportedItem):
     """Common fields of every ordered, per-item-visible section of a profile."""
 
     position = models.PositiveIntegerField(default=0)
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
-    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Every concrete section gets its own Historical<Model> table.
     history = HistoricalRecords(inherit=True)
@@ -401,9 +395,7 @@ class Project(RendersMarkdown, SectionItem, DatedRange):
     """A project: stand-alone (“Systems I've built”) or inside a position."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="projects")
-    experience = models.ForeignKey(
-        Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="projects"
-    )
+    experience = models.ForeignKey(Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="projects")
     title = models.CharField(max_length=250)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     narrative = models.TextField(blank=True, help_text="Markdown; the long story.")
@@ -412,9 +404,7 @@ class Project(RendersMarkdown, SectionItem, DatedRange):
     outcomes_html = _html_field()
     markdown_fields = {"narrative": False, "outcomes": False}
     url = models.URLField(blank=True)
-    related_publications = models.ManyToManyField(
-        "publications.Publication", blank=True, related_name="projects"
-    )
+    related_publications = models.ManyToManyField("publications.Publication", blank=True, related_name="projects")
 
     class Meta(SectionItem.Meta):
         constraints = [end_not_before_start()]
@@ -459,9 +449,7 @@ class Highlight(RendersMarkdown, models.Model):
         CONTRIBUTIONS = "Technical contributions", "Technical contributions"
         OUTCOMES = "Outcomes", "Outcomes"
 
-    project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights"
-    )
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights")
     experience = models.ForeignKey(
         Experience, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights"
     )
@@ -472,12 +460,8 @@ class Highlight(RendersMarkdown, models.Model):
         on_delete=models.CASCADE,
         related_name="highlights",
     )
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
-    )
-    label = models.CharField(
-        max_length=80, blank=True, help_text="Bold lead-in such as Problem, Key idea, Outcomes."
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    label = models.CharField(max_length=80, blank=True, help_text="Bold lead-in such as Problem, Key idea, Outcomes.")
     text = models.TextField(blank=True, help_text="Markdown; **bold** the figures.")
     text_html = _html_field()
     markdown_fields = {"text": True}
@@ -617,9 +601,7 @@ class PressItem(SectionItem):
     title = models.CharField(max_length=300)
     url = models.URLField(blank=True)
     date = PartialDateField()
-    project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="press"
-    )
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="press")
     publication = models.ForeignKey(
         "publications.Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="press"
     )
@@ -674,11 +656,13 @@ class Statement(RendersMarkdown, models.Model):
     body = models.TextField(help_text="Markdown.")
     body_html = _html_field()
     markdown_fields = {"body": False}
-    visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE, db_index=True
-    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE, db_index=True)
     share_token = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False,
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
         help_text="Set when a share link exists; clearing it revokes the link.",
     )
     position = models.PositiveIntegerField(default=0)
@@ -701,9 +685,7 @@ class Statement(RendersMarkdown, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "profiles:statement", kwargs={"slug": self.profile.slug, "statement_slug": self.slug}
-        )
+        return reverse("profiles:statement", kwargs={"slug": self.profile.slug, "statement_slug": self.slug})
 
     def get_share_url(self):
         return reverse("profiles:shared_statement", kwargs={"token": self.share_token}) if self.share_token else ""
@@ -783,7 +765,6 @@ class ProfileRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.profile.slug}"
-
 
 
 class ImportDraft(models.Model):
@@ -955,7 +936,11 @@ class ActivityEntry(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
     profile = models.ForeignKey(
-        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity",
+        Profile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activity",
         help_text="The profile the action concerns (empty: lab-wide).",
     )
     publication_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
@@ -974,7 +959,11 @@ class ActivityEntry(models.Model):
         """Write one entry (services call this inside their transaction)."""
         actor = actor if getattr(actor, "is_authenticated", False) else None
         return cls.objects.create(
-            actor=actor, kind=kind, profile=profile, target=str(target)[:300], detail=str(detail)[:500],
+            actor=actor,
+            kind=kind,
+            profile=profile,
+            target=str(target)[:300],
+            detail=str(detail)[:500],
             publication_id=publication_id,
         )
 

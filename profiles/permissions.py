@@ -7,7 +7,7 @@ profile; only the owner and lab admins see private items and may edit.
 
 from django.db.models import Q
 
-from .models import Visibility
+from profiles.models import Visibility
 
 LAB_ADMIN_GROUP = "Lab admins"
 
@@ -29,7 +29,7 @@ def own_profile_id(user):
         return None
     cached = getattr(user, "_own_profile_id", "unset")
     if cached == "unset":
-        from .models import Profile
+        from profiles.models import Profile
 
         cached = Profile.objects.filter(user=user).values_list("pk", flat=True).first()
         user._own_profile_id = cached
@@ -84,7 +84,7 @@ def can_edit_item(user, item):
 def can_view_statement(user, statement, token=None):
     """Public ones to all; link-shared ones to holders of the current token; members-only
     to members; private ones to the owner and lab admins."""
-    from .models import Statement
+    from profiles.models import Statement
 
     profile = statement.profile
     if can_edit_profile(user, profile):
@@ -101,7 +101,7 @@ def can_view_statement(user, statement, token=None):
 
 
 def visible_statements(user, profile):
-    from .models import Statement
+    from profiles.models import Statement
 
     qs = profile.statements.all()
     if can_edit_profile(user, profile):
@@ -141,7 +141,7 @@ def can_delete_publication(user, publication):
 
 
 def profile_paths(model):
-    from . import sections
+    from profiles import sections
 
     if model._meta.model_name == "profile":
         return ("pk",)
@@ -158,7 +158,7 @@ def belongs_to(model, profile):
 
 def owning_profile(obj):
     """The profile an editable object belongs to (None for a lab-wide object)."""
-    from .models import Highlight, Profile, TalkDelivery
+    from profiles.models import Highlight, Profile, TalkDelivery
 
     if isinstance(obj, Profile):
         return obj
@@ -181,7 +181,7 @@ def can_use_editing(user):
 
 
 def editable_profiles(user):
-    from .models import Profile
+    from profiles.models import Profile
 
     if is_lab_admin(user):
         return Profile.objects.all()
@@ -205,9 +205,7 @@ def can_claim_authorship(user, authorship, profile):
 
 def can_edit_authorship(user, authorship):
     """Unlink, or select for the page: the linked member (or a lab admin)."""
-    return authorship.profile_id is not None and (
-        is_lab_admin(user) or own_profile_id(user) == authorship.profile_id
-    )
+    return authorship.profile_id is not None and (is_lab_admin(user) or own_profile_id(user) == authorship.profile_id)
 
 
 # --- The Django admin -----------------------------------------------------------------

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .models import (
+from profiles.models import (
     Award,
     Education,
     Experience,

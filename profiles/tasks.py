@@ -1,11 +1,9 @@
-"""The background tasks (Django's tasks API through the django-tasks backport; settings.TASKS)."""
+"""The stored name of the import task, for jobs queued before it moved to profiles.jobs.tasks.
 
-from django_tasks import task
+A queued task is stored by module path: a database or Redis queue may still hold
+`profiles.tasks.run_import_job` from an earlier version; this keeps it importable.
+"""
 
-from . import jobs
+from profiles.jobs.tasks import run_import_job
 
-
-@task()
-def run_import_job(job_id: int) -> str:
-    """Run one import job (profiles.jobs.run_job); the job row holds its progress and report."""
-    return jobs.run_job(job_id)
+__all__ = ["run_import_job"]

@@ -7,15 +7,18 @@ pixel budget, and only then `load()`. Pillow's own decompression-bomb guard is t
 into a form error too.
 """
 
+import contextlib
 import hashlib
 import io
+import os
 import re
 import warnings
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
+from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -221,3 +224,61 @@ def check_site_zip(data, *, name="upload.zip"):
             or stat.S_ISLNK(info.external_attr >> 16)
         ):  # fmt: skip
             raise UploadRefused(f"{name}: unsafe path in the archive: {raw!r}")
+
+
+# --- Files kept privately between two steps (import previews, job uploads, lab exports) ---------
+
+
+def private_storage():
+    """Where uploads wait for a preview or a job, and where exports are kept: never served (settings.STORAGES)."""
+    return storages["imports"]
+
+
+def safe_file_name(name):
+    """`name` as a plain file name of the storage ("upload" for "..", "." and the like)."""
+    try:
+        return get_valid_filename(name) or "upload"
+    except SuspiciousFileOperation:
+        return "upload"
+
+
+def keep_files(folder, files):
+    """Store (name, bytes) pairs under `folder`, numbered so that `kept_files` returns them in order."""
+    for index, (name, data) in enumerate(files):
+        private_storage().save(f"{folder}/{index:03d}-{safe_file_name(name)}", ContentFile(data))
+
+
+def kept_files(folder):
+    """The (name, bytes) pairs `keep_files` stored under `folder`, in order; [] when there are none."""
+    storage = private_storage()
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    files = []
+    for name in sorted(names):
+        with storage.open(f"{folder}/{name}") as handle:
+            files.append((name.split("-", 1)[1] if "-" in name else name, handle.read()))
+    return files
+
+
+def remove_empty_folder(storage, folder):
+    """FileSystemStorage leaves an emptied folder behind: remove it (other backends have none)."""
+    try:
+        path = storage.path(folder)
+    except NotImplementedError:
+        return
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def discard_folder(folder):
+    """Delete the files of one folder of the private storage, then the folder."""
+    storage = private_storage()
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        storage.delete(f"{folder}/{name}")
+    remove_empty_folder(storage, folder)

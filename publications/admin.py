@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from profiles.admin_permissions import PermissionsModuleMixin
-from profiles.resources import LabImportExportMixin
-
-from .models import Authorship, Publication
+from portfolio_site.admin_mixins import LabImportExportMixin, PermissionsModuleMixin
+from publications.models import Authorship, Publication
 
 
 class AuthorshipInline(PermissionsModuleMixin, admin.TabularInline):
@@ -32,7 +30,6 @@ class PublicationAdmin(LabImportExportMixin, PermissionsModuleMixin, admin.Model
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_authors=Count("authorships"))
-
 
     @admin.display(description="authors", ordering="_authors")
     def author_count(self, obj):

@@ -160,7 +160,7 @@ def _sqlite(qs, words):
 
 
 def _fallback(qs, words):
-    from .models import Authorship
+    from publications.models import Authorship
 
     for word in words:
         qs = qs.filter(

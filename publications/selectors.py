@@ -14,8 +14,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from . import search
-from .models import Authorship, Publication
+from publications import search
+from publications.models import Authorship, Publication
 
 LATEST_ON_HOME = 6
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from profiles import permissions
 from profiles.models import ActivityEntry, AuthorshipClaim
-from profiles.writing import _apply, _by, _check_version, _lock, _require
-
-from .models import Authorship, Publication
+from profiles.services.writing import _apply, _by, _check_version, _lock, _require
+from publications.models import Authorship, Publication
 
 
 def _variants(name):
@@ -72,9 +71,12 @@ def _link(locked, profile, actor):
 
 def _record_claim(actor, claim, verb):
     ActivityEntry.record(
-        actor=actor, kind=ActivityEntry.Kind.CLAIMED, profile=claim.profile,
+        actor=actor,
+        kind=ActivityEntry.Kind.CLAIMED,
+        profile=claim.profile,
         target=f"“{claim.name}” on {claim.publication}" if claim.publication_id else f"“{claim.name}”",
-        detail=verb, publication_id=claim.publication_id,
+        detail=verb,
+        publication_id=claim.publication_id,
     )
 
 
@@ -102,7 +104,10 @@ def authorship_claim(*, actor, profile, authorship):
             if pending is not None:
                 return pending
             claim = AuthorshipClaim.objects.create(
-                authorship=locked, publication_id=locked.publication_id, profile=profile, name=locked.name,
+                authorship=locked,
+                publication_id=locked.publication_id,
+                profile=profile,
+                name=locked.name,
                 claimed_by=actor if actor.is_authenticated else None,
             )
             _record_claim(actor, claim, "asked to be linked (waiting for a lab admin or a co-author)")
@@ -110,7 +115,10 @@ def authorship_claim(*, actor, profile, authorship):
         _link(locked, profile, actor)
         now = timezone.now()
         claim = pending or AuthorshipClaim(
-            authorship=locked, publication_id=locked.publication_id, profile=profile, name=locked.name,
+            authorship=locked,
+            publication_id=locked.publication_id,
+            profile=profile,
+            name=locked.name,
             claimed_by=actor if actor.is_authenticated else None,
         )
         claim.status = AuthorshipClaim.Status.APPROVED
@@ -313,11 +321,13 @@ def publication_delete(*, actor, publication):
         # The paper's author rows go with it: each linked member keeps an entry in their activity log.
         for author in locked.authorships.exclude(profile=None).select_related("profile"):
             ActivityEntry.record(
-                actor=actor, kind=ActivityEntry.Kind.DELETED, profile=author.profile,
-                target=f"publication “{locked.title[:200]}”", detail=f"was author {author.position}, “{author.name}”",
+                actor=actor,
+                kind=ActivityEntry.Kind.DELETED,
+                profile=author.profile,
+                target=f"publication “{locked.title[:200]}”",
+                detail=f"was author {author.position}, “{author.name}”",
             )
         _by(locked, actor).delete()
-
 
 
 def publication_replace_authors(*, actor, publication, rows):

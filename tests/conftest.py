@@ -86,7 +86,7 @@ def _snapshot_models():
 def _demo_rows(django_db_setup, django_db_blocker):
     from django.db import transaction
 
-    from profiles.demo import load_demo
+    from profiles.demo.loader import load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()

@@ -11,8 +11,8 @@ the serializer only accepts containers, papers and projects of the profile in th
 
 from dataclasses import dataclass
 
-from .. import permissions
-from .. import sections as registry
+from profiles import permissions
+from profiles import sections as registry
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from portfolio_site.api.links import api_url, profile_api_path
+from profiles import permissions, sections
+from profiles.api.sections import BY_KEY, SECTIONS
+from profiles.models import ApiToken, Profile, Statement
 from publications.models import Publication
-
-from .. import permissions, sections
-from ..models import ApiToken, Profile, Statement
-from .sections import BY_KEY, SECTIONS
 
 READ_ONLY = ("id", "position")
 MAX_ID = 2**63 - 1  # the largest database id (bigint)
@@ -225,16 +225,6 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
         for field in fields.values():
             field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
         return fields
-
-
-def api_url(context, path):
-    """`path` as an absolute URL when the serializer has the request (as the pagination links)."""
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-def profile_api_path(slug):
-    return f"/api/v1/profiles/{slug}/"
 
 
 SECTION_URLS_SCHEMA = {

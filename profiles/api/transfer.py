@@ -13,70 +13,29 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from publications.bibtex_export import publication_record
-from publications.formats.bibtex import write_bibtex
-from publications.formats.csl import write_csl_json
-
-from .. import native, permissions, selectors
-from ..formats import empty_document
-from ..formats.jsonresume import write_json_resume
-from ..models import ActivityEntry
+from portfolio_site.api.renderers import (
+    CSL_ITEMS,
+    JSON_OBJECT,
+    BibTeXRenderer,
+    CSLJSONRenderer,
+    JSONResumeRenderer,
+    NativeRenderer,
+    attachment,
+    records_bibtex,
+    records_csl,
+)
+from profiles import permissions, selectors
+from profiles.formats import empty_document
+from profiles.formats.jsonresume import write_json_resume
+from profiles.imports import sync as native
+from profiles.services.activity import export_record
+from publications.exports.bibtex import publication_record
 
 # --------------------------------------------------------------------------- renderers
-
-
-class TextRenderer(BaseRenderer):
-    """Writes a string the view already produced (errors are JSON: profiles/api/errors.py)."""
-
-    charset = "utf-8"
-    extension = "txt"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, str):
-            return data.encode(self.charset)
-        return json.dumps(data, ensure_ascii=False).encode(self.charset)
-
-
-class BibTeXRenderer(TextRenderer):
-    media_type = "application/x-bibtex"
-    format = "bibtex"
-    extension = "bib"
-
-
-class CSLJSONRenderer(TextRenderer):
-    media_type = "application/vnd.citationstyles.csl+json"
-    format = "csl"
-    extension = "csl.json"
-
-
-class JSONResumeRenderer(TextRenderer):
-    media_type = "application/vnd.jsonresume+json"
-    format = "jsonresume"
-    extension = "resume.json"
-
-
-class NativeRenderer(TextRenderer):
-    media_type = "application/vnd.portfolio.profile+json"
-    format = "native"
-    extension = "profile.json"
-
-
-def attachment(response, filename):
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def records_bibtex(publications):
-    # An empty body would go out without a Content-Type: say there is nothing instead.
-    return write_bibtex([publication_record(p) for p in publications]) or "% No publications.\n"
-
-
-def records_csl(publications):
-    return write_csl_json([publication_record(p) for p in publications])
 
 
 # --------------------------------------------------------------------------- documents
@@ -103,8 +62,6 @@ FORMAT = OpenApiParameter(
 )
 
 
-JSON_OBJECT = {"type": "object", "additionalProperties": {}}
-CSL_ITEMS = {"type": "array", "items": JSON_OBJECT}
 EXPORT_RESPONSES = {
     (200, NativeRenderer.media_type): JSON_OBJECT,
     (200, JSONResumeRenderer.media_type): JSON_OBJECT,
@@ -139,7 +96,7 @@ class ProfileExportView(APIView):
         else:
             body = write_json_resume(profile_document(profile, publications, user=user))
         if permissions.can_edit_profile(user, profile):  # an export with private items: in the audit log
-            ActivityEntry.record(actor=user, kind=ActivityEntry.Kind.EXPORTED, profile=profile, target=fmt)
+            export_record(actor=user, profile=profile, target=fmt)
         return attachment(Response(body), f"{profile.slug}.{request.accepted_renderer.extension}")
 
 
@@ -216,9 +173,8 @@ class ProfileImportView(APIView):
         responses={200: ImportReportSerializer, 400: ImportFailedSerializer},
     )
     def post(self, request, slug):
-        from profiles import importing
-
-        from .views import get_viewable_profile
+        from profiles.api.views import get_viewable_profile
+        from profiles.imports import files as importing
 
         profile = get_viewable_profile(request.user, slug)
         if not permissions.can_edit_profile(request.user, profile):

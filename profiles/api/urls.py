@@ -3,8 +3,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import schema, views
-from .transfer import ProfileExportView, ProfileImportView
+from portfolio_site.api import schema
+from profiles.api import views
+from profiles.api.transfer import ProfileExportView, ProfileImportView
 
 assert schema  # registers the token scheme with drf-spectacular
 

@@ -13,12 +13,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from .. import permissions, selectors, services
-from ..authentication import TOKEN_CANNOT_MINT, api_token_create, api_token_revoke, tokens_of
-from ..models import ApiToken, Profile, Statement
-from ..search import search_profiles
-from .sections import ALIASES, SECTIONS, visible_items
-from .serializers import (
+from profiles import permissions, selectors, services
+from profiles.api.sections import ALIASES, SECTIONS, visible_items
+from profiles.api.serializers import (
     SERIALIZERS,
     ApiTokenCreatedSerializer,
     ApiTokenSerializer,
@@ -27,6 +24,9 @@ from .serializers import (
     ProfileUpdateSerializer,
     ReorderSerializer,
 )
+from profiles.models import ApiToken, Profile, Statement
+from profiles.selectors.search import search_profiles
+from profiles.services.tokens import TOKEN_CANNOT_MINT, api_token_create, api_token_revoke, tokens_of
 
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The profile's slug.")
 
@@ -52,7 +52,8 @@ def visible_profiles(user):
             OpenApiParameter("role", OpenApiTypes.STR, enum=Profile.Role.values, description="Filter by role."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=Profile.Status.values),
             OpenApiParameter(
-                "q", OpenApiTypes.STR,
+                "q",
+                OpenApiTypes.STR,
                 description="Search names (in any script), interest tags, headline and research interests; "
                 "every word must match (PostgreSQL: also partial words and typos).",
             ),

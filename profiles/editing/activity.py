@@ -15,10 +15,9 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from profiles import sections
+from profiles.models import ActivityEntry, Profile
 from publications.models import Authorship, Publication
-
-from .. import sections
-from ..models import ActivityEntry, Profile
 
 PER_PAGE = 50
 MAX_PAGE = 20  # deeper than 1000 rows: use the admin's filters

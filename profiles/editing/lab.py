@@ -10,11 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from profiles import permissions, services
+from profiles.editing import activity, forms
+from profiles.models import AuthorshipClaim, Invitation, Profile
 from publications import services as publication_services
-
-from .. import forms, permissions, services
-from ..models import AuthorshipClaim, Invitation, Profile
-from . import activity
 
 
 def lab_admin_view(view):
@@ -38,7 +37,8 @@ def members(request):
     rows = [(profile, forms.MembershipForm(instance=profile, prefix=f"m{profile.pk}")) for profile in profiles]
     invitations = Invitation.objects.select_related("profile", "created_by")[:100]
     return render(
-        request, "me/lab/members.html",
+        request,
+        "me/lab/members.html",
         {
             "rows": rows,
             "invitations": invitations,
@@ -80,8 +80,11 @@ def invite(request):
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _ = services.invitation_create(
-                actor=request.user, email=form.cleaned_data["email"], site_url=_site_url(request),
-                profile=form.cleaned_data["profile"], full_name=form.cleaned_data["full_name"],
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                site_url=_site_url(request),
+                profile=form.cleaned_data["profile"],
+                full_name=form.cleaned_data["full_name"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -139,9 +142,15 @@ def activity_log(request):
     rows, has_next = activity.feed(profile=member, kind=kind, page=page)
     claims = AuthorshipClaim.objects.select_related("profile", "publication", "claimed_by", "decided_by")[:30]
     context = {
-        "rows": rows, "has_next": has_next, "page": page, "kind": kind, "member": member,
-        "kinds": activity.KIND_CHOICES, "members": Profile.objects.order_by("full_name").only("slug", "full_name"),
-        "claims": claims, "can_manage_lab": True,
+        "rows": rows,
+        "has_next": has_next,
+        "page": page,
+        "kind": kind,
+        "member": member,
+        "kinds": activity.KIND_CHOICES,
+        "members": Profile.objects.order_by("full_name").only("slug", "full_name"),
+        "claims": claims,
+        "can_manage_lab": True,
     }
     return render(request, "me/lab/activity.html", context)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 
-from .. import sections as registry
+from profiles import sections as registry
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ with a `profile_` name prefix and the profile's slug in front (see Editing.url).
 
 from django.urls import include, path
 
-from . import lab, views
+from profiles.editing import lab, views
 
 editing_patterns = [
     ("", views.dashboard, "dashboard"),

@@ -19,13 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from profiles import permissions, selectors, services
+from profiles.editing import activity, forms, registry
+from profiles.imports import files as importing
+from profiles.markdown import render_markdown
+from profiles.models import AuthorshipClaim, ImportDraft, Profile, Statement
 from publications import services as publication_services
 from publications.models import Authorship, Publication
-
-from .. import forms, importing, permissions, selectors, services
-from ..markdown import render_markdown
-from ..models import AuthorshipClaim, ImportDraft, Profile, Statement
-from . import activity, registry
 
 # --- Which profile, and building its URLs ----------------------------------------------
 
@@ -102,7 +102,8 @@ def dashboard(request, ed):
     drafts, imports = selectors.import_review(ed.profile)
     can_confirm = bool(drafts) or any(record.pending for record in imports)
     return render(
-        request, "me/dashboard.html",
+        request,
+        "me/dashboard.html",
         ed.context(counts=counts, drafts=drafts, imports=imports, can_confirm=can_confirm),
     )
 
@@ -113,7 +114,7 @@ def dashboard(request, ed):
 @editing_view
 @require_POST
 def imports_confirm_all(request, ed):
-    """"Confirm all": every draft of this profile is published, its imports' papers are added."""
+    """ "Confirm all": every draft of this profile is published, its imports' papers are added."""
     report = importing.import_drafts_confirm(actor=request.user, profile=ed.profile)
     if report.errors:
         messages.error(request, "Nothing was confirmed: " + "; ".join(report.errors[:5]))
@@ -156,7 +157,9 @@ def _profile_form(request, ed, part):
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_update(
-                actor=request.user, profile=ed.profile, changes=form.changes(),
+                actor=request.user,
+                profile=ed.profile,
+                changes=form.changes(),
                 version=form.cleaned_data["version"],
             )
         except services.EditConflict as conflict:
@@ -315,8 +318,12 @@ def section_add(request, ed, key):
         if form.is_valid():
             try:
                 item = services.section_item_create(
-                    actor=request.user, profile=ed.profile, model=section.model, values=form.changes(),
-                    parent=parent, parent_field=section.parent_field,
+                    actor=request.user,
+                    profile=ed.profile,
+                    model=section.model,
+                    values=form.changes(),
+                    parent=parent,
+                    parent_field=section.parent_field,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -329,7 +336,8 @@ def section_add(request, ed, key):
         else:
             _reject_forged_choices(form)
     return render(
-        request, "me/section_form.html",
+        request,
+        "me/section_form.html",
         ed.context(section=section, form=form, parent=parent, back=_back_url(ed, section, parent)),
     )
 
@@ -357,9 +365,14 @@ def section_edit(request, ed, key, pk):
             _reject_forged_choices(form)
     item.refresh_from_db()
     return render(
-        request, "me/section_form.html",
+        request,
+        "me/section_form.html",
         ed.context(
-            section=section, form=form, item=item, parent=parent, back=_back_url(ed, section, parent),
+            section=section,
+            form=form,
+            item=item,
+            parent=parent,
+            back=_back_url(ed, section, parent),
             children=_children(section, item, ed.profile),
         ),
     )
@@ -376,7 +389,8 @@ def section_delete(request, ed, key, pk):
         messages.success(request, f"Deleted “{label}”. It can be restored from the history.")
         return redirect(_back_url(ed, section, parent))
     return render(
-        request, "me/confirm_delete.html",
+        request,
+        "me/confirm_delete.html",
         ed.context(section=section, item=item, back=_back_url(ed, section, parent)),
     )
 
@@ -427,10 +441,14 @@ def section_history(request, ed, key, pk):
     if not permissions.can_view_history(request.user, item):
         raise Http404
     return render(
-        request, "me/history.html",
+        request,
+        "me/history.html",
         ed.context(
-            section=section, item=item, rows=_history_rows(item),
-            restore_name="section_restore", restore_args=[section.key, item.pk],
+            section=section,
+            item=item,
+            rows=_history_rows(item),
+            restore_name="section_restore",
+            restore_args=[section.key, item.pk],
             back=ed.url("section_edit", section.key, item.pk),
         ),
     )
@@ -453,9 +471,13 @@ def section_restore(request, ed, key, pk, history_id):
 @editing_view
 def profile_history(request, ed):
     return render(
-        request, "me/history.html",
+        request,
+        "me/history.html",
         ed.context(
-            item=ed.profile, rows=_history_rows(ed.profile), restore_name="profile_restore", restore_args=[],
+            item=ed.profile,
+            rows=_history_rows(ed.profile),
+            restore_name="profile_restore",
+            restore_args=[],
             back=ed.url("dashboard"),
         ),
     )
@@ -516,23 +538,33 @@ def publications(request, ed):
         authorship.claim_pending = authorship.pk in pending
     to_decide = publication_services.claims_to_decide(request.user)[:50]
     return render(
-        request, "me/publications.html",
+        request,
+        "me/publications.html",
         ed.context(authorships=authorships, claimable=claimable, to_decide=to_decide),
     )
 
 
 def _author_initial(publication, profile):
     return [
-        {"id": a.pk, "name": a.name, "equal_contribution": a.equal_contribution,
-         "corresponding": a.corresponding, "is_self": a.profile_id == profile.pk, "ORDER": a.position}
+        {
+            "id": a.pk,
+            "name": a.name,
+            "equal_contribution": a.equal_contribution,
+            "corresponding": a.corresponding,
+            "is_self": a.profile_id == profile.pk,
+            "ORDER": a.position,
+        }
         for a in publication.authorships.order_by("position")
     ]
 
 
 def _publication_form(request, ed, publication=None):
     form = forms.PublicationForm(request.POST or None, instance=publication or Publication())
-    initial = _author_initial(publication, ed.profile) if publication else [{"name": ed.profile.full_name,
-                                                                               "is_self": True, "ORDER": 1}]
+    initial = (
+        _author_initial(publication, ed.profile)
+        if publication
+        else [{"name": ed.profile.full_name, "is_self": True, "ORDER": 1}]
+    )
     authors = forms.AuthorFormSet(request.POST or None, prefix="authors", initial=initial)
     if request.method == "POST" and form.is_valid() and authors.is_valid():
         try:
@@ -542,8 +574,12 @@ def _publication_form(request, ed, publication=None):
                 )
             else:
                 publication_services.publication_update(
-                    actor=request.user, publication=publication, values=form.changes(), authors=authors.rows(),
-                    version=form.cleaned_data["version"], profile=ed.profile,
+                    actor=request.user,
+                    publication=publication,
+                    values=form.changes(),
+                    authors=authors.rows(),
+                    version=form.cleaned_data["version"],
+                    profile=ed.profile,
                 )
         except services.EditConflict as conflict:
             form.show_conflict(conflict)
@@ -553,7 +589,8 @@ def _publication_form(request, ed, publication=None):
             messages.success(request, f"Saved “{publication.title}”.")
             return redirect(ed.url("publications"))
     return render(
-        request, "me/publication_form.html",
+        request,
+        "me/publication_form.html",
         ed.context(form=form, authors=authors, publication=publication),
     )
 
@@ -577,9 +614,7 @@ def publication_edit(request, ed, pk):
 def authorship_claim(request, ed, pk):
     authorship = get_object_or_404(publication_services.claimable_authorships(ed.profile), pk=pk)
     try:
-        claim = publication_services.authorship_claim(
-            actor=request.user, profile=ed.profile, authorship=authorship
-        )
+        claim = publication_services.authorship_claim(actor=request.user, profile=ed.profile, authorship=authorship)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -643,6 +678,7 @@ def activity_log(request, ed):
     kind, page = activity.kind_of(request), activity.page_number(request)
     rows, has_next = activity.feed(profile=ed.profile, kind=kind, page=page)
     return render(
-        request, "me/activity.html",
+        request,
+        "me/activity.html",
         ed.context(rows=rows, has_next=has_next, page=page, kind=kind, kinds=activity.KIND_CHOICES),
     )

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from publications.formats import JSONTooDeep, empty_record, load_json, parse_partial_date
-
-from . import (
+from profiles.formats import (
     ParseError,
     ParseResult,
     empty_award,
@@ -30,6 +28,7 @@ from . import (
     partial_date,
     text,
 )
+from publications.formats import JSONTooDeep, empty_record, load_json, parse_partial_date
 
 __all__ = ["parse_json_resume", "write_json_resume"]
 
@@ -200,9 +199,7 @@ def _document_from_resume(data: dict) -> dict:
         award["year"] = parse_partial_date(text(item.get("date")))[0]
         award["note"] = text(item.get("summary"))
         doc["awards"].append(award)
-    doc["publications"] = [
-        p for p in (_publication(_dict(i)) for i in _list(data.get("publications"))) if p["title"]
-    ]
+    doc["publications"] = [p for p in (_publication(_dict(i)) for i in _list(data.get("publications"))) if p["title"]]
     doc["projects"] = [p for p in (_project(_dict(i)) for i in _list(data.get("projects"))) if p["title"]]
     tags, keywords = [], []
     for item in _list(data.get("interests")):

@@ -15,9 +15,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from profiles.formats import ParseError, ParseResult
 from publications.formats import JSONTooDeep, load_json
-
-from . import ParseError, ParseResult
 
 __all__ = ["FORMAT", "VERSION", "is_native", "parse_native", "validate_document", "write_native"]
 

@@ -10,17 +10,7 @@ import calendar
 import json
 import re
 
-from publications.formats import (
-    JSONTooDeep,
-    empty_record,
-    load_json,
-    make_author,
-    normalise_arxiv,
-    normalise_doi,
-    split_name,
-)
-
-from . import (
+from profiles.formats import (
     ParseError,
     ParseResult,
     empty_award,
@@ -32,6 +22,15 @@ from . import (
     link_kind_for_url,
     orcid_from_text,
     text,
+)
+from publications.formats import (
+    JSONTooDeep,
+    empty_record,
+    load_json,
+    make_author,
+    normalise_arxiv,
+    normalise_doi,
+    split_name,
 )
 
 __all__ = ["parse_orcid_record"]
@@ -114,8 +113,11 @@ def _impossible_dates(data) -> list[str]:
             if {"year", "month", "day"} <= set(node):
                 year, month, day = (_value(node, k) for k in ("year", "month", "day"))
                 if (
-                    re.fullmatch(r"\d{4}", year) and re.fullmatch(r"\d{1,2}", month) and re.fullmatch(r"\d{1,2}", day)
-                    and 1 <= int(month) <= 12 and not 1 <= int(day) <= _days_in(int(year), int(month))
+                    re.fullmatch(r"\d{4}", year)
+                    and re.fullmatch(r"\d{1,2}", month)
+                    and re.fullmatch(r"\d{1,2}", day)
+                    and 1 <= int(month) <= 12
+                    and not 1 <= int(day) <= _days_in(int(year), int(month))
                 ):
                     found.append(f"date {year}-{month}-{day} does not exist; kept as {year}-{int(month):02d}")
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
@@ -225,9 +227,7 @@ def _document(data: dict) -> dict:
     credit = _value(person, "name", "credit-name")
     doc["full_name"] = credit or " ".join(p for p in (given, family) if p)
     doc["other_names"] = [
-        text(_get(o, "content"))
-        for o in _list(person, "other-names", "other-name")
-        if text(_get(o, "content"))
+        text(_get(o, "content")) for o in _list(person, "other-names", "other-name") if text(_get(o, "content"))
     ]
     doc["short_bio"] = text(_get(person, "biography", "content"))
 
@@ -263,9 +263,7 @@ def _document(data: dict) -> dict:
     doc["experience"] = [
         _experience(i) for i in _affiliation_summaries(activities, "employments", "employment-summary")
     ]
-    doc["education"] = [
-        _education(i) for i in _affiliation_summaries(activities, "educations", "education-summary")
-    ]
+    doc["education"] = [_education(i) for i in _affiliation_summaries(activities, "educations", "education-summary")]
     doc["education"] += [
         _education(i) for i in _affiliation_summaries(activities, "qualifications", "qualification-summary")
     ]

@@ -11,8 +11,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from profiles.imports.progress import ProgressReport
 from profiles.models import Profile
-from profiles.progress import ProgressReport
 
 
 class ImportCommand(BaseCommand):

@@ -239,7 +239,7 @@ def venue_badge(publication):
 
 @register.simple_tag
 def bibtex(publication):
-    from publications.bibtex_export import publication_bibtex
+    from publications.exports.bibtex import publication_bibtex
 
     return publication_bibtex(publication)
 

@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from portfolio_site.api.links import api_url, profile_api_path
 from profiles import permissions
-from profiles.api.serializers import api_url, profile_api_path
 from publications.models import Authorship, Publication
 
 PUBLICATION_FIELDS = (

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from publications.api import views
 
 KEY_WITH_SLASH = r"[^?#]+/[^?#]+?"
 

@@ -11,9 +11,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from profiles import permissions
-from profiles.api.pagination import KeysetPagination
-from profiles.api.transfer import (
+from portfolio_site.api.pagination import KeysetPagination
+from portfolio_site.api.renderers import (
     CSL_ITEMS,
     BibTeXRenderer,
     CSLJSONRenderer,
@@ -21,11 +20,11 @@ from profiles.api.transfer import (
     records_bibtex,
     records_csl,
 )
+from profiles import permissions
 from profiles.models import Profile
 from publications import search, selectors, services
+from publications.api.serializers import AuthorSerializer, PublicationSerializer, PublicationWriteSerializer
 from publications.models import Authorship, Publication
-
-from .serializers import AuthorSerializer, PublicationSerializer, PublicationWriteSerializer
 
 FILTERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="Publication year (four digits)."),

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 from pylatexenc.latex2text import LatexNodes2Text
 
-from . import (
+from publications.formats import (
     ParseError,
     ParseResult,
     arxiv_from_text,
@@ -790,8 +790,10 @@ def _record_or_skip(entry, fields, by_key, crossref_children, result) -> dict | 
     key = entry.key.strip()
     entry_type = entry.entry_type.lower()
     if entry_type in {"set", "xdata"}:
-        why = "a biblatex @set only groups other entries" if entry_type == "set" else (
-            "a biblatex @xdata entry only holds fields for other entries"
+        why = (
+            "a biblatex @set only groups other entries"
+            if entry_type == "set"
+            else ("a biblatex @xdata entry only holds fields for other entries")
         )
         result.skipped.append(ParseError(f"{why} (not a publication)", line, key or None))
         return None

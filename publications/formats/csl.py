@@ -10,7 +10,7 @@ import html
 import json
 import re
 
-from . import (
+from publications.formats import (
     JSONTooDeep,
     ParseError,
     ParseResult,

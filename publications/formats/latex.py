@@ -442,8 +442,31 @@ class _MathDecoder(_Decoder):
             self._skip_spaces()
         if name in MATH_SYMBOLS:
             value = MATH_SYMBOLS[name]
-            if name in {"log", "ln", "exp", "sin", "cos", "tan", "max", "min", "lim", "det", "dim", "sup",
-                        "inf", "arg", "deg", "gcd", "Pr", "ker"} and self.pos < self.n and _letter(self.s[self.pos]):
+            if (
+                name
+                in {
+                    "log",
+                    "ln",
+                    "exp",
+                    "sin",
+                    "cos",
+                    "tan",
+                    "max",
+                    "min",
+                    "lim",
+                    "det",
+                    "dim",
+                    "sup",
+                    "inf",
+                    "arg",
+                    "deg",
+                    "gcd",
+                    "Pr",
+                    "ker",
+                }
+                and self.pos < self.n
+                and _letter(self.s[self.pos])
+            ):
                 value += " "
             return value
         if name in {"mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathnormal", "text", "textrm", "textit",

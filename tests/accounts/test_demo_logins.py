@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from profiles.demo import DEMO_PASSWORD
+from profiles.demo.loader import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 
-from profiles.accounts import wait_for_reset_emails
+from profiles.accounts.mail import wait_for_reset_emails
 from profiles.permissions import LAB_ADMIN_GROUP
 from tests import factories as f
 
@@ -97,8 +97,10 @@ def test_lockout_expires_after_the_cool_off(chijun, settings):
 def test_password_change_enforces_the_validators(chijun):
     client = Client()
     client.force_login(chijun)
-    response = client.post("/accounts/password_change/", {
-        "old_password": DEMO_PASSWORD, "new_password1": "short", "new_password2": "short"})
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": DEMO_PASSWORD, "new_password1": "short", "new_password2": "short"},
+    )
     assert response.status_code == 200
     new = "a-much-longer-passphrase"
     response = client.post(

@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 
-from profiles.accounts import client_ip, wait_for_reset_emails
+from profiles.accounts.mail import wait_for_reset_emails
+from profiles.accounts.throttling import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from profiles.authentication import api_token_create
 from profiles.models import ApiToken
+from profiles.services.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_changing_the_password_revokes_the_tokens(alice_pw):
 def test_resetting_the_password_revokes_the_tokens(alice_pw, settings):
     from django.core import mail
 
-    from profiles.accounts import wait_for_reset_emails
+    from profiles.accounts.mail import wait_for_reset_emails
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     _, raw = api_token_create(actor=alice_pw, name="laptop")

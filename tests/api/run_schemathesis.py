@@ -47,8 +47,8 @@ CHECKS = (
 TOKEN_SNIPPET = """
 import inspect, json
 from django.contrib.auth import get_user_model
-from profiles.authentication import api_token_create
-from profiles.demo import DEMO_USERS
+from profiles.services.tokens import api_token_create
+from profiles.demo.loader import DEMO_USERS
 from profiles.models import ApiToken, Profile
 from publications.models import Authorship
 username, slug = ROLE

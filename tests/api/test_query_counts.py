@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from profiles.authentication import api_token_create
+from profiles.services.tokens import api_token_create
 from publications import selectors
 from tests import factories as f
 

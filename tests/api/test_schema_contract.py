@@ -22,7 +22,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from profiles.api.sections import SECTIONS
-from profiles.demo import DEMO_USERS, load_demo
+from profiles.demo.loader import DEMO_USERS, load_demo
 
 API = "/api/v1"
 

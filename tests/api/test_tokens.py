@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from profiles.authentication import api_token_create
 from profiles.models import ApiToken
+from profiles.services.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

@@ -74,6 +74,6 @@ def _empty_page_cache():
 
 @pytest.fixture
 def demo_lab(transactional_db):
-    from profiles.demo import load_demo
+    from profiles.demo.loader import load_demo
 
     load_demo()

@@ -29,8 +29,9 @@ def watched(page):
     page.add_init_script(COLLECT)
     page.on(
         "console",
-        lambda msg: console.append(msg.text) if "Content Security Policy" in msg.text or "Refused to" in msg.text
-        else None,
+        lambda msg: (
+            console.append(msg.text) if "Content Security Policy" in msg.text or "Refused to" in msg.text else None
+        ),
     )
 
     def check(url, ready=None, allowed=()):

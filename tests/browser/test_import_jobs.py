@@ -16,15 +16,15 @@ def running_job(transactional_db):
     from django.core.cache import cache
     from django.utils import timezone
 
-    from profiles import jobs
+    from profiles.jobs import storage
     from profiles.models import ImportJob
     from tests import factories as f
 
     user = f.UserFactory(username="alice", password=PASSWORD)
     f.ProfileFactory(user=user, full_name="Alice Liddell", slug="alice-liddell")
     job = ImportJob.new(owner=user, kind="site", source="lab-site.zip", status="running", heartbeat=timezone.now())
-    cache.set(jobs._beat_key(job.pk), timezone.now().timestamp())
-    cache.set(jobs._progress_key(job.pk), {"read": 300, "created": 10, "updated": 0, "skipped": 0, "progress": 0.2})
+    cache.set(storage.beat_key(job.pk), timezone.now().timestamp())
+    cache.set(storage.progress_key(job.pk), {"read": 300, "created": 10, "updated": 0, "skipped": 0, "progress": 0.2})
     return job
 
 
@@ -32,7 +32,7 @@ def test_the_progress_bar_moves_without_reloading_then_the_report_shows(page, li
     from django.core.cache import cache
     from django.utils import timezone
 
-    from profiles import jobs
+    from profiles.jobs import storage
 
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
@@ -42,8 +42,8 @@ def test_the_progress_bar_moves_without_reloading_then_the_report_shows(page, li
     expect(bar).to_have_attribute("value", re.compile(r"^0\.2"))
     page.evaluate("window.__notReloaded = true")
 
-    cache.set(jobs._beat_key(running_job.pk), timezone.now().timestamp())
-    cache.set(jobs._progress_key(running_job.pk), {"read": 300, "created": 180, "updated": 0, "skipped": 3,
+    cache.set(storage.beat_key(running_job.pk), timezone.now().timestamp())
+    cache.set(storage.progress_key(running_job.pk), {"read": 300, "created": 180, "updated": 0, "skipped": 3,
                                                    "progress": 0.6})  # fmt: skip
     expect(page.locator('[data-field="created"]')).to_have_text("180", timeout=5000)
     assert page.evaluate("document.querySelector('progress').value") == pytest.approx(0.6)

@@ -65,9 +65,7 @@ def test_publication_bibtex_copy(page, live_server, demo_lab):
     assert copied.lstrip().startswith("@")
 
 
-@pytest.mark.parametrize(
-    "path", ["/", "/people/", "/people/chijun-sima/", "/people/chijun-sima/cv/", "/publications/"]
-)
+@pytest.mark.parametrize("path", ["/", "/people/", "/people/chijun-sima/", "/people/chijun-sima/cv/", "/publications/"])
 def test_no_horizontal_scroll_at_360px(page, live_server, demo_lab, path):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + path)

@@ -66,7 +66,7 @@ def test_merge_restore_and_import_write_entries(alice, bob, admin):
     other = f.ProfileFactory(full_name="Bob Dup", slug="bob-dup")
     services.profiles_merge(actor=admin, source=other, target=bob.profile)
     assert ActivityEntry.objects.filter(kind="merged", profile=bob.profile).exists()
-    from profiles.importing import import_for_profile
+    from profiles.imports.files import import_for_profile
 
     bib = b"@article{wonder2020, title={Through the Looking Glass}, author={Liddell, Alice}, year={2020}}"
     dry = import_for_profile(actor=alice, profile=alice.profile, files=[("mine.bib", bib)], dry_run=True)

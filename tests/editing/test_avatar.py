@@ -26,8 +26,10 @@ def upload(client, content, name="avatar.png", content_type="image/png"):
 
 def png_bomb(width=100_000, height=100_000):
     """A ~100-byte PNG that declares width x height pixels (10 gigapixels by default)."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
 

@@ -68,10 +68,13 @@ def test_alice_cannot_add_into_bobs_items_through_the_parent_id(alice, bob_items
     client = login(alice)
     section = registry.get(key)
     parent = next(
-        item for item in bob_items.values()
-        if type(item) is section.parent_model and registry.section_for(item)
-        and all((getattr(item, k.removesuffix("__isnull") + "_id") is None) == v
-                for k, v in section.parent_lookups.items())
+        item
+        for item in bob_items.values()
+        if type(item) is section.parent_model
+        and registry.section_for(item)
+        and all(
+            (getattr(item, k.removesuffix("__isnull") + "_id") is None) == v for k, v in section.parent_lookups.items()
+        )
     )
     assert_refused(client, "get", f"/me/sections/{key}/add/?parent={parent.pk}")
     assert_refused(client, "post", f"/me/sections/{key}/add/", {**valid_data(key), "parent": parent.pk})
@@ -96,23 +99,51 @@ def test_a_profile_id_in_the_body_is_ignored(alice, bob):
 
 def test_related_choices_are_scoped_to_the_own_profile(alice, bob_items):
     client = login(alice)
-    assert_refused(client, "post", "/me/sections/press/add/", {
-        **valid_data("press"), "publication": bob_items["publication"].pk,
-    })
-    assert_refused(client, "post", "/me/sections/press/add/", {
-        **valid_data("press"), "project": bob_items["projects"].pk,
-    })
-    assert_refused(client, "post", "/me/sections/projects/add/", {
-        **valid_data("projects"), "related_publications": [bob_items["publication"].pk],
-    })
+    assert_refused(
+        client,
+        "post",
+        "/me/sections/press/add/",
+        {
+            **valid_data("press"),
+            "publication": bob_items["publication"].pk,
+        },
+    )
+    assert_refused(
+        client,
+        "post",
+        "/me/sections/press/add/",
+        {
+            **valid_data("press"),
+            "project": bob_items["projects"].pk,
+        },
+    )
+    assert_refused(
+        client,
+        "post",
+        "/me/sections/projects/add/",
+        {
+            **valid_data("projects"),
+            "related_publications": [bob_items["publication"].pk],
+        },
+    )
 
 
 def test_alice_cannot_open_bobs_editing_pages_by_slug(alice, bob_items):
     client = login(alice)
     slug = bob_items["statements"].profile.slug
-    for path in ["", "identity/", "about/", "avatar/", "history/", "publications/", "publications/add/",
-                 "visitor-view/", "sections/news/", "sections/news/add/",
-                 f"sections/news/{bob_items['news'].pk}/"]:
+    for path in [
+        "",
+        "identity/",
+        "about/",
+        "avatar/",
+        "history/",
+        "publications/",
+        "publications/add/",
+        "visitor-view/",
+        "sections/news/",
+        "sections/news/add/",
+        f"sections/news/{bob_items['news'].pk}/",
+    ]:
         assert_refused(client, "get", f"/me/profiles/{slug}/{path}")
     assert_refused(client, "post", f"/me/profiles/{slug}/identity/", {"full_name": "Hijacked"})
     assert_refused(client, "post", f"/me/profiles/{slug}/about/", {"short_bio": "Hijacked"})
@@ -159,11 +190,19 @@ def test_alice_cannot_relink_an_authorship_of_another_paper_through_the_formset(
     f.AuthorshipFactory(publication=mine, name="Alice Liddell", profile=alice.profile, position=1)
     client = login(alice)
     data = {
-        "kind": "conference", "title": "Alice's paper", "version": "",
-        "authors-TOTAL_FORMS": "2", "authors-INITIAL_FORMS": "0",
-        "authors-MIN_NUM_FORMS": "0", "authors-MAX_NUM_FORMS": "1000",
-        "authors-0-name": "Alice Liddell", "authors-0-is_self": "on", "authors-0-ORDER": "1",
-        "authors-1-name": "Bob Builder", "authors-1-id": str(bob_items["authorship"].pk), "authors-1-ORDER": "2",
+        "kind": "conference",
+        "title": "Alice's paper",
+        "version": "",
+        "authors-TOTAL_FORMS": "2",
+        "authors-INITIAL_FORMS": "0",
+        "authors-MIN_NUM_FORMS": "0",
+        "authors-MAX_NUM_FORMS": "1000",
+        "authors-0-name": "Alice Liddell",
+        "authors-0-is_self": "on",
+        "authors-0-ORDER": "1",
+        "authors-1-name": "Bob Builder",
+        "authors-1-id": str(bob_items["authorship"].pk),
+        "authors-1-ORDER": "2",
     }
     assert_refused(client, "post", f"/me/publications/{mine.pk}/", data)
 
@@ -173,20 +212,34 @@ def test_members_do_not_get_the_lab_pages(alice, bob_items):
 
     bob_profile = bob_items["news"].profile
     invitation = Invitation.objects.create(
-        email="x@example.org", profile=f.ProfileFactory(), token_hash="h" * 64,
+        email="x@example.org",
+        profile=f.ProfileFactory(),
+        token_hash="h" * 64,
         expires_at="2999-01-01T00:00:00Z",
     )
     client = login(alice)
     assert_refused(client, "get", "/me/lab/")
     assert_refused(client, "get", "/me/lab/invite/")
     assert_refused(client, "post", "/me/lab/invite/", {"email": "evil@example.org", "full_name": "Evil"})
-    assert_refused(client, "post", f"/me/lab/members/{bob_profile.slug}/",
-                   {f"m{bob_profile.pk}-role": "pi", f"m{bob_profile.pk}-status": "current"})
-    assert_refused(client, "post", f"/me/lab/members/{alice.profile.slug}/",
-                   {f"m{alice.profile.pk}-role": "pi", f"m{alice.profile.pk}-status": "current",
-                    f"m{alice.profile.pk}-published": "on"})
-    assert_refused(client, "post", "/me/lab/merge/",
-                   {"source": bob_profile.slug, "target": alice.profile.slug, "confirm": "on"})
+    assert_refused(
+        client,
+        "post",
+        f"/me/lab/members/{bob_profile.slug}/",
+        {f"m{bob_profile.pk}-role": "pi", f"m{bob_profile.pk}-status": "current"},
+    )
+    assert_refused(
+        client,
+        "post",
+        f"/me/lab/members/{alice.profile.slug}/",
+        {
+            f"m{alice.profile.pk}-role": "pi",
+            f"m{alice.profile.pk}-status": "current",
+            f"m{alice.profile.pk}-published": "on",
+        },
+    )
+    assert_refused(
+        client, "post", "/me/lab/merge/", {"source": bob_profile.slug, "target": alice.profile.slug, "confirm": "on"}
+    )
     assert_refused(client, "post", f"/me/lab/invitations/{invitation.pk}/resend/")
     assert_refused(client, "post", f"/me/lab/invitations/{invitation.pk}/revoke/")
 
@@ -194,8 +247,13 @@ def test_members_do_not_get_the_lab_pages(alice, bob_items):
 def test_visitors_are_sent_to_the_login_page(bob_items):
     client = Client()
     item = bob_items["news"]
-    for url in ["/me/", "/me/identity/", f"/me/sections/news/{item.pk}/", "/me/lab/",
-                f"/me/profiles/{item.profile.slug}/"]:
+    for url in [
+        "/me/",
+        "/me/identity/",
+        f"/me/sections/news/{item.pk}/",
+        "/me/lab/",
+        f"/me/profiles/{item.profile.slug}/",
+    ]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/"), url

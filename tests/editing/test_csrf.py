@@ -22,13 +22,22 @@ def test_every_form_refuses_a_post_without_the_token(alice, admin, csrf_client):
     statement = f.StatementFactory(profile=alice.profile)
     authorship = f.AuthorshipFactory(name="Alice Liddell", profile=alice.profile, position=1)
     urls = [
-        "/me/identity/", "/me/about/", "/me/avatar/", "/me/preview/markdown/",
-        "/me/sections/news/add/", f"/me/sections/news/{item.pk}/", f"/me/sections/news/{item.pk}/delete/",
+        "/me/identity/",
+        "/me/about/",
+        "/me/avatar/",
+        "/me/preview/markdown/",
+        "/me/sections/news/add/",
+        f"/me/sections/news/{item.pk}/",
+        f"/me/sections/news/{item.pk}/delete/",
         f"/me/sections/news/{item.pk}/move/",
         f"/me/sections/news/{item.pk}/history/{item.history.first().history_id}/restore/",
-        f"/me/statements/{statement.pk}/share/", f"/me/statements/{statement.pk}/unshare/",
-        "/me/publications/add/", f"/me/authorships/{authorship.pk}/select/",
-        f"/me/authorships/{authorship.pk}/unlink/", "/accounts/logout/", "/accounts/password_change/",
+        f"/me/statements/{statement.pk}/share/",
+        f"/me/statements/{statement.pk}/unshare/",
+        "/me/publications/add/",
+        f"/me/authorships/{authorship.pk}/select/",
+        f"/me/authorships/{authorship.pk}/unlink/",
+        "/accounts/logout/",
+        "/accounts/password_change/",
     ]
     admin_client = Client(enforce_csrf_checks=True)
     admin_client.force_login(admin)

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def membership(profile, **values):
-    data = {"role": profile.role, "status": profile.status, "display_order": profile.display_order,
-            "published": "on" if profile.published else "", **values}
+    data = {
+        "role": profile.role,
+        "status": profile.status,
+        "display_order": profile.display_order,
+        "published": "on" if profile.published else "",
+        **values,
+    }
     return {f"m{profile.pk}-{k}": v for k, v in data.items() if v != ""}
 
 
@@ -27,8 +32,12 @@ def test_members_page_lists_everyone(admin, alice, bob):
 def test_set_role_status_and_unpublish(admin, bob):
     client = login(admin)
     profile = bob.profile
-    response = client.post(f"/me/lab/members/{profile.slug}/", membership(
-        profile, role="postdoc", status="alumni", left_on="2024-06", alumni_destination="Prof, ETH", published=""))
+    response = client.post(
+        f"/me/lab/members/{profile.slug}/",
+        membership(
+            profile, role="postdoc", status="alumni", left_on="2024-06", alumni_destination="Prof, ETH", published=""
+        ),
+    )
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.role, profile.status, profile.left_on, profile.published) == ("postdoc", "alumni", "2024-06", False)
@@ -38,8 +47,9 @@ def test_set_role_status_and_unpublish(admin, bob):
 def test_invalid_membership_is_reported_not_saved(admin, bob):
     client = login(admin)
     profile = bob.profile
-    response = client.post(f"/me/lab/members/{profile.slug}/",
-                           membership(profile, status="current", left_on="2024-06"), follow=True)
+    response = client.post(
+        f"/me/lab/members/{profile.slug}/", membership(profile, status="current", left_on="2024-06"), follow=True
+    )
     assert b"not saved" in response.content
     profile.refresh_from_db()
     assert profile.left_on == ""
@@ -86,8 +96,9 @@ def test_merge_moves_everything_and_redirects_the_old_address(admin, alice):
 
 
 def test_merge_needs_two_different_profiles(admin, alice):
-    response = login(admin).post("/me/lab/merge/", {
-        "source": alice.profile.slug, "target": alice.profile.slug, "confirm": "on"})
+    response = login(admin).post(
+        "/me/lab/merge/", {"source": alice.profile.slug, "target": alice.profile.slug, "confirm": "on"}
+    )
     assert response.status_code == 200
     assert Profile.objects.filter(pk=alice.profile.pk).exists()
 

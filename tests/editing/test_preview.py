@@ -10,9 +10,12 @@ pytestmark = pytest.mark.django_db
 
 def test_preview_renders_through_the_public_sanitiser(alice):
     client = login(alice)
-    response = client.post("/me/preview/markdown/", {
-        "text": "**92%** faster <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
-    })
+    response = client.post(
+        "/me/preview/markdown/",
+        {
+            "text": "**92%** faster <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<strong>92%</strong>" in html

@@ -20,8 +20,10 @@ def test_add_edit_delete_a_news_item(alice):
 
     page = client.get(f"/me/sections/news/{item.pk}/")
     version = page.context["form"]["version"].value()
-    response = client.post(f"/me/sections/news/{item.pk}/",
-                           {"date": "2025-09", "body": "Joined the lab!", "visibility": "public", "version": version})
+    response = client.post(
+        f"/me/sections/news/{item.pk}/",
+        {"date": "2025-09", "body": "Joined the lab!", "visibility": "public", "version": version},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.body == "Joined the lab!"
@@ -32,8 +34,10 @@ def test_add_edit_delete_a_news_item(alice):
 
 def test_invalid_input_shows_errors_and_saves_nothing(alice):
     client = login(alice)
-    response = client.post("/me/sections/education/add/",
-                           {"institution": "U", "start_date": "2020", "end_date": "2019", "visibility": "public"})
+    response = client.post(
+        "/me/sections/education/add/",
+        {"institution": "U", "start_date": "2020", "end_date": "2019", "visibility": "public"},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not alice.profile.education.exists()
@@ -44,8 +48,10 @@ def test_experience_with_labelled_highlights_sub_bullets_and_projects(alice):
     client.post("/me/sections/experience/add/", {"kind": "industry", "organisation": "Tencent", "visibility": "public"})
     experience = Experience.objects.get(profile=alice.profile)
     for label in ["Problem", "Key idea", "Outcomes"]:
-        response = client.post("/me/sections/experience-highlights/add/",
-                               {"parent": experience.pk, "label": label, "text": f"{label} with **92%**"})
+        response = client.post(
+            "/me/sections/experience-highlights/add/",
+            {"parent": experience.pk, "label": label, "text": f"{label} with **92%**"},
+        )
         assert response.status_code == 302
     problem = Highlight.objects.get(label="Problem")
     client.post("/me/sections/sub-highlights/add/", {"parent": problem.pk, "text": "nested detail"})
@@ -80,7 +86,9 @@ def test_move_up_and_down(alice):
 def test_move_redirects_back_only_within_the_site(alice):
     news = [f.NewsItemFactory(profile=alice.profile) for _ in range(2)]
     client = login(alice)
-    response = client.post(f"/me/sections/news/{news[1].pk}/move/", {"direction": "up", "next": "https://evil.example/"})
+    response = client.post(
+        f"/me/sections/news/{news[1].pk}/move/", {"direction": "up", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/me/sections/news/"
 
 
@@ -101,8 +109,9 @@ def test_second_save_of_a_changed_item_is_refused(alice, admin):
     assert admin_version == alice_version
 
     admin_client.post(admin_url, {"body": "Admin's fix", "visibility": "public", "version": admin_version})
-    response = alice_client.post(f"/me/sections/news/{item.pk}/",
-                                 {"body": "Alice's text", "visibility": "public", "version": alice_version})
+    response = alice_client.post(
+        f"/me/sections/news/{item.pk}/", {"body": "Alice's text", "visibility": "public", "version": alice_version}
+    )
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.body == "Admin's fix"
@@ -111,8 +120,10 @@ def test_second_save_of_a_changed_item_is_refused(alice, admin):
     assert ("Body", "Admin's fix") in [(str(label), value) for label, value in form.conflict]
     assert b"Admin&#x27;s fix" in response.content
     # Saving again (with the refreshed version) is a deliberate overwrite.
-    response = alice_client.post(f"/me/sections/news/{item.pk}/", {
-        "body": "Alice's text", "visibility": "public", "version": form.data["version"]})
+    response = alice_client.post(
+        f"/me/sections/news/{item.pk}/",
+        {"body": "Alice's text", "visibility": "public", "version": form.data["version"]},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.body == "Alice's text"

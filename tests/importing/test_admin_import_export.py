@@ -8,9 +8,9 @@ import tablib
 from django.urls import reverse
 
 from profiles import models as pm
-from profiles.resources import SECTION_RESOURCES, ProfileResource
+from profiles.imports.resources import SECTION_RESOURCES, ProfileResource
+from publications.imports.resources import PublicationResource, escape_formula
 from publications.models import Publication
-from publications.resources import PublicationResource, escape_formula
 from tests.factories import AuthorshipFactory, ProfileFactory, PublicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +18,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def paper(lab):
-    pub = PublicationFactory(title="=HYPERLINK(\"http://evil.example\")", citation_key="evil2024", note="+1 -1")
+    pub = PublicationFactory(title='=HYPERLINK("http://evil.example")', citation_key="evil2024", note="+1 -1")
     for position, (name, slug, eq, corr) in enumerate([
         ("Aiko Nakamura", "aiko-nakamura", True, False), ("Chijun Sima", "chijun-sima", True, False),
         ("Outside Person", None, False, False), ("Elena Marchetti", "elena-marchetti", False, True),
     ], start=1):  # fmt: skip
-        AuthorshipFactory(publication=pub, position=position, name=name, profile=lab.get(slug),
-                          equal_contribution=eq, corresponding=corr)
+        AuthorshipFactory(
+            publication=pub,
+            position=position,
+            name=name,
+            profile=lab.get(slug),
+            equal_contribution=eq,
+            corresponding=corr,
+        )
     return pub
 
 
@@ -93,9 +99,10 @@ def admin_client(client):
 
 def test_admin_export_and_import_preview_work(client, paper):
     admin_client(client)
-    response = client.post(reverse("admin:publications_publication_export"), {"format": "0", "resource": "0",
-                                                                                **{f"publicationresource_{f}": "on"
-                                                                                   for f in ["title", "authors"]}})
+    response = client.post(
+        reverse("admin:publications_publication_export"),
+        {"format": "0", "resource": "0", **{f"publicationresource_{f}": "on" for f in ["title", "authors"]}},
+    )
     assert response.status_code == 200
     body = response.content.decode()
     rows = list(csv.reader(io.StringIO(body)))
@@ -104,8 +111,9 @@ def test_admin_export_and_import_preview_work(client, paper):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("p.csv", b"citation_key,title,authors,year\nnew2025,New,Chijun Sima,2025\n")
-    response = client.post(reverse("admin:publications_publication_import"),
-                           {"format": "0", "resource": "0", "import_file": upload})
+    response = client.post(
+        reverse("admin:publications_publication_import"), {"format": "0", "resource": "0", "import_file": upload}
+    )
     assert response.status_code == 200
     assert "confirm_form" in response.context
     assert response.context["result"].totals["new"] == 1
@@ -171,10 +179,12 @@ def test_admin_publications_import_preview_then_confirm_in_bulk(client, lab, pap
         "new2025,New paper,Chijun Sima*; J. Becker; Someone Else†,2025,7,https://doi.org/10.5555/NEW,"
         "https://github.com/lab/new\n"
         "evil2024,Fixed title,Aiko Nakamura*; Chijun Sima*; Outside Person; Elena Marchetti†,2024,,,\n"
-        "cmd2025,\"'=HYPERLINK(1)\",Aiko Nakamura,2025,,,\n"
+        'cmd2025,"\'=HYPERLINK(1)",Aiko Nakamura,2025,,,\n'
     ).encode()
-    response = client.post(reverse("admin:publications_publication_import"),
-                           {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("p.csv", sheet)})
+    response = client.post(
+        reverse("admin:publications_publication_import"),
+        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("p.csv", sheet)},
+    )
     assert response.status_code == 200
     result = response.context["result"]
     assert not result.has_validation_errors(), result.invalid_rows
@@ -184,8 +194,9 @@ def test_admin_publications_import_preview_then_confirm_in_bulk(client, lab, pap
     assert result.invalid_rows == []
     assert len(result.rows) == 3
     form = response.context["confirm_form"]
-    response = client.post(reverse("admin:publications_publication_process_import"),
-                           {name: form.initial[name] for name in form.initial})
+    response = client.post(
+        reverse("admin:publications_publication_process_import"), {name: form.initial[name] for name in form.initial}
+    )
     assert response.status_code == 302, getattr(response, "context", None) and response.context.get("errors")
     new = Publication.objects.get(citation_key="new2025")
     assert (new.title, new.year, new.month, new.doi) == ("New paper", 2025, 7, "10.5555/new")
@@ -215,8 +226,10 @@ def test_admin_publications_import_shows_invalid_rows_and_writes_nothing(client,
         b"bad2025,Bad,Chijun Sima,twenty,13,10.5555/taken,javascript:alert(1)\n"
         b"ok2025,Twice,Chijun Sima,2025,,,\n"
     )
-    response = client.post(reverse("admin:publications_publication_import"),
-                           {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("p.csv", sheet)})
+    response = client.post(
+        reverse("admin:publications_publication_import"),
+        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("p.csv", sheet)},
+    )
     assert response.status_code == 200
     result = response.context["result"]
     assert "confirm_form" not in response.context

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from profiles import models as pm
-from profiles.importing import import_paths, import_uploads
+from profiles.imports.files import import_paths, import_uploads
 from publications.models import Authorship, Publication
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from profiles.importing import import_uploads
+from profiles.imports.files import import_uploads
 from tests import factories as f
 
 BIB = b"""@inproceedings{newpaper2025,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from profiles.importing import import_paths, import_uploads
+from profiles.imports.files import import_paths, import_uploads
 from publications.models import Publication
 from tests.factories import AuthorshipFactory, PublicationFactory
 
@@ -51,8 +51,12 @@ def test_matches_existing_papers_by_doi_arxiv_and_title_year(lab):
 
 def test_blank_fields_are_filled_but_nothing_is_overwritten(lab):
     paper = PublicationFactory(title="Fill Me", year=2023, venue="Kept venue", doi="")
-    import_uploads(actor=None, sources=[("x.bib", bib("k", "Fill me", "Jonas Becker", 2023,
-                                                          "  journal={Other venue},\n  doi={10.5555/fill},\n"))])
+    import_uploads(
+        actor=None,
+        sources=[
+            ("x.bib", bib("k", "Fill me", "Jonas Becker", 2023, "  journal={Other venue},\n  doi={10.5555/fill},\n"))
+        ],
+    )
     paper.refresh_from_db()
     assert (paper.venue, paper.doi) == ("Kept venue", "10.5555/fill")
 

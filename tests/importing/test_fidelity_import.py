@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from profiles.importing import import_for_profile, import_uploads
+from profiles.imports.files import import_for_profile, import_uploads
 from profiles.models import Profile
-from publications.bibtex_export import publication_bibtex
+from publications.exports.bibtex import publication_bibtex
 from publications.models import Authorship, Publication
 
 pytestmark = pytest.mark.django_db

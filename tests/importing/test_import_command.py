@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from profiles.importing import sniff
+from profiles.imports.files import sniff
 from profiles.models import Profile
 from publications.models import Publication
 

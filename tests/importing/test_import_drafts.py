@@ -1,7 +1,7 @@
 """Imported CVs and sites are drafts: hidden from every public interface until their member confirms them.
 
 The CV below is read by the real parser (profiles.formats.cvdoc) and written by
-profiles.importing.import_cv_document; alice (member) owns the profile, bob (another
+profiles.imports.files.import_cv_document; alice (member) owns the profile, bob (another
 member) must neither see nor confirm her drafts, the lab admin may do both.
 """
 
@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from profiles.formats.cvdoc import parse_cv_text
-from profiles.importing import import_cv_document, import_drafts_confirm
+from profiles.imports.files import import_cv_document, import_drafts_confirm
 from profiles.models import Education, Experience, ImportDraft, NewsItem, Profile, Talk
 from publications.models import Publication
 
@@ -304,7 +304,7 @@ def test_a_draft_positions_bullets_are_hidden_with_it(alice_profile, alice, bob)
 
 
 def test_the_native_export_keeps_drafts_for_the_owner_only(alice_profile, alice, bob):
-    from profiles.native import export_profile_document
+    from profiles.imports.sync import export_profile_document
 
     _import(alice_profile)
     own = export_profile_document(alice_profile, user=alice)

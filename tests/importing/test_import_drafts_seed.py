@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from profiles.importing import import_cv_document, import_drafts_confirm
+from profiles.imports.files import import_cv_document, import_drafts_confirm
 from profiles.models import Award, Education, Experience, ImportDraft, Talk
 from publications.models import Publication
 from tests.factories import ProfileFactory

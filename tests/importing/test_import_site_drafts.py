@@ -10,7 +10,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from profiles.formats.sites import read_site
-from profiles.importing import import_drafts_confirm, import_site, site_files
+from profiles.imports.files import import_drafts_confirm, import_site, site_files
 from profiles.models import Experience, ImportDraft, Profile, Talk
 from publications.models import Authorship
 from tests.factories import ProfileFactory

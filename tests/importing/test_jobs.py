@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import jobs
+from profiles.jobs import queue, runner, storage
 from profiles.models import Education, ImportJob, Profile, Talk
+from profiles.uploads import private_storage
 from publications.models import Publication
 from tests.factories import ProfileFactory
 from tests.profiles.formats.test_cvdoc_command import CV
@@ -106,7 +107,7 @@ def test_member_cv_upload_runs_as_a_job_and_shows_its_report(client, alice, imme
     assert state["finished"]
     assert state["progress"] == 1.0
     assert state["created"] == job.created
-    assert not list(jobs._storage().listdir("import-jobs")[0])  # the upload is deleted when the job ends
+    assert not list(private_storage().listdir("import-jobs")[0])  # the upload is deleted when the job ends
 
 
 def test_member_site_zip_runs_as_a_job_into_their_own_profile(client, immediate):
@@ -165,8 +166,8 @@ def test_a_failing_job_writes_nothing_and_says_why(alice, immediate, monkeypatch
     def boom(*args, **kwargs):  # fails after the CV's sections were written in the same transaction
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("profiles.move_in._finish", boom)
-    job = jobs.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
+    monkeypatch.setattr("profiles.imports.documents._finish", boom)
+    job = queue.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
     job.refresh_from_db()
     assert job.status == "failed"
     assert "RuntimeError: disk on fire" in job.error
@@ -177,7 +178,7 @@ def test_a_failing_job_writes_nothing_and_says_why(alice, immediate, monkeypatch
 
 def test_an_unreadable_cv_fails_the_job_with_the_reason(alice, immediate):
     me = Profile.objects.get(user=alice)
-    job = jobs.job_start(actor=alice, kind="cv", files=[("cv.pdf", b"%PDF-1.4 nothing else")], profile=me)
+    job = queue.job_start(actor=alice, kind="cv", files=[("cv.pdf", b"%PDF-1.4 nothing else")], profile=me)
     job.refresh_from_db()
     assert job.status == "failed"
     assert "cv.pdf" in job.error
@@ -190,7 +191,7 @@ def test_a_worker_killed_mid_job_leaves_it_failed_not_running(client, alice, set
     dead = ImportJob.new(owner=alice, kind="cv", status="running", started_at=old, heartbeat=old)
     # The worker of this one still beats in the cache (its transaction is open): not stale.
     alive = ImportJob.new(owner=alice, kind="cv", status="running", started_at=old, heartbeat=old)
-    cache.set(jobs._beat_key(alive.pk), timezone.now().timestamp())
+    cache.set(storage.beat_key(alive.pk), timezone.now().timestamp())
     client.force_login(alice)
     assert client.get(reverse("profile_import:jobs")).status_code == 200
     dead.refresh_from_db()
@@ -200,7 +201,7 @@ def test_a_worker_killed_mid_job_leaves_it_failed_not_running(client, alice, set
     assert "nothing was written" in dead.error
     assert alive.status == "running"
     # Reading the job itself runs the same check.
-    cache.delete(jobs._beat_key(alive.pk))
+    cache.delete(storage.beat_key(alive.pk))
     state = client.get(reverse("profile_import:job_status", args=[alive.pk])).json()
     assert state["status"] == "failed"
     assert state["finished"]
@@ -208,26 +209,26 @@ def test_a_worker_killed_mid_job_leaves_it_failed_not_running(client, alice, set
 
 def test_the_heartbeat_thread_keeps_a_long_job_alive(settings):
     settings.IMPORT_JOB_STALE_SECONDS = 0.4  # beats every 0.1 s
-    beat = jobs.Heartbeat(12345)
+    beat = runner.Heartbeat(12345)
     beat.start()
     try:
         import time
 
         time.sleep(0.35)
-        assert time.time() - cache.get(jobs._beat_key(12345)) < 0.3
+        assert time.time() - cache.get(storage.beat_key(12345)) < 0.3
     finally:
         beat.stop()
 
 
 def test_a_job_whose_queue_is_down_is_failed_with_the_reason(alice, settings, monkeypatch):
     settings.TASKS = IMMEDIATE
-    from profiles import tasks
+    from profiles.jobs import tasks
 
     def down(*args, **kwargs):
         raise ConnectionError("Redis refused the connection")
 
     monkeypatch.setattr(tasks, "run_import_job", type("T", (), {"enqueue": staticmethod(down)})())
-    job = jobs.job_start(
+    job = queue.job_start(
         actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=Profile.objects.get(user=alice)
     )
     assert job.status == "failed"
@@ -252,7 +253,7 @@ def test_strict_preview_refuses_a_file_with_a_skipped_entry(client, alice):
 def test_strict_cv_job_refuses_on_a_warning(alice, immediate):
     """The CV's "Hobbies" section is not one the site holds: a warning, so a strict import refuses it all."""
     me = Profile.objects.get(user=alice)
-    job = jobs.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me, options={"strict": True})
+    job = queue.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me, options={"strict": True})
     job.refresh_from_db()
     assert job.status == "failed"
     assert "strict" in job.error
@@ -304,9 +305,9 @@ def test_a_member_cannot_start_a_job_into_someone_elses_profile(alice, bob):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        jobs.job_start(actor=alice, kind="cv", files=[("cv.md", b"# x")], profile=Profile.objects.get(user=bob))
+        queue.job_start(actor=alice, kind="cv", files=[("cv.md", b"# x")], profile=Profile.objects.get(user=bob))
     with pytest.raises(PermissionDenied):  # a lab site (no profile) is for lab admins
-        jobs.job_start(actor=alice, kind="site", files=[("s.zip", b"PK")], profile=None)
+        queue.job_start(actor=alice, kind="site", files=[("s.zip", b"PK")], profile=None)
     assert not ImportJob.objects.exists()
 
 
@@ -315,7 +316,7 @@ def test_a_member_cannot_start_a_job_into_someone_elses_profile(alice, bob):
 
 def test_a_running_job_page_refreshes_without_js_and_polls_with_it(client, alice):
     job = ImportJob.new(owner=alice, kind="cv", status="running", heartbeat=timezone.now())
-    cache.set(jobs._progress_key(job.pk), {"read": 40, "created": 12, "updated": 1, "skipped": 2, "progress": 0.4})
+    cache.set(storage.progress_key(job.pk), {"read": 40, "created": 12, "updated": 1, "skipped": 2, "progress": 0.4})
     client.force_login(alice)
     page = client.get(job.get_absolute_url()).content.decode()
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
@@ -336,7 +337,7 @@ def test_database_backend_queues_the_job_and_its_worker_runs_it(alice, settings)
 
     settings.TASKS = DATABASE
     me = Profile.objects.get(user=alice)
-    job = jobs.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
+    job = queue.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
     assert job.status == "queued"
     assert DBTaskResult.objects.filter(id=job.task_id).exists()
     assert not Education.objects.exists()
@@ -397,8 +398,8 @@ def test_tasks_backend_is_chosen_by_the_environment(env, backend):
 def test_a_job_no_worker_picked_up_is_failed_after_a_day_and_its_files_deleted(client, alice, settings):
     settings.TASKS = DATABASE  # queued, and no worker runs
     me = Profile.objects.get(user=alice)
-    job = jobs.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
-    assert jobs._job_files(job.pk)
+    job = queue.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
+    assert storage.job_files(job.pk)
     client.force_login(alice)
     client.get(reverse("profile_import:jobs"))
     job.refresh_from_db()
@@ -408,4 +409,4 @@ def test_a_job_no_worker_picked_up_is_failed_after_a_day_and_its_files_deleted(c
     job.refresh_from_db()
     assert job.status == "failed"
     assert "no worker picked this job up" in job.error
-    assert jobs._job_files(job.pk) == []
+    assert storage.job_files(job.pk) == []

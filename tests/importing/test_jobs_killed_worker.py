@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SETUP = """
 from django.contrib.auth import get_user_model
-from profiles.jobs import job_start
+from profiles.jobs.queue import job_start
 user = get_user_model().objects.create_user("labadmin", is_superuser=True, is_staff=True)
 entries = "".join(
     "@article{k%d, title={Paper number %d on {\\\\'E}tudes}, author={Ann Author and Bo Berg}, year={2020}}\\n" % (i, i)
@@ -28,7 +28,7 @@ print(job.pk)
 """
 
 STATUS = """
-from profiles.jobs import visible_jobs
+from profiles.jobs.status import visible_jobs
 from django.contrib.auth import get_user_model
 from publications.models import Publication
 job = visible_jobs(get_user_model().objects.get()).get()

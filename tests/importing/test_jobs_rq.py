@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 import redis
 
-from profiles import jobs
+from profiles.jobs import queue
 from profiles.models import Education, Profile
 from tests.profiles.formats.test_cvdoc_command import CV
 
@@ -34,7 +34,7 @@ def _redis_up():
 def rq_backend(settings, tmp_path, monkeypatch):
     if not _redis_up():
         pytest.skip(f"Redis not reachable at {URL} (CI runs this file against its local Redis)")
-    from profiles import tasks  # imported (its @task checked) under the default settings
+    from profiles.jobs import tasks  # imported (its @task checked) under the default settings
 
     # A queue of this test's own: parallel test processes sharing the Redis never run each other's jobs.
     settings.RQ_QUEUES = {name: {"URL": URL, "DEFAULT_TIMEOUT": 600} for name in ("default", QUEUE)}
@@ -64,7 +64,7 @@ def test_a_job_goes_through_redis_and_an_rq_worker(alice, rq_backend):
     from django_tasks import default_task_backend
 
     me = Profile.objects.get(user=alice)
-    job = jobs.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
+    job = queue.job_start(actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=me)
     assert job.status == "queued"
     assert not Education.objects.exists()
     _work()
@@ -78,8 +78,8 @@ def test_a_failing_job_on_rq_writes_nothing(alice, rq_backend, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("profiles.move_in._finish", boom)
-    job = jobs.job_start(
+    monkeypatch.setattr("profiles.imports.documents._finish", boom)
+    job = queue.job_start(
         actor=alice, kind="cv", files=[("cv.md", CV.encode())], profile=Profile.objects.get(user=alice)
     )
     _work()

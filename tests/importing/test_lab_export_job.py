@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import jobs
+from profiles.exports import lab
+from profiles.jobs import queue, runner
 from profiles.models import ActivityEntry, ImportJob, Profile
 from profiles.permissions import LAB_ADMIN_GROUP
 from tests.factories import AuthorshipFactory, ProfileFactory, PublicationFactory, StatementFactory, UserFactory
@@ -105,7 +106,7 @@ def test_a_lab_admin_exports_the_whole_lab_and_downloads_the_zip(client, admin, 
 
 
 def test_the_export_reads_the_papers_in_chunks_and_still_writes_every_one(client, admin, monkeypatch):
-    monkeypatch.setattr(jobs, "EXPORT_CHUNK", 1)  # 10 papers a chunk
+    monkeypatch.setattr(lab, "EXPORT_CHUNK", 1)  # 10 papers a chunk
     for index in range(25):
         AuthorshipFactory(publication=PublicationFactory(citation_key=f"k{index}"), name="A. Person", position=1)
     client.force_login(admin)
@@ -123,16 +124,16 @@ def test_the_export_reads_the_papers_in_chunks_and_still_writes_every_one(client
 def test_progress_counts_profiles_written_out_of_the_total(client, admin, monkeypatch):
     for index in range(4):
         ProfileFactory(slug=f"p{index}")
-    monkeypatch.setattr(jobs, "EXPORT_PROGRESS_EVERY", 0)  # write the counters after every profile
+    monkeypatch.setattr(lab, "EXPORT_PROGRESS_EVERY", 0)  # write the counters after every profile
     seen = []
-    real = jobs.export_profile_document
+    real = lab.export_profile_document
 
     def spy(profile, *, user):
         job = ImportJob.objects.get()
         seen.append((job.status, job.read, job.options.get("total"), job.progress))
         return real(profile, user=user)
 
-    monkeypatch.setattr(jobs, "export_profile_document", spy)
+    monkeypatch.setattr(lab, "export_profile_document", spy)
     client.force_login(admin)
     client.post(START)
     assert seen == [("running", n, 4, round(0.9 * n / 4, 3)) for n in range(4)]
@@ -189,11 +190,11 @@ def test_only_the_admin_who_started_it_may_download_and_only_while_an_admin(clie
 def test_a_job_whose_owner_lost_the_role_before_it_ran_fails_and_writes_no_file(admin):
     member = UserFactory(username="mallory")
     job = ImportJob.new(owner=member, kind=ImportJob.Kind.EXPORT, source="the whole lab")
-    assert jobs.run_job(job.pk) == "failed"
+    assert runner.run_job(job.pk) == "failed"
     job.refresh_from_db()
     assert job.error.startswith("not allowed")
-    assert jobs.expire_exports(hours=0) == (0, 0)  # no lab-exports/ folder at all
-    assert jobs.export_file(job) is None
+    assert lab.expire_exports(hours=0) == (0, 0)  # no lab-exports/ folder at all
+    assert lab.export_file(job) is None
 
 
 def test_the_file_is_deleted_after_the_upload_expiry(client, admin, lab_data, private_storage):
@@ -215,7 +216,7 @@ def test_the_file_is_deleted_after_the_upload_expiry(client, admin, lab_data, pr
 @pytest.mark.parametrize("count", [1, 6])
 def test_the_job_list_shows_exports_with_bounded_queries(client, admin, count, django_assert_max_num_queries):
     for _ in range(count):
-        jobs.export_start(actor=admin)
+        queue.export_start(actor=admin)
     client.force_login(admin)
     # session + user, stale-job sweep (2: never started, running), the jobs with owner and profile; the admin
     # check is the superuser flag.
@@ -238,9 +239,9 @@ def test_the_lab_members_page_offers_the_export(client, admin):
 @pytest.mark.django_db(transaction=True)  # the worker checks its connection as a real process would
 def test_on_the_database_backend_the_export_waits_for_the_worker(client, admin, lab_data, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    job = jobs.export_start(actor=admin)
+    job = queue.export_start(actor=admin)
     assert job.status == "queued"
-    assert jobs.export_file(job) is None  # nothing to take yet
+    assert lab.export_file(job) is None  # nothing to take yet
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error

@@ -2,7 +2,7 @@
 
 import pytest
 
-from profiles.importing import decode, import_paths, import_uploads
+from profiles.imports.files import decode, import_paths, import_uploads
 from publications.models import Publication
 
 pytestmark = pytest.mark.django_db
@@ -10,14 +10,14 @@ pytestmark = pytest.mark.django_db
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(settings, data, monkeypatch):
     settings.IMPORT_MAX_BYTES = 100
-    monkeypatch.setattr("profiles.importing.load_source", lambda *a, **k: pytest.fail("parsed"))
+    monkeypatch.setattr("profiles.imports.files.load_source", lambda *a, **k: pytest.fail("parsed"))
     report = import_paths(paths=[data / "lab.bib"])
     assert any("refused" in e and "IMPORT_MAX_BYTES" in e for e in report.errors)
 
 
 def test_too_many_entries_are_refused_before_parsing(settings, lab, monkeypatch):
     settings.IMPORT_MAX_ROWS = 2
-    monkeypatch.setattr("profiles.importing.PARSERS", {})  # parsing would fail loudly
+    monkeypatch.setattr("profiles.imports.files.PARSERS", {})  # parsing would fail loudly
     bib = b"".join(b"@article{k%d, title={T%d}, author={A B}, year={2020}}\n" % (i, i) for i in range(3))
     report = import_uploads(actor=None, sources=[("many.bib", bib)])
     assert report.errors == ["many.bib: refused: 3 entries; the limit is 2 (settings.IMPORT_MAX_ROWS)"]

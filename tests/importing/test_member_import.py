@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from profiles.importing import import_for_profile
+from profiles.imports.files import import_for_profile
+from profiles.imports.sync import export_profile_document
 from profiles.models import Profile
-from profiles.native import export_profile_document
 from publications.models import Authorship, Publication
 from tests.factories import AuthorshipFactory, PublicationFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from profiles.matching import build_member_index, match_author, name_variants
+from profiles.imports.matching import build_member_index, match_author, name_variants
 
 MEMBERS = [
     (1, "Chijun Sima", "", ""),

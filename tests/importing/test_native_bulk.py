@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from profiles import models as pm
-from profiles import native
 from profiles import sections as registry
-from profiles.importing import import_paths
-from profiles.native import ImportReport, export_profile_document, import_profile_document, write_documents
-from profiles.search import search_profiles
+from profiles.imports import sync as native
+from profiles.imports.files import import_paths
+from profiles.imports.sync import ImportReport, export_profile_document, import_profile_document, write_documents
+from profiles.selectors.search import search_profiles
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_a_bad_document_is_reported_by_name_and_rolled_back_alone(db, tmp_path):
 def test_a_folder_of_documents_is_read_again_as_it_is_written_not_held_whole(tmp_path, monkeypatch):
     """import_profiles checks every file first, then reads each again when it writes it:
     a folder of thousands of documents is never held in memory at once."""
-    from profiles import importing
+    from profiles.imports import files as importing
 
     for i in range(3):
         doc = {"format": "academic-profile", "version": 1, "slug": f"member-{i}", "full_name": f"Member {i}"}

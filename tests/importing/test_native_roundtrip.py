@@ -6,7 +6,7 @@ import pytest
 
 from profiles import models as pm
 from profiles.formats.native import parse_native, validate_document, write_native
-from profiles.native import export_profile_document, import_profile_document
+from profiles.imports.sync import export_profile_document, import_profile_document
 from publications.models import Authorship, Publication
 from tests.profiles.test_demo import snapshot
 
@@ -27,8 +27,11 @@ def test_export_is_valid_against_the_schema_and_holds_everything(chijun):
     assert doc["education"][0]["start"] == "2016-09"
     ekko = next(p for p in doc["publications"] if p["citation_key"] == "sima2022ekko")
     assert ekko["authors"][0] == {
-        "name": "Chijun Sima", "profile": "chijun-sima", "equal_contribution": True,
-        "corresponding": False, "selected": True,
+        "name": "Chijun Sima",
+        "profile": "chijun-sima",
+        "equal_contribution": True,
+        "corresponding": False,
+        "selected": True,
     }
     assert ekko["authors"][-1]["corresponding"] is True
     tencent = doc["experience"][0]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from profiles.importing import import_uploads
-from publications import importing
+from profiles.imports.files import import_uploads
 from publications.formats import ParseResult
 from publications.formats.bibtex import iter_bibtex, parse_bibtex
+from publications.imports import pipeline as importing
 from publications.models import Authorship, Publication
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_a_macro_defined_below_its_use_still_applies():
 @pytest.fixture
 def read_in_pieces(monkeypatch):
     """Every .bib file on disk is read a few bytes at a time."""
-    from profiles import importing as profiles_importing
+    from profiles.imports import files as profiles_importing
 
     monkeypatch.setattr(profiles_importing, "STREAM_MIN_BYTES", 0)
     monkeypatch.setattr(profiles_importing, "CHUNK_BYTES", 7)
@@ -101,7 +101,7 @@ def read_in_pieces(monkeypatch):
 
 
 def test_a_file_read_in_pieces_imports_like_the_whole_text(lab, tmp_path, read_in_pieces):
-    from profiles.importing import import_paths
+    from profiles.imports.files import import_paths
 
     path = tmp_path / "lab.bib"
     path.write_bytes(library().replace("\n", "\r\n").encode())  # \r\n cut between two reads too
@@ -115,7 +115,7 @@ def test_a_file_read_in_pieces_imports_like_the_whole_text(lab, tmp_path, read_i
 
 
 def test_files_read_in_pieces_fall_back_to_whole_reading_when_needed(lab, tmp_path, read_in_pieces):
-    from profiles.importing import import_paths
+    from profiles.imports.files import import_paths
 
     crossref = tmp_path / "crossref.bib"
     crossref.write_text(
@@ -132,7 +132,7 @@ def test_files_read_in_pieces_fall_back_to_whole_reading_when_needed(lab, tmp_pa
 
 
 def lab_csv(rows=5, bad=False):
-    from publications.importing import format_authors
+    from publications.imports.pipeline import format_authors
 
     lines = ["title,authors,year,venue,citation_key,doi"]
     for i in range(rows):
@@ -145,8 +145,8 @@ def lab_csv(rows=5, bad=False):
 
 def test_a_big_publications_csv_on_disk_is_read_row_by_row(lab, tmp_path, read_in_pieces, monkeypatch):
     """A publications CSV past STREAM_MIN_BYTES is never read whole: the same records, the same report."""
-    from profiles import importing as profiles_importing
-    from profiles.importing import import_paths
+    from profiles.imports import files as profiles_importing
+    from profiles.imports.files import import_paths
 
     path = tmp_path / "papers.csv"
     path.write_bytes(("\ufeff" + lab_csv()).encode())
@@ -165,8 +165,8 @@ def test_a_big_publications_csv_on_disk_is_read_row_by_row(lab, tmp_path, read_i
 
 
 def test_a_big_csv_names_a_bad_row_as_the_whole_reading_does(lab, tmp_path, read_in_pieces, monkeypatch):
-    from profiles import importing as profiles_importing
-    from profiles.importing import import_paths, import_uploads
+    from profiles.imports import files as profiles_importing
+    from profiles.imports.files import import_paths, import_uploads
 
     path = tmp_path / "papers.csv"
     path.write_text(lab_csv(bad=True))
@@ -180,7 +180,7 @@ def test_a_big_csv_names_a_bad_row_as_the_whole_reading_does(lab, tmp_path, read
 
 
 def test_a_big_csv_past_the_row_limit_is_refused_whole(lab, tmp_path, read_in_pieces, settings):
-    from profiles.importing import import_paths
+    from profiles.imports.files import import_paths
 
     settings.IMPORT_MAX_ROWS = 3
     path = tmp_path / "papers.csv"
@@ -191,7 +191,7 @@ def test_a_big_csv_past_the_row_limit_is_refused_whole(lab, tmp_path, read_in_pi
 
 
 def test_a_big_csv_that_is_not_utf8_falls_back_to_whole_reading(lab, tmp_path, read_in_pieces):
-    from profiles.importing import import_paths
+    from profiles.imports.files import import_paths
 
     path = tmp_path / "papers.csv"
     path.write_bytes(lab_csv(1).replace("Paper", "Caf\u00e9").encode("cp1252"))

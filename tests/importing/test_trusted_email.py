@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from profiles.importing import import_uploads
+from profiles.imports.files import import_uploads
 from profiles.models import Profile
 from tests.factories import ProfileFactory
 

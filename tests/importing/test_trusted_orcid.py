@@ -5,8 +5,8 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from profiles.importing import import_uploads
-from profiles.matching import member_index_from_db, profile_by_trusted_orcid
+from profiles.imports.files import import_uploads
+from profiles.imports.matching import member_index_from_db, profile_by_trusted_orcid
 from profiles.models import Profile
 from tests.factories import ProfileFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from profiles import models as pm
-from profiles.demo import load_demo
+from profiles.demo.loader import load_demo
 from publications.models import Authorship, Publication
 
 pytestmark = pytest.mark.django_db

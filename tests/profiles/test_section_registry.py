@@ -16,11 +16,13 @@ from django.db import models
 from django.template.loader import get_template
 from django.urls import resolve, reverse
 
-from profiles import forms, native, sections
+from profiles import sections
 from profiles.api.serializers import SERIALIZERS
+from profiles.editing import forms
 from profiles.editing import registry as editing
+from profiles.imports import sync as native
+from profiles.imports.resources import SECTION_RESOURCES
 from profiles.models import Profile
-from profiles.resources import SECTION_RESOURCES
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -153,7 +153,7 @@ def test_a_deferred_block_indexes_what_it_wrote_once_at_its_end(papers):
 
 def test_a_bulk_import_is_searchable_by_title_author_and_venue_when_it_ends(papers, tmp_path):
     # The import run updates the index once at its end (on SQLite) instead of per author row.
-    from profiles.importing import import_paths
+    from profiles.imports.files import import_paths
 
     version = selectors.catalogue_version()
     (tmp_path / "lab.bib").write_text(BIB, encoding="utf-8")
@@ -172,7 +172,7 @@ def test_a_bulk_import_is_searchable_by_title_author_and_venue_when_it_ends(pape
 
 
 def test_a_dry_run_import_leaves_the_index_as_it_was(papers, tmp_path):
-    from profiles.importing import import_paths
+    from profiles.imports.files import import_paths
 
     (tmp_path / "lab.bib").write_text(BIB, encoding="utf-8")
     report = import_paths(paths=[tmp_path / "lab.bib"], dry_run=True)

@@ -169,7 +169,7 @@ def test_lab_admin_sets_verified_names_on_the_member_form(alice, admin):
 
 def test_attack_through_a_member_import_does_not_take_the_slot(alice, carols_paper):
     """The same attack through /me/import/: a .bib of Carol's paper, with native_name set to her name."""
-    from profiles.importing import import_for_profile
+    from profiles.imports.files import import_for_profile
 
     profile = alice.profile
     profile.native_name = "Carol Danvers"
@@ -188,7 +188,7 @@ def test_attack_through_a_member_import_does_not_take_the_slot(alice, carols_pap
 
 
 def test_member_import_still_links_their_verified_name(alice):
-    from profiles.importing import import_for_profile
+    from profiles.imports.files import import_for_profile
 
     paper = f.PublicationFactory(title="Wonderland", doi="10.1234/wonder")
     slot = f.AuthorshipFactory(publication=paper, position=1, name="Alice Liddell")

@@ -50,27 +50,19 @@ def build_profile(n_publications=1, n_items=1, **profile_fields):
     ]:
         model.objects.bulk_create(model(profile_id=pid, position=i, **fields) for i in range(n_items))
     experiences = pm.Experience.objects.bulk_create(
-        pm.Experience(
-            profile_id=pid, organisation=f"Org {i}", title="Engineer", start_date="2020", position=i
-        )
+        pm.Experience(profile_id=pid, organisation=f"Org {i}", title="Engineer", start_date="2020", position=i)
         for i in range(n_items)
     )
     oss = pm.OpenSourceContribution.objects.bulk_create(
         pm.OpenSourceContribution(profile_id=pid, project=f"oss{i}", position=i) for i in range(n_items)
     )
     projects = pm.Project.objects.bulk_create(
-        pm.Project(
-            profile_id=pid, title=f"Project {i}", position=i, experience=experiences[i] if i % 2 else None
-        )
+        pm.Project(profile_id=pid, title=f"Project {i}", position=i, experience=experiences[i] if i % 2 else None)
         for i in range(n_items)
     )
-    talks = pm.Talk.objects.bulk_create(
-        pm.Talk(profile_id=pid, title=f"Talk {i}", position=i) for i in range(n_items)
-    )
+    talks = pm.Talk.objects.bulk_create(pm.Talk(profile_id=pid, title=f"Talk {i}", position=i) for i in range(n_items))
     pm.TalkDelivery.objects.bulk_create(
-        pm.TalkDelivery(talk=t, event=f"Event {j}", date="2022-08", position=j)
-        for t in talks
-        for j in range(2)
+        pm.TalkDelivery(talk=t, event=f"Event {j}", date="2022-08", position=j) for t in talks for j in range(2)
     )
     tops = pm.Highlight.objects.bulk_create(
         [pm.Highlight(project=p, label="Problem", text="It was **92%** slow.") for p in projects]
@@ -78,9 +70,7 @@ def build_profile(n_publications=1, n_items=1, **profile_fields):
         + [pm.Highlight(open_source=o, text="Patch.") for o in oss]
     )
     pm.Highlight.objects.bulk_create(
-        pm.Highlight(
-            project=h.project, experience=h.experience, open_source=h.open_source, parent=h, text="Sub"
-        )
+        pm.Highlight(project=h.project, experience=h.experience, open_source=h.open_source, parent=h, text="Sub")
         for h in tops
     )
     pubs = Publication.objects.bulk_create(
@@ -96,9 +86,7 @@ def build_profile(n_publications=1, n_items=1, **profile_fields):
     )
     rows = []
     for pub in pubs:
-        rows.append(
-            Authorship(publication=pub, position=1, name=profile.full_name, profile=profile, selected=True)
-        )
+        rows.append(Authorship(publication=pub, position=1, name=profile.full_name, profile=profile, selected=True))
         rows += [Authorship(publication=pub, position=j, name=f"Coauthor {j}") for j in range(2, 6)]
     Authorship.objects.bulk_create(rows)
     for project in projects[:3]:

@@ -5,8 +5,8 @@ import importlib
 import pytest
 from django.apps import apps
 
-from profiles.importing import import_uploads
-from publications.importing import import_spreadsheet_rows
+from profiles.imports.files import import_uploads
+from publications.imports.pipeline import import_spreadsheet_rows
 from publications.models import Publication
 from tests.factories import AuthorshipFactory, PublicationFactory
 
@@ -75,7 +75,7 @@ def test_the_migration_renders_the_abstracts_of_existing_rows(lab):
 
 def test_abstract_html_is_neither_exported_nor_accepted_by_the_api(client, lab, admin):
     from publications.api.serializers import PUBLICATION_FIELDS
-    from publications.resources import PublicationResource
+    from publications.imports.resources import PublicationResource
 
     assert "abstract_html" not in PUBLICATION_FIELDS
     assert "abstract_html" not in PublicationResource._meta.fields

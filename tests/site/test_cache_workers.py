@@ -25,7 +25,7 @@ SECRET = "Secret plan for the grant"
 
 SETUP = f"""
 from django.contrib.auth.models import Group, User
-from profiles.authentication import api_token_create
+from profiles.services.tokens import api_token_create
 from profiles.models import Lab, NewsItem, Profile
 from profiles.permissions import LAB_ADMIN_GROUP
 Lab.objects.get_or_create(name="Systems Lab")

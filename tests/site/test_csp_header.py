@@ -17,9 +17,7 @@ REQUIRED = ["default-src 'self'", "object-src 'none'", "base-uri 'self'", "form-
 
 def directives(response):
     policy = response["Content-Security-Policy"]
-    return dict(
-        (part.split()[0], part.split()[1:]) for part in (p.strip() for p in policy.split(";")) if part
-    ), policy
+    return dict((part.split()[0], part.split()[1:]) for part in (p.strip() for p in policy.split(";")) if part), policy
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_feed_of_unpublished_member_is_404(client, lab):
 
 @pytest.mark.parametrize("n", [1, 60])
 def test_feeds_are_windowed_with_a_fixed_number_of_queries(client, lab, django_assert_max_num_queries, n):
-    from profiles.feeds import FEED_LENGTH
+    from profiles.site.feeds import FEED_LENGTH
     from tests.site.conftest import build_profile
 
     build_profile(slug="prolific", n_publications=n, n_items=n)  # n news items, n linked papers

@@ -20,9 +20,7 @@ def papers(lab):
         citation_key="sima2022ekko",
         abstract="We *update* models fast.",
     )
-    f.AuthorshipFactory(
-        publication=ekko, position=1, name="Chijun Sima", profile=member, equal_contribution=True
-    )
+    f.AuthorshipFactory(publication=ekko, position=1, name="Chijun Sima", profile=member, equal_contribution=True)
     f.AuthorshipFactory(publication=ekko, position=2, name="Yao Fu", equal_contribution=True)
     f.AuthorshipFactory(publication=ekko, position=3, name="Luo Mai", corresponding=True)
     dba = f.PublicationFactory(
@@ -103,12 +101,7 @@ def test_long_author_lists_collapse_without_javascript(client, lab):
         f.AuthorshipFactory(publication=pub, position=i, name=f"Person {i:02d}")
     html = client.get("/publications/big2024/").content.decode().split("<main", 1)[1]
     assert '<details class="authors__more"><summary>and 10 more</summary>' in html
-    assert (
-        html.index("Person 08")
-        < html.index("and 10 more")
-        < html.index("Person 09")
-        < html.index("Person 20")
-    )
+    assert html.index("Person 08") < html.index("and 10 more") < html.index("Person 09") < html.index("Person 20")
 
 
 def test_member_page_emphasises_owner(client, papers):

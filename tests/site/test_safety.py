@@ -40,9 +40,7 @@ class _Audit(HTMLParser):
         for name, value in attrs.items():
             if name.startswith("on"):
                 self.problems.append((tag, name))
-            if name in {"href", "src", "action"} and (value or "").strip().lower().startswith(
-                ("javascript:", "data:")
-            ):
+            if name in {"href", "src", "action"} and (value or "").strip().lower().startswith(("javascript:", "data:")):
                 self.problems.append((tag, name, value))
 
 

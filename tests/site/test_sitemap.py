@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from profiles import sitemaps
+from profiles.site import sitemaps
 from publications.models import Publication
 from tests import factories as f
 

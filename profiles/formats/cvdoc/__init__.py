@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from .latex import latex_to_text
-from .parse import CvDraft, parse_cv_text
-from .readers import CvReadError, docx_to_text, pdf_to_text
+from profiles.formats.cvdoc.latex import latex_to_text
+from profiles.formats.cvdoc.parse import CvDraft, parse_cv_text
+from profiles.formats.cvdoc.readers import CvReadError, docx_to_text, pdf_to_text
 
-__all__ = ["CV_EXTENSIONS", "CvDraft", "CvReadError", "cv_to_text", "latex_to_text", "parse_cv_file",
-           "parse_cv_text"]
+__all__ = ["CV_EXTENSIONS", "CvDraft", "CvReadError", "cv_to_text", "latex_to_text", "parse_cv_file", "parse_cv_text"]
 
-CV_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text", ".tex": "latex",
-                 ".docx": "docx", ".pdf": "pdf"}
+CV_EXTENSIONS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".tex": "latex",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
 
 
 def _kind(name: str, data: bytes) -> str:

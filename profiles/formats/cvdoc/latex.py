@@ -76,8 +76,11 @@ _INLINE_CMD = re.compile(r"\\(textbf|emph|textit|href|url|underline|textsc|texts
 def _inline(text: str) -> str:
     """Inline markup -> Markdown, then LaTeX decoded to Unicode (one line)."""
     s = re.sub(r"\\hfill\b|\\hspace\*?\{[^}]*\}|(?<!\\)&", " \x02 ", text)
-    s = re.sub(r"\$\s*\^\s*\{?\s*\\?(\*|dagger|ddagger)\s*\}?\s*\$", lambda m: {"*": "*", "dagger": "†",
-               "ddagger": "‡"}[m.group(1)], s)
+    s = re.sub(
+        r"\$\s*\^\s*\{?\s*\\?(\*|dagger|ddagger)\s*\}?\s*\$",
+        lambda m: {"*": "*", "dagger": "†", "ddagger": "‡"}[m.group(1)],
+        s,
+    )
     s = re.sub(r"\\textsuperscript\{\s*(\*|\\dagger|†)\s*\}", lambda m: "*" if m.group(1) == "*" else "†", s)
     s = s.replace("\\dagger", "†").replace("\\ddagger", "‡")
     out = []
@@ -287,8 +290,23 @@ def _blocks(text: str, *, awesome: bool = False) -> list[str]:
             if args and args[0].strip():
                 value = args[0].strip()
                 lines.append(value if "://" in value else _SOCIAL[cmd].format(value))
-        elif cmd in {"phone", "mobile", "address", "quote", "extrainfo", "photo", "recipient", "date",
-                     "opening", "closing", "enclosure", "letterdate", "lettertitle", "cvfooter", "faicon"}:
+        elif cmd in {
+            "phone",
+            "mobile",
+            "address",
+            "quote",
+            "extrainfo",
+            "photo",
+            "recipient",
+            "date",
+            "opening",
+            "closing",
+            "enclosure",
+            "letterdate",
+            "lettertitle",
+            "cvfooter",
+            "faicon",
+        }:
             _, pos = _read_group(text, pos, "[", "]")
             args, pos = _read_args(text, pos, 1)
             while True:  # \address{street}{city}{country}
@@ -296,12 +314,26 @@ def _blocks(text: str, *, awesome: bool = False) -> list[str]:
                 if extra is None:
                     break
                 pos = new
-        elif cmd in {"vspace", "hspace", "documentclass", "usepackage", "geometry", "moderncvstyle",
-                     "moderncvcolor", "setlength", "renewcommand", "newcommand", "colorlet", "setmainfont",
-                     "fontdir", "cvsubentry"}:
+        elif cmd in {
+            "vspace",
+            "hspace",
+            "documentclass",
+            "usepackage",
+            "geometry",
+            "moderncvstyle",
+            "moderncvcolor",
+            "setlength",
+            "renewcommand",
+            "newcommand",
+            "colorlet",
+            "setmainfont",
+            "fontdir",
+            "cvsubentry",
+        }:
             _, pos = _read_group(text, pos, "[", "]")
-            for _ in range({"setlength": 2, "renewcommand": 2, "newcommand": 2, "colorlet": 2,
-                            "cvsubentry": 4}.get(cmd, 1)):
+            for _ in range(
+                {"setlength": 2, "renewcommand": 2, "newcommand": 2, "colorlet": 2, "cvsubentry": 4}.get(cmd, 1)
+            ):
                 _, pos = _read_group(text, pos)
                 _, pos = _read_group(text, pos, "[", "]")
         # makecvtitle, newpage, …: nothing to keep

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import (
+from profiles.formats import (
     empty_award,
     empty_document,
     empty_education,
@@ -18,9 +18,9 @@ from .. import (
     link_kind_for_url,
     orcid_from_text,
 )
-from .dates import find_date_range, is_date_line, parse_cv_date, two_digit_year
-from .lines import Line, Section, emails_in, links_in, plain, split_sections, tokenize
-from .pubs import looks_like_author_list, parse_publication
+from profiles.formats.cvdoc.dates import find_date_range, is_date_line, parse_cv_date, two_digit_year
+from profiles.formats.cvdoc.lines import Line, Section, emails_in, links_in, plain, split_sections, tokenize
+from profiles.formats.cvdoc.pubs import looks_like_author_list, parse_publication
 
 __all__ = ["CvDraft", "parse_cv_text"]
 
@@ -131,8 +131,11 @@ def _parse_header(lines: list[Line], draft: CvDraft) -> None:
         draft.leftover("", raw)
 
 
-_HANDLES = {"linkedin": "https://www.linkedin.com/in/{}", "github": "https://github.com/{}",
-            "gitlab": "https://gitlab.com/{}"}
+_HANDLES = {
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "github": "https://github.com/{}",
+    "gitlab": "https://gitlab.com/{}",
+}
 _HANDLE = re.compile(r"\b(?P<site>LinkedIn|GitHub|GitLab)\s*:\s*\[?(?P<handle>[\w.-]{2,60})\]?(?:\(#?\))?", re.I)
 
 
@@ -437,8 +440,10 @@ def _parse_teaching(section: Section, draft: CvDraft) -> None:
     _parse_experience(section, draft, kind="teaching")
     for item in draft.document["experience"][before:]:
         org, title = item["organisation"], item["title"]
-        if title and re.search(r"universit|college|school|institute", title, re.I) and not re.search(
-            r"universit|college|school|institute", org, re.I
+        if (
+            title
+            and re.search(r"universit|college|school|institute", title, re.I)
+            and not re.search(r"universit|college|school|institute", org, re.I)
         ):
             item["organisation"], item["title"] = title, org
 
@@ -448,16 +453,18 @@ _DEGREE = re.compile(
     r"BSc|MSc|BEng|MEng|BA|MA|MS|BS|Bachelor|Master|Doctor|Diploma|Associate|Licence|Laurea|Dipl\.?)(?=[\s,.(;]|$)",
     re.IGNORECASE,
 )
-_INSTITUTION = re.compile(r"universit|college|institut|school|école|ecole|academy|polytechn|hochschule|ETH\b|MIT\b",
-                          re.IGNORECASE)
+_INSTITUTION = re.compile(
+    r"universit|college|institut|school|école|ecole|academy|polytechn|hochschule|ETH\b|MIT\b", re.IGNORECASE
+)
 _GPA = re.compile(r"\bGPA\s*:?\s*(?P<gpa>\d+(?:\.\d+)?)\s*(?:/\s*|out of\s+)(?P<scale>\d+(?:\.\d+)?)", re.IGNORECASE)
 _GPA_ALONE = re.compile(r"\bGPA\s*:?\s*(?P<gpa>\d+(?:\.\d+)?)", re.IGNORECASE)
 _RANK = re.compile(
     r"\brank(?:ed|ing)?\s*:?\s*(?:#\s*)?(?P<rank>\d+)(?:st|nd|rd|th)?\s*(?:/|out of|of|among)\s*(?P<of>\d+)",
     re.IGNORECASE,
 )
-_ADVISOR = re.compile(r"\b(?:advisors?|supervisors?|advised by|supervised by|under)\s*:?\s+(?P<who>[^;.(|]+)",
-                      re.IGNORECASE)
+_ADVISOR = re.compile(
+    r"\b(?:advisors?|supervisors?|advised by|supervised by|under)\s*:?\s+(?P<who>[^;.(|]+)", re.IGNORECASE
+)
 _THESIS = re.compile(r"\b(?:thesis|dissertation)\s*:\s*(?P<title>[^;|]+)", re.IGNORECASE)
 
 
@@ -467,8 +474,9 @@ def _education_parts(text: str) -> list[str]:
     for part in re.split(r"\s*;\s*", text):
         segs = [x.strip() for x in part.split(", ")]
         # a bare "MA"/"MS" after a comma is a US state more often than a degree
-        deg = next((i for i, seg in enumerate(segs) if _DEGREE.match(seg) and (" " in seg or "." in seg or not i)),
-                   None)
+        deg = next(
+            (i for i, seg in enumerate(segs) if _DEGREE.match(seg) and (" " in seg or "." in seg or not i)), None
+        )
         inst = next((i for i, seg in enumerate(segs) if i and _INSTITUTION.search(seg)), None)
         if deg:
             out += [", ".join(segs[:deg]), ", ".join(segs[deg:])]
@@ -557,8 +565,16 @@ def _parse_open_source(section: Section, draft: CvDraft) -> None:
             for _, text in entry.bullets:
                 draft.leftover(section.title, text)
             continue
-        item = {"project": pieces[0][:200], "url": urls[0] if urls else "", "role": "", "start": "", "end": "",
-                "is_current": False, "summary": "", "highlights": _highlights(entry.bullets)}
+        item = {
+            "project": pieces[0][:200],
+            "url": urls[0] if urls else "",
+            "role": "",
+            "start": "",
+            "end": "",
+            "is_current": False,
+            "summary": "",
+            "highlights": _highlights(entry.bullets),
+        }
         if len(pieces) > 1:
             item["role"] = pieces[1][:250]
             item["summary"] = " ".join(pieces[2:])
@@ -664,8 +680,11 @@ def _publication_items(lines: list[Line]) -> list[list[str]]:
     # No bullets and no blank lines: a new item starts where a title line follows a venue line.
     out = []
     for line in nonblank:
-        starts = not out or (re.search(r"\b(19|20)\d\d\b|['’]\d\d\b", out[-1][-1]) and not looks_like_author_list(
-            line.text) and not re.match(r"^\(?(19|20)\d\d\)?\.?$", line.text.strip()))
+        starts = not out or (
+            re.search(r"\b(19|20)\d\d\b|['’]\d\d\b", out[-1][-1])
+            and not looks_like_author_list(line.text)
+            and not re.match(r"^\(?(19|20)\d\d\)?\.?$", line.text.strip())
+        )
         if starts:
             out.append([line.text])
         else:
@@ -676,8 +695,11 @@ def _publication_items(lines: list[Line]) -> list[list[str]]:
 def _parse_publications(section: Section, draft: CvDraft) -> None:
     for lines in _publication_items(section.lines):
         joined = " ".join(lines)
-        if len(lines) == 1 and not re.search(r"\b(19|20)\d\d\b|['’]\d\d\b", joined) and len(plain(joined)) < 80 and (
-            not looks_like_author_list(joined)
+        if (
+            len(lines) == 1
+            and not re.search(r"\b(19|20)\d\d\b|['’]\d\d\b", joined)
+            and len(plain(joined)) < 80
+            and (not looks_like_author_list(joined))
         ):
             draft.leftover(section.title, joined)  # "Full list on Google Scholar."
             continue
@@ -774,7 +796,7 @@ def _parse_awards(section: Section, draft: CvDraft) -> None:
             award["year"] = int(m.group(1))
             if m.group(2):
                 award["period"] = m.group(0)[:20]
-            plain_text = (plain_text[: m.start()] + plain_text[m.end() :])
+            plain_text = plain_text[: m.start()] + plain_text[m.end() :]
         # notes: parentheticals starting with a lower-case word
         notes = re.findall(r"\(([a-z][^()]*)\)", plain_text)
         plain_text = re.sub(r"\(([a-z][^()]*)\)", "", plain_text)
@@ -812,8 +834,11 @@ _SERVICE_ROLES = (
 def _service_role(label: str) -> tuple[str, str]:
     for pattern, role in _SERVICE_ROLES:
         if pattern.search(label):
-            return role, ("" if plain(label).strip(" :").lower() in {"reviewer", "reviewers", "reviewing"} else
-                          plain(label).strip(" :")[:120])
+            return role, (
+                ""
+                if plain(label).strip(" :").lower() in {"reviewer", "reviewers", "reviewing"}
+                else plain(label).strip(" :")[:120]
+            )
     return "other", plain(label).strip(" :")[:120]
 
 
@@ -834,8 +859,9 @@ def _parse_service(section: Section, draft: CvDraft) -> None:
             venues = p
             if role is None:
                 role = _service_role(p) if any(pt.search(p) for pt, _ in _SERVICE_ROLES) else ("other", "")
-                venues = re.sub(r"^(?:reviewer|referee|program committee member|pc member)\s*(?:for|,|:)?\s*", "",
-                                p, flags=re.I)
+                venues = re.sub(
+                    r"^(?:reviewer|referee|program committee member|pc member)\s*(?:for|,|:)?\s*", "", p, flags=re.I
+                )
         for venue in re.split(r"\s*;\s*|,\s+(?=[A-Z][A-Za-z]+\s+(?:19|20)\d\d)", venues.strip(" .")):
             venue = venue.strip(" .,")
             if not venue:
@@ -858,11 +884,13 @@ def _parse_skills(section: Section, draft: CvDraft) -> None:
             raw = line
             m = _LABEL.match(raw) or re.match(r"^(?P<label>[^:]{1,60}):\s+(?P<text>.+)$", plain(raw))
             if m:
-                skill = empty_skill("language" if re.search(r"\b(spoken|natural) languages?\b", m.group("label"), re.I)
-                                    else "skill")
+                skill = empty_skill(
+                    "language" if re.search(r"\b(spoken|natural) languages?\b", m.group("label"), re.I) else "skill"
+                )
                 skill["name"] = plain(m.group("label"))[:120]
-                skill["keywords"] = [k.strip(" .") for k in re.split(r"\s*[,;]\s*", plain(m.group("text")))
-                                     if k.strip(" .")]
+                skill["keywords"] = [
+                    k.strip(" .") for k in re.split(r"\s*[,;]\s*", plain(m.group("text"))) if k.strip(" .")
+                ]
                 draft.document["skills"].append(skill)
                 continue
             for name in re.split(r"\s*[,;]\s*", plain(raw)):
@@ -900,12 +928,13 @@ def _parse_press(section: Section, draft: CvDraft) -> None:
                 draft.leftover(section.title, raw)
                 continue
             outlet, title = head, tail
-        title = title.strip(" “”\"")
+        title = title.strip(' “”"')
         if not outlet or not title:
             draft.leftover(section.title, raw)
             continue
-        draft.document["press"].append({"outlet": outlet[:200], "title": title[:300],
-                                        "url": links[0][1] if links else "", "date": ""})
+        draft.document["press"].append(
+            {"outlet": outlet[:200], "title": title[:300], "url": links[0][1] if links else "", "date": ""}
+        )
 
 
 _PARSERS = {
@@ -925,4 +954,3 @@ _PARSERS = {
     "news": _parse_news,
     "press": _parse_press,
 }
-

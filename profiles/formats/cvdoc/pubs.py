@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from profiles.formats.cvdoc.dates import two_digit_year
+from profiles.formats.cvdoc.lines import links_in, plain
 from publications.formats import (
     arxiv_from_text,
     doi_from_text,
@@ -20,9 +22,6 @@ from publications.formats import (
     make_author,
     split_name,
 )
-
-from .dates import two_digit_year
-from .lines import links_in, plain
 
 __all__ = ["guess_kind", "looks_like_author_list", "parse_authors", "parse_publication"]
 
@@ -120,10 +119,12 @@ def parse_authors(text: str) -> tuple[list[dict], bool]:
 
 _WORKSHOP = re.compile(r"\bworkshop\b", re.IGNORECASE)
 _PREPRINT = re.compile(r"arxiv|biorxiv|medrxiv|preprint|\bcorr\b|ssrn|under review|submitted", re.IGNORECASE)
-_JOURNAL = re.compile(r"journal|transactions|\btrans\.|letters|magazine|review|\baccess\b|\bj\.|nature|science\b",
-                      re.IGNORECASE)
-_CONFERENCE = re.compile(r"conference|proceedings|\bproc\.|symposium|\bconf\.|[A-Z]{3,}\s*['’]?\d{2,4}|^[A-Z]{3,}",
-                         re.IGNORECASE)
+_JOURNAL = re.compile(
+    r"journal|transactions|\btrans\.|letters|magazine|review|\baccess\b|\bj\.|nature|science\b", re.IGNORECASE
+)
+_CONFERENCE = re.compile(
+    r"conference|proceedings|\bproc\.|symposium|\bconf\.|[A-Z]{3,}\s*['’]?\d{2,4}|^[A-Z]{3,}", re.IGNORECASE
+)
 _THESIS = re.compile(r"thesis|dissertation", re.IGNORECASE)
 _PATENT = re.compile(r"\bpatent\b", re.IGNORECASE)
 
@@ -197,10 +198,19 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
     # Strip link clutter ("[PDF] [Code]") and supervision notes, keeping them as a note.
     notes = [plain(m.group(0)).strip(" .;") for m in _SUPERVISION.finditer(joined)]
     text = _SUPERVISION.sub(" ", joined)
-    text = re.sub(r"\[\[?(?:pdf|code|slides?|video|bib(?:tex)?|project|website|paper|arxiv|doi|poster|html|abs)\]?\]"
-                  r"\([^)]*\)", " ", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)10\.\S+|arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?[,;]?", " ",
-                  text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\[\[?(?:pdf|code|slides?|video|bib(?:tex)?|project|website|paper|arxiv|doi|poster|html|abs)\]?\]"
+        r"\([^)]*\)",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(
+        r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)10\.\S+|arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?[,;]?",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
     pages = re.search(r"\bpp?\.\s*(\d+)\s*(?:[–—-]{1,2}\s*(\d+))?", text)
     if pages:
         record["pages"] = pages.group(1) + (f"–{pages.group(2)}" if pages.group(2) else "")
@@ -218,8 +228,10 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
         candidate = next(g for g in m.groups() if g).strip(" ,.;:")
         quoted = bool(m.group("q") or m.group("d"))
         before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
-        in_author_list = not quoted and looks_like_author_list(candidate) and (
-            "," in candidate or after.startswith(",") or before.endswith((",", " and", "&"))
+        in_author_list = (
+            not quoted
+            and looks_like_author_list(candidate)
+            and ("," in candidate or after.startswith(",") or before.endswith((",", " and", "&")))
         )
         if in_author_list or len(plain(candidate).split()) < 2:
             continue

@@ -153,8 +153,15 @@ def pdf_to_text(data: bytes) -> str:
     for row in rows:
         if merged and merged[-1][0] == row[0] and abs(merged[-1][1] - row[1]) <= 2:
             last = merged[-1]
-            merged[-1] = (last[0], last[1], last[2], f"{last[3]}   {row[3]}", max(last[4], row[4]),
-                          last[5] and row[5], max(last[6], row[6]))
+            merged[-1] = (
+                last[0],
+                last[1],
+                last[2],
+                f"{last[3]}   {row[3]}",
+                max(last[4], row[4]),
+                last[5] and row[5],
+                max(last[6], row[6]),
+            )
         else:
             merged.append(row)
     out: list[str] = []

@@ -12,8 +12,8 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from . import academicpages, alfolio, hugo
-from .common import SiteImport
+from profiles.formats.sites import academicpages, alfolio, hugo
+from profiles.formats.sites.common import SiteImport
 
 __all__ = ["GENERATORS", "SiteImport", "SiteReadError", "detect_generator", "find_site_root", "read_site"]
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from publications.formats import empty_record
-
-from .. import empty_experience, text
-from ..cvdoc import parse_cv_text
-from ..cvdoc.pubs import guess_kind, looks_like_author_list, parse_authors
-from .common import (
+from profiles.formats import empty_experience, text
+from profiles.formats.cvdoc import parse_cv_text
+from profiles.formats.cvdoc.pubs import guess_kind, looks_like_author_list, parse_authors
+from profiles.formats.sites.common import (
     SiteImport,
     add_link,
     markdown_plain,
@@ -27,6 +25,7 @@ from .common import (
     strip_html,
     visible,
 )
+from publications.formats import empty_record
 
 __all__ = ["detect", "read"]
 
@@ -44,8 +43,21 @@ AUTHOR_LINKS = {
     "semantic": "{}",
 }
 _CATEGORY = {"manuscripts": "journal", "conferences": "conference", "books": "book", "thesis": "thesis"}
-_IGNORED = {"collection", "permalink", "excerpt", "layout", "header", "author_profile", "redirect_from", "share",
-            "comments", "classes", "toc", "sidebar", "related"}
+_IGNORED = {
+    "collection",
+    "permalink",
+    "excerpt",
+    "layout",
+    "header",
+    "author_profile",
+    "redirect_from",
+    "share",
+    "comments",
+    "classes",
+    "toc",
+    "sidebar",
+    "related",
+}
 
 
 def detect(root: Path) -> bool:
@@ -166,8 +178,13 @@ def _publication(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
     if abstract:
         record["abstract"] = abstract
     record["source"] = where
-    report_unused(site, where, data, {"title", "venue", "date", "category", "paperurl", "slidesurl", "citation",
-                                      "bibtexurl"}, _IGNORED)
+    report_unused(
+        site,
+        where,
+        data,
+        {"title", "venue", "date", "category", "paperurl", "slidesurl", "citation", "bibtexurl"},
+        _IGNORED,
+    )
     if text(data.get("bibtexurl")):
         site.skip(where, f"bibtexurl {text(data.get('bibtexurl'))} (import the .bib file itself for its fields)")
     site.publications.append(record)

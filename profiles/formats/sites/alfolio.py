@@ -13,9 +13,7 @@ from pathlib import Path
 
 import bibtexparser
 
-from publications.formats.bibtex import parse_bibtex
-
-from .. import (
+from profiles.formats import (
     empty_award,
     empty_education,
     empty_experience,
@@ -25,10 +23,10 @@ from .. import (
     highlight,
     text,
 )
-from ..cvdoc.dates import find_date_range
-from ..cvdoc.lines import classify_heading
-from ..jsonresume import parse_json_resume
-from .common import (
+from profiles.formats.cvdoc.dates import find_date_range
+from profiles.formats.cvdoc.lines import classify_heading
+from profiles.formats.jsonresume import parse_json_resume
+from profiles.formats.sites.common import (
     SiteImport,
     add_link,
     as_list,
@@ -40,6 +38,7 @@ from .common import (
     strip_html,
     visible,
 )
+from publications.formats.bibtex import parse_bibtex
 
 __all__ = ["detect", "read"]
 
@@ -63,8 +62,10 @@ SOCIALS = {
 
 
 def detect(root: Path) -> bool:
-    return (root / "_bibliography").is_dir() or (root / "_data" / "cv.yml").is_file() or (
-        (root / "_pages" / "about.md").is_file() and (root / "_news").is_dir()
+    return (
+        (root / "_bibliography").is_dir()
+        or (root / "_data" / "cv.yml").is_file()
+        or ((root / "_pages" / "about.md").is_file() and (root / "_news").is_dir())
     )
 
 
@@ -161,8 +162,14 @@ def _socials(data: dict, doc: dict) -> None:
 
 # --------------------------------------------------------------------------- bibliography
 
-_ALFOLIO_LINKS = (("pdf", "url_pdf"), ("code", "url_code"), ("slides", "url_slides"), ("video", "url_video"),
-                  ("website", "url_project"), ("html", "url"))
+_ALFOLIO_LINKS = (
+    ("pdf", "url_pdf"),
+    ("code", "url_code"),
+    ("slides", "url_slides"),
+    ("video", "url_video"),
+    ("website", "url_project"),
+    ("html", "url"),
+)
 
 
 def _bibliography(root: Path, site: SiteImport) -> None:
@@ -179,7 +186,7 @@ def _bibliography(root: Path, site: SiteImport) -> None:
         raw = {}
         try:
             for entry in bibtexparser.parse_string(source).entries:
-                raw[entry.key] = {k.lower(): str(f.value).strip("{}\" ") for k, f in entry.fields_dict.items()}
+                raw[entry.key] = {k.lower(): str(f.value).strip('{}" ') for k, f in entry.fields_dict.items()}
         except Exception:  # the main parser already reported broken entries
             raw = {}
         for record in parsed.records:
@@ -203,8 +210,17 @@ def _bibliography(root: Path, site: SiteImport) -> None:
                         site.skip(path, f"{record['citation_key']}: pdf {value!r} is not in assets/pdf/")
             if attachments:
                 record["attachments"] = attachments
-            for field in ("poster", "preview", "supp", "blog", "dimensions", "altmetric", "google_scholar_id",
-                          "award", "annotation"):
+            for field in (
+                "poster",
+                "preview",
+                "supp",
+                "blog",
+                "dimensions",
+                "altmetric",
+                "google_scholar_id",
+                "award",
+                "annotation",
+            ):
                 if fields.get(field):
                     site.skip(path, f"{record['citation_key']}: {field} = {fields[field]}")
             record["source"] = path
@@ -267,14 +283,23 @@ def _cv_yaml(sections: list, doc: dict, site: SiteImport) -> None:
                 href = re.search(r"href=[\"']([^\"']+)", text(item.get("title")) + text(item.get("institution")))
                 url = href.group(1) if href and href.group(1).startswith("http") else ""
                 job["start"], job["end"], job["is_current"] = _years(item.get("year"))
-                job["kind"] = "teaching" if key == "teaching" else guess_experience_kind(job["organisation"],
-                                                                                         job["title"])
+                job["kind"] = (
+                    "teaching" if key == "teaching" else guess_experience_kind(job["organisation"], job["title"])
+                )
                 job["highlights"] = _highlights(item.get("description"))
                 if key == "open_source":
-                    doc["open_source"].append({"project": job["organisation"], "role": job["title"],
-                                               "start": job["start"], "end": job["end"],
-                                               "is_current": job["is_current"], "summary": "",
-                                               "highlights": job["highlights"], "url": url})
+                    doc["open_source"].append(
+                        {
+                            "project": job["organisation"],
+                            "role": job["title"],
+                            "start": job["start"],
+                            "end": job["end"],
+                            "is_current": job["is_current"],
+                            "summary": "",
+                            "highlights": job["highlights"],
+                            "url": url,
+                        }
+                    )
                 elif job["organisation"]:
                     job["url"] = url
                     doc["experience"].append(job)
@@ -291,8 +316,9 @@ def _cv_yaml(sections: list, doc: dict, site: SiteImport) -> None:
                 doc["interest_tags"] = ", ".join(filter(None, [doc["interest_tags"], topic]))[:400]
                 details = "; ".join(strip_html(i) for i in as_list(item.get("items")) if text(i))
                 if details:
-                    doc["research_interests"] = "\n".join(filter(None, [doc["research_interests"],
-                                                                          f"{topic}: {details}"]))
+                    doc["research_interests"] = "\n".join(
+                        filter(None, [doc["research_interests"], f"{topic}: {details}"])
+                    )
             elif key == "skills" and isinstance(item, dict):
                 skill = empty_skill()
                 skill["name"] = strip_html(item.get("title"))[:120] or title
@@ -309,8 +335,7 @@ def _highlights(value) -> list[dict]:
     for entry in as_list(value):
         if isinstance(entry, dict):
             item = highlight(strip_html(entry.get("title")))
-            item["children"] = [{"label": "", "text": strip_html(c)} for c in as_list(entry.get("contents"))
-                                if text(c)]
+            item["children"] = [{"label": "", "text": strip_html(c)} for c in as_list(entry.get("contents")) if text(c)]
             if item["text"] or item["children"]:
                 out.append(item)
         elif text(entry):

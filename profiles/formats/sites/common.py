@@ -10,9 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from profiles.formats import empty_document, empty_link, link_kind_for_url, text
 from publications.formats import normalise_partial_date
-
-from .. import empty_document, empty_link, link_kind_for_url, text
 
 __all__ = ["SiteImport", "partial", "read_front_matter", "read_yaml"]
 

@@ -12,12 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from publications.formats import empty_record, make_author, normalise_doi, split_name
-from publications.formats.bibtex import parse_bibtex
-
-from .. import empty_award, empty_education, empty_experience, empty_skill, guess_experience_kind, text
-from ..cvdoc.pubs import guess_kind
-from .common import (
+from profiles.formats import empty_award, empty_education, empty_experience, empty_skill, guess_experience_kind, text
+from profiles.formats.cvdoc.pubs import guess_kind
+from profiles.formats.sites.common import (
     SiteImport,
     add_link,
     as_list,
@@ -28,6 +25,8 @@ from .common import (
     report_unused,
     visible,
 )
+from publications.formats import empty_record, make_author, normalise_doi, split_name
+from publications.formats.bibtex import parse_bibtex
 
 __all__ = ["detect", "read"]
 
@@ -50,10 +49,21 @@ _ROLES = (
     (r"visit", "visitor"),
     (r"collaborat", "collaborator"),
 )
-_LINK_FIELDS = {"url_pdf": "url_pdf", "url_code": "url_code", "url_slides": "url_slides", "url_video": "url_video",
-                "url_project": "url_project"}
-_LINK_TYPES = {"pdf": "url_pdf", "code": "url_code", "slides": "url_slides", "video": "url_video",
-               "project": "url_project", "source": "url_code"}
+_LINK_FIELDS = {
+    "url_pdf": "url_pdf",
+    "url_code": "url_code",
+    "url_slides": "url_slides",
+    "url_video": "url_video",
+    "url_project": "url_project",
+}
+_LINK_TYPES = {
+    "pdf": "url_pdf",
+    "code": "url_code",
+    "slides": "url_slides",
+    "video": "url_video",
+    "project": "url_project",
+    "source": "url_code",
+}
 _PRESENTATION = {
     "image", "header", "design", "draft", "weight", "widget", "headless", "active", "type", "layout", "icon",
     "icon_pack", "superuser", "highlight_name", "status", "publishDate", "lastmod", "slides", "summary",
@@ -134,8 +144,9 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
             site.warn(path, error)
             continue
         doc = site.document(sub.name)
-        name = text(data.get("title")) or " ".join(filter(None, [text(data.get("first_name")),
-                                                                  text(data.get("last_name"))]))
+        name = text(data.get("title")) or " ".join(
+            filter(None, [text(data.get("first_name")), text(data.get("last_name"))])
+        )
         doc["full_name"] = name
         doc["headline"] = text(data.get("role"))[:250]
         if text(data.get("pronouns")):
@@ -169,8 +180,11 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
             if isinstance(group, dict):
                 skill = empty_skill()
                 skill["name"] = text(group.get("name"))[:120] or "Skills"
-                skill["keywords"] = [text(i.get("name")) for i in as_list(group.get("items"))
-                                     if isinstance(i, dict) and text(i.get("name"))]
+                skill["keywords"] = [
+                    text(i.get("name"))
+                    for i in as_list(group.get("items"))
+                    if isinstance(i, dict) and text(i.get("name"))
+                ]
                 doc["skills"].append(skill)
         for lang in as_list(data.get("languages")):
             if isinstance(lang, dict) and text(lang.get("name")):
@@ -186,8 +200,14 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
             for pattern, role in _ROLES:
                 if "role" not in doc and re.search(pattern, group, re.I):
                     doc["role"] = role
-        avatar = next((p for p in sorted(sub.iterdir()) if p.stem == "avatar" and p.suffix.lower() in
-                       {".jpg", ".jpeg", ".png", ".webp", ".gif"}), None)
+        avatar = next(
+            (
+                p
+                for p in sorted(sub.iterdir())
+                if p.stem == "avatar" and p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+            ),
+            None,
+        )
         if avatar is not None:
             doc["avatar_path"] = rel(root, avatar)
         authors[sub.name] = {"name": name, "superuser": bool(data.get("superuser"))}
@@ -209,8 +229,11 @@ def _education(value, doc: dict, site: SiteImport, path: str) -> None:
         item = empty_education()
         item["institution"] = institution[:200]
         area = text(course.get("course") or course.get("area"))
-        m = re.match(r"^(?P<deg>(?:B|M|Ph|D)\.?\s?[A-Za-z.]{0,5}\.?|PhD|MSc|BSc|MS|BS|MA|BA|MEng|BEng)\s+(?:in\s+)?"
-                     r"(?P<prog>.+)$", area)
+        m = re.match(
+            r"^(?P<deg>(?:B|M|Ph|D)\.?\s?[A-Za-z.]{0,5}\.?|PhD|MSc|BSc|MS|BS|MA|BA|MEng|BEng)\s+(?:in\s+)?"
+            r"(?P<prog>.+)$",
+            area,
+        )
         if m:
             item["degree"], item["programme"] = m.group("deg")[:120], m.group("prog")[:200]
         else:
@@ -433,8 +456,19 @@ def _read_widget(root: Path, page: Path, site: SiteImport, superuser: str) -> No
             skill = empty_skill()
             skill["name"] = name[:120]
             doc["skills"].append(skill)
-    elif widget and widget not in {"about", "pages", "portfolio", "blank", "hero", "contact", "featured",
-                                   "collection", "people", "markdown", "slider"}:
+    elif widget and widget not in {
+        "about",
+        "pages",
+        "portfolio",
+        "blank",
+        "hero",
+        "contact",
+        "featured",
+        "collection",
+        "people",
+        "markdown",
+        "slider",
+    }:
         site.skip(path, f"home widget {widget!r}")
 
 
@@ -448,7 +482,7 @@ def _read_project(root: Path, page: Path, site: SiteImport, superuser: str) -> N
     title = text(data.get("title"))
     if not title:
         return
-    from .. import empty_project
+    from profiles.formats import empty_project
 
     project = empty_project()
     project["title"] = title[:250]

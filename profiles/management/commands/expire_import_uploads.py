@@ -3,7 +3,7 @@
 They wait in STORAGES["imports"] (private, never served) under
 import-uploads/<user id>/<token>/; a folder whose newest file is older than
 IMPORT_UPLOAD_MAX_AGE_HOURS (24) is deleted with its files. The whole-lab exports'
-.zip files (lab-exports/<job id>/) go after as long (profiles.jobs.expire_exports).
+.zip files (lab-exports/<job id>/) go after as long (profiles.exports.lab.expire_exports).
 """
 
 from datetime import timedelta
@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from profiles.import_views import STASH, _remove_empty_folder, stash_storage
-from profiles.jobs import expire_exports
+from profiles.editing.imports import STASH
+from profiles.exports.lab import expire_exports
+from profiles.uploads import discard_folder, private_storage, remove_empty_folder
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, hours=None, dry_run=False, **options):
         hours = settings.IMPORT_UPLOAD_MAX_AGE_HOURS if hours is None else hours
         cutoff = timezone.now() - timedelta(hours=hours)
-        storage = stash_storage()
+        storage = private_storage()
         deleted = kept = 0
         try:
             users, _ = storage.listdir(STASH)
@@ -47,14 +48,12 @@ class Command(BaseCommand):
                 if dry_run:
                     self.stdout.write(f"would delete {folder} ({len(files)} files)")
                     continue
-                for name in files:
-                    storage.delete(name)
-                _remove_empty_folder(storage, folder)
+                discard_folder(folder)
             for name in stray:  # nothing else belongs here
                 if storage.get_modified_time(f"{user_folder}/{name}") <= cutoff and not dry_run:
                     storage.delete(f"{user_folder}/{name}")
             if not dry_run:
-                _remove_empty_folder(storage, user_folder)
+                remove_empty_folder(storage, user_folder)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(f"{verb} {deleted} expired import preview(s); {kept} younger than {hours:g} h kept.")
         gone, left = expire_exports(hours=hours, dry_run=dry_run)

@@ -2,7 +2,7 @@
 
 Reads a CV (Markdown, plain text, LaTeX, DOCX, PDF) with the pure parser in
 profiles.formats.cvdoc, prints what it found and the text it could not place, then
-merges it into the profile in one transaction (profiles.move_in.cv_import, the same
+merges it into the profile in one transaction (profiles.imports.documents.cv_import, the same
 service the import pages and background jobs use).
 """
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from profiles.importing import too_big
+from profiles.imports.documents import cv_import
+from profiles.imports.files import too_big
 from profiles.management.base import ImportCommand
-from profiles.move_in import cv_import
 
 
 class Command(ImportCommand):

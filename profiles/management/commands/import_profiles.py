@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from profiles.importing import FORMATS, import_paths
+from profiles.imports.files import FORMATS, import_paths
+from profiles.imports.progress import count_sources
 from profiles.management.base import ImportCommand
-from profiles.progress import count_sources
 
 
 class Command(ImportCommand):

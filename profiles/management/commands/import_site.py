@@ -3,15 +3,15 @@
 Reads a Hugo Academic/Blox/Wowchemy, al-folio or academicpages site (a folder or a
 .zip of the repository) with the pure readers in profiles.formats.sites, prints what
 it found and what it could not import (by file), then writes it in one transaction
-(profiles.move_in.site_import, the same service the import pages and background jobs
+(profiles.imports.documents.site_import, the same service the import pages and background jobs
 use): --profile into one member's profile, --lab as every author folder's profile
 (matched to existing members, else created).
 """
 
 from django.core.management.base import CommandError
 
+from profiles.imports.documents import site_import
 from profiles.management.base import ImportCommand
-from profiles.move_in import site_import
 
 
 class Command(ImportCommand):

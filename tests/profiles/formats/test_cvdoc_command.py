@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from profiles.importing import import_drafts_confirm
+from profiles.imports.files import import_drafts_confirm
 from profiles.models import Education, Experience, Talk
 from publications.models import Publication
 from tests.factories import ProfileFactory

@@ -215,9 +215,7 @@ def test_write_native_document_drops_what_json_resume_cannot_carry():
     )
     data = json.loads(write_json_resume(doc))
     assert data["basics"]["summary"] == "A long biography."  # no short bio: use the long one
-    assert data["basics"]["profiles"] == [
-        {"network": "ORCID", "url": "https://orcid.org/0000-0001-2345-6789"}
-    ]
+    assert data["basics"]["profiles"] == [{"network": "ORCID", "url": "https://orcid.org/0000-0001-2345-6789"}]
     assert data["work"] == [
         {
             "name": "Acme",

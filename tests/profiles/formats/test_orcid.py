@@ -27,9 +27,7 @@ def test_minimal_record_has_every_document_key():
     assert doc["experience"] == []
     assert doc["publications"] == []
     assert doc["external_ids"] == []
-    assert doc["links"] == [
-        {"kind": "orcid", "label": "ORCID", "url": "https://orcid.org/0000-0002-1825-0097"}
-    ]
+    assert doc["links"] == [{"kind": "orcid", "label": "ORCID", "url": "https://orcid.org/0000-0002-1825-0097"}]
 
 
 def test_full_record_person():

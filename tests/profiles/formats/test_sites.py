@@ -173,8 +173,15 @@ def test_hugo_profiles_for_each_author(hugo_site):
     ]
     [talk] = franklin["talks"]
     assert talk["title"] == "Viruses in Three Dimensions"
-    assert talk["deliveries"] == [{"event": "Royal Society Discussion Meeting", "location": "London",
-                                   "is_virtual": False, "date": "1957-05-10", "url": "https://example.org/rs"}]
+    assert talk["deliveries"] == [
+        {
+            "event": "Royal Society Discussion Meeting",
+            "location": "London",
+            "is_virtual": False,
+            "date": "1957-05-10",
+            "url": "https://example.org/rs",
+        }
+    ]
     assert franklin["news"] == [{"date": "2024-01-05", "body": "New grant: We won a grant to study viruses."}]
     klug = next(d for d in site.documents if d["site_author"] == "aklug")
     assert klug["slug"] == "aklug"
@@ -207,9 +214,7 @@ def test_hugo_report_lists_what_was_not_imported(hugo_site):
     tmv = site.not_imported["content/publication/tmv/index.md"]
     assert "link 'Poster': https://example.org/poster.pdf" in tmv
     assert "page body (notes or full text below the front matter)" in tmv
-    assert site.not_imported["content/authors/admin/_index.md"] == [
-        "organizations after the first: Birkbeck College"
-    ]
+    assert site.not_imported["content/authors/admin/_index.md"] == ["organizations after the first: Birkbeck College"]
     assert site.not_imported["content/event/royal-society/index.md"] == ["url_slides https://example.org/slides"]
     assert site.not_imported["content/post/essay/index.md"] == [
         "post longer than 600 characters (an article, not news)"
@@ -326,7 +331,7 @@ category: work
 ---
 The Dynabook is a concept.
 """,
-    "_data/coauthors.yml": "\"goldberg\":\n  - firstname: [\"Adele\"]\n    url: https://example.org/adele\n",
+    "_data/coauthors.yml": '"goldberg":\n  - firstname: ["Adele"]\n    url: https://example.org/adele\n',
 }
 
 
@@ -341,11 +346,14 @@ def test_alfolio(tmp_path):
     assert doc["avatar_path"] == "assets/img/prof_pic.jpg"
     assert {link["kind"] for link in doc["links"]} == {"github", "scholar", "orcid"}
     [edu] = doc["education"]
-    assert (edu["institution"], edu["degree"], edu["start"], edu["end"]) == ("University of Utah", "PhD", "1966",
-                                                                           "1969")
+    assert (edu["institution"], edu["degree"], edu["start"], edu["end"]) == (
+        "University of Utah",
+        "PhD",
+        "1966",
+        "1969",
+    )
     [job] = doc["experience"]
-    assert (job["organisation"], job["title"], job["start"], job["end"]) == ("Xerox PARC", "Researcher", "1970",
-                                                                           "1981")
+    assert (job["organisation"], job["title"], job["start"], job["end"]) == ("Xerox PARC", "Researcher", "1970", "1981")
     assert [h["text"] for h in job["highlights"]] == ["Smalltalk", "Overlapping windows"]
     assert job["highlights"][1]["children"] == [{"label": "", "text": "Alto"}]
     [squeak] = doc["open_source"]
@@ -365,8 +373,11 @@ def test_alfolio(tmp_path):
         "ACM", True, "https://github.com/akay/dynabook",
     )  # fmt: skip
     assert dynabook["attachments"] == ["assets/pdf/dynabook.pdf"]
-    assert (history["kind"], history["url"], history["selected"]) == ("conference", "https://example.org/history",
-                                                                       False)
+    assert (history["kind"], history["url"], history["selected"]) == (
+        "conference",
+        "https://example.org/history",
+        False,
+    )
     bib = site.not_imported["_bibliography/papers.bib"]
     assert "kay1972dynabook: poster = poster.pdf" in bib
     assert "kay1993history: pdf 'missing.pdf' is not in assets/pdf/" in bib
@@ -479,8 +490,11 @@ def test_academicpages(tmp_path):
     assert talk["deliveries"][0]["date"] == "2012-03-01"
     teaching = [e for e in doc["experience"] if e["kind"] == "teaching"]
     assert [(t["organisation"], t["title"], t["start"]) for t in teaching] == [
-        ("West Virginia State College, Department of Mathematics", "Analytic Geometry — Undergraduate course",
-         "1937-01-01"),
+        (
+            "West Virginia State College, Department of Mathematics",
+            "Analytic Geometry — Undergraduate course",
+            "1937-01-01",
+        ),
     ]
     # _pages/cv.md is read as a CV document
     [edu] = doc["education"]

@@ -104,9 +104,7 @@ def test_zotero_export():
     recs = by_key(result)
     ekko = recs["sima_ekko_2022"]
     assert ekko["kind"] == "conference"
-    assert ekko["title"] == (
-        "Ekko: A Large-Scale Deep Learning Recommender System with Low-Latency Model Update"
-    )
+    assert ekko["title"] == ("Ekko: A Large-Scale Deep Learning Recommender System with Low-Latency Model Update")
     assert ekko["venue"] == ("16th USENIX Symposium on Operating Systems Design and Implementation (OSDI 22)")
     assert ekko["year"] == 2022
     assert ekko["month"] == 7
@@ -426,8 +424,7 @@ def test_write_escapes_specials_and_keeps_unicode():
     assert "month = jul," in flat
     assert "url = {https://example.org/a_b?c=1&d=2#frag}," in flat
     assert (
-        "author = {Müller, Jürgen and van der Berg, Jan and {Brinch Hansen}, Per"
-        " and King, Jr., Martin Luther},"
+        "author = {Müller, Jürgen and van der Berg, Jan and {Brinch Hansen}, Per and King, Jr., Martin Luther},"
     ) in flat
     assert "equal-contribution = {1, 2}," in flat
     assert "corresponding = {3}," in flat

@@ -1,0 +1,67 @@
+"""What the API answers besides JSON: BibTeX, CSL-JSON, JSON Resume and the native document, as downloads.
+
+Shared by the profiles and publications endpoints (profiles.api.transfer, publications.api.views)."""
+
+import json
+
+from rest_framework.renderers import BaseRenderer
+
+from publications.exports.bibtex import publication_record
+from publications.formats.bibtex import write_bibtex
+from publications.formats.csl import write_csl_json
+
+
+class TextRenderer(BaseRenderer):
+    """Writes a string the view already produced (errors are JSON: profiles/api/errors.py)."""
+
+    charset = "utf-8"
+    extension = "txt"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, str):
+            return data.encode(self.charset)
+        return json.dumps(data, ensure_ascii=False).encode(self.charset)
+
+
+class BibTeXRenderer(TextRenderer):
+    media_type = "application/x-bibtex"
+    format = "bibtex"
+    extension = "bib"
+
+
+class CSLJSONRenderer(TextRenderer):
+    media_type = "application/vnd.citationstyles.csl+json"
+    format = "csl"
+    extension = "csl.json"
+
+
+class JSONResumeRenderer(TextRenderer):
+    media_type = "application/vnd.jsonresume+json"
+    format = "jsonresume"
+    extension = "resume.json"
+
+
+class NativeRenderer(TextRenderer):
+    media_type = "application/vnd.portfolio.profile+json"
+    format = "native"
+    extension = "profile.json"
+
+
+def attachment(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def records_bibtex(publications):
+    # An empty body would go out without a Content-Type: say there is nothing instead.
+    return write_bibtex([publication_record(p) for p in publications]) or "% No publications.\n"
+
+
+def records_csl(publications):
+    return write_csl_json([publication_record(p) for p in publications])
+
+
+JSON_OBJECT = {"type": "object", "additionalProperties": {}}
+
+
+CSL_ITEMS = {"type": "array", "items": JSON_OBJECT}
