@@ -8,6 +8,7 @@ profile; only the owner and lab admins see private items and may edit.
 from django.db.models import Q
 
 from profiles.models import Visibility
+from publications.models import Authorship
 
 LAB_ADMIN_GROUP = "Lab admins"
 
@@ -211,6 +212,23 @@ def can_edit_authorship(user, authorship):
 # --- The Django admin -----------------------------------------------------------------
 # Only lab admins get the Django admin (they are is_staff); there they may do anything,
 # like on the site. Members and visitors get nothing, whatever model permissions say.
+
+
+def acts_for_lab(actor):
+    """May `actor` write across the lab (any profile, new profiles, membership)? A lab admin, or
+    nobody at all: `actor` None is the command line, whose user owns the database."""
+    return actor is None or can_manage_lab(actor)
+
+
+def can_decide_claim(user, claim):
+    """A lab admin, or a member linked to the claimed paper (not the claimant)."""
+    if is_lab_admin(user):
+        return True
+    own = own_profile_id(user)
+    return (
+        own is not None and own != claim.profile_id and claim.publication_id is not None
+        and Authorship.objects.filter(publication_id=claim.publication_id, profile_id=own).exists()
+    )  # fmt: skip
 
 
 def can_use_admin(user):

@@ -130,17 +130,6 @@ def authorship_claim(*, actor, profile, authorship):
     return claim
 
 
-def can_decide_claim(user, claim):
-    """A lab admin, or a member linked to the claimed paper (not the claimant)."""
-    if permissions.is_lab_admin(user):
-        return True
-    own = permissions.own_profile_id(user)
-    return (
-        own is not None and own != claim.profile_id and claim.publication_id is not None
-        and Authorship.objects.filter(publication_id=claim.publication_id, profile_id=own).exists()
-    )  # fmt: skip
-
-
 def claims_to_decide(user):
     """Pending claims this user may approve or refuse."""
     qs = AuthorshipClaim.objects.filter(status=AuthorshipClaim.Status.PENDING).select_related(
@@ -164,7 +153,7 @@ def authorship_claim_decide(*, actor, claim, approve):
     """Approve (link the slot) or refuse a pending claim."""
     with transaction.atomic():
         claim = _locked_claim(claim)
-        _require(can_decide_claim(actor, claim))
+        _require(permissions.can_decide_claim(actor, claim))
         if claim.status != AuthorshipClaim.Status.PENDING:
             raise ValidationError("This claim was already decided.")
         if approve:

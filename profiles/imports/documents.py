@@ -29,12 +29,8 @@ class MoveIn:
     read: int = 0  # entries read (profiles, sections' items, papers)
 
 
-def _is_admin(actor):
-    return actor is None or permissions.can_manage_lab(actor)
-
-
 def _check(actor, profile, *, lab=False):
-    if lab and not _is_admin(actor):
+    if lab and not permissions.acts_for_lab(actor):
         raise PermissionDenied("Importing a lab site is for lab admins.")
     if actor is not None and profile is not None and not permissions.can_edit_profile(actor, profile):
         raise PermissionDenied("You may not import into this profile.")

@@ -69,11 +69,6 @@ EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".json": "js
 ORDER = {"members-csv": 0, "native": 1, "jsonresume": 1, "orcid": 1, "bibtex": 2, "csl": 2, "publications-csv": 2}
 
 
-def _is_admin(actor):
-    # actor None: the command line (whoever runs manage.py owns the database).
-    return actor is None or permissions.can_manage_lab(actor)
-
-
 # --- Reading: limits, decoding, format detection ---------------------------------------------
 
 
@@ -501,7 +496,7 @@ def merge_profile_document(document, *, actor, profile, report, source, draft=No
     an earlier import of the same source created is recognised even after the member
     edited or deleted it (`draft.known`), so it is never added twice.
     """
-    is_admin = _is_admin(actor)
+    is_admin = permissions.acts_for_lab(actor)
     if profile is None:
         profile = find_profile(document)
     if profile is None:
@@ -890,7 +885,7 @@ def import_site(site, *, profile=None, actor=None, as_draft=True, dry_run=False,
     report = report if report is not None else ImportReport(dry_run=dry_run)
     if profile is not None and not _can_import_into(actor, profile):
         raise PermissionDenied("You may not import into this profile.")
-    if profile is None and not _is_admin(actor):
+    if profile is None and not permissions.acts_for_lab(actor):
         raise PermissionDenied("A lab site is imported by lab admins.")
     files = files or (lambda _path: None)
     source = site.root
@@ -1047,7 +1042,7 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
     if fmt not in FORMATS:
         report.error(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
         return report
-    if not member and not _is_admin(actor):
+    if not member and not permissions.acts_for_lab(actor):
         raise PermissionDenied("Bulk import is for lab admins.")
     if not sources and not report.errors:
         report.error("no files to import")
@@ -1100,7 +1095,7 @@ def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, st
 def _write_native(files, *, actor, profile, member, report):
     """(file name, its documents) pairs, written together (profiles.imports.sync.write_documents)."""
     if files:
-        is_admin = not member and _is_admin(actor)
+        is_admin = not member and permissions.acts_for_lab(actor)
         documents = ((name, document) for name, records in files for document in records)
         write_documents(documents, actor=actor, profile=profile, is_admin=is_admin, report=report)
 

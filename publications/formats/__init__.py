@@ -170,6 +170,43 @@ def make_author(given: str = "", family: str = "", **extra) -> dict:
     return author
 
 
+# --------------------------------------------------------------------------- merging
+
+
+def is_blank(value) -> bool:
+    """Nothing there: None, "", or only whitespace (0 and False are values)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def fill_blanks(target, source, names, *, get=None, put=None) -> list[str]:
+    """Copy each of `names` from `source` into `target` where `target` has nothing and `source` has
+    something; never overwrite. Returns the names it filled, in order.
+
+    The one rule of every merge of an import ("fill blanks, never overwrite"): a paper met twice
+    in a file, a CV's facts over a profile, two profiles merged, a BibTeX entry over its
+    `crossref` parent. `target` and `source` are dicts, or objects when `get`/`put` are given
+    (`getattr`/`setattr`), or any mix: each side is read with `get` only if it is not a dict.
+    """
+    get = get or getattr
+
+    def read(obj, name):
+        return obj.get(name) if isinstance(obj, dict) else get(obj, name, None)
+
+    def write(name, value):
+        if isinstance(target, dict):
+            target[name] = value
+        else:
+            (put or setattr)(target, name, value)
+
+    filled = []
+    for name in names:
+        value = read(source, name)
+        if is_blank(read(target, name)) and not is_blank(value):
+            write(name, value)
+            filled.append(name)
+    return filled
+
+
 # --------------------------------------------------------------------------- normalisers
 
 _DOI_PREFIX = re.compile(
