@@ -109,6 +109,35 @@ def load_json(text: str):
         raise JSONTooDeep() from exc
 
 
+NOT_READ = object()  # read_json_document found nothing to return
+
+
+def read_json_document(text, result, *, empty=None, column=False):
+    """The JSON value of a document's text, with the errors every JSON reader reports the same way.
+
+    Every JSON reader (CSL-JSON, JSON Resume, ORCID, the native document) starts the same way:
+    drop a byte-order mark, treat a blank text as `empty` (None: nothing to read, no error;
+    a string: that error), then parse with `load_json`. A text that is not JSON adds one
+    `ParseError` (with its line, and its column when `column`) to `result.errors`. Returns the
+    parsed value, or `NOT_READ` when there is nothing to go on (blank, or an error was added).
+    """
+    text = (text or "").lstrip("\ufeff")
+    if not text.strip():
+        if empty:
+            result.errors.append(ParseError(empty))
+        return NOT_READ
+    import json
+
+    try:
+        return load_json(text)
+    except JSONTooDeep as exc:
+        result.errors.append(ParseError(exc.msg, line=1))
+    except json.JSONDecodeError as exc:
+        where = f" (column {exc.colno})" if column else ""
+        result.errors.append(ParseError(f"invalid JSON: {exc.msg}{where}", line=exc.lineno))
+    return NOT_READ
+
+
 # --------------------------------------------------------------------------- records
 
 _RECORD_STRING_FIELDS = (
