@@ -342,7 +342,7 @@ def run_command(label, path, rows, tmp):
     return rows / seconds, rows / cpu, peak
 
 
-def main():
+def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--baseline-rows", type=int, default=1_000)
@@ -352,8 +352,11 @@ def main():
     parser.add_argument(
         "--command-only", action="store_true", help="Only the import_profiles processes (plain and LaTeX-heavy BibTeX)."
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def _setup(args):
+    """A fresh SQLite database in a temporary folder, migrated, with the members papers link to."""
     tmp = tempfile.mkdtemp(prefix="import-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
@@ -365,52 +368,39 @@ def main():
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from profiles.models import Profile
 
     call_command("migrate", verbosity=0, interactive=False)
+    members = make_members()
+    Profile.objects.bulk_create([Profile(slug=f"m{i}", full_name=name) for i, name in enumerate(members)])
+    return tmp, members
 
+
+def _check(targets):
+    for label, ok in targets:
+        print(f"  [{'ok' if ok else 'MISSED'}] {label}")
+    return 0 if all(ok for _, ok in targets) else 1
+
+
+def _commands(tmp, rows, bib_bytes, latex_bytes):
+    """The whole import_profiles command on plain and LaTeX-heavy BibTeX, each its own process."""
+    plain_path, latex_path = Path(tmp) / "plain.bib", Path(tmp) / "latex-heavy.bib"
+    plain_path.write_bytes(bib_bytes)
+    latex_path.write_bytes(latex_bytes)
+    _, _, plain_rss = run_command("plain BibTeX", plain_path, rows, tmp)
+    latex_rate, _, latex_rss = run_command("LaTeX-heavy BibTeX", latex_path, rows, tmp)
+    return plain_rss, latex_rate, latex_rss
+
+
+def _baseline(csv_bytes, baseline_n, rows):
+    """django-import-export's default ModelResource path, on the first `baseline_n` rows: rows/s."""
     import tablib
     from import_export.resources import modelresource_factory
 
-    from profiles.imports.files import import_uploads
-    from profiles.models import Profile
-    from publications.models import Authorship, Publication
+    from publications.models import Publication
 
-    members = make_members()
-    Profile.objects.bulk_create([Profile(slug=f"m{i}", full_name=name) for i, name in enumerate(members)])
-    records = make_records(args.rows, members)
-    n_author_rows = sum(len(r["authors"]) for r in records)
-    if args.command_only:
-        plain_path, latex_path = Path(tmp) / "plain.bib", Path(tmp) / "latex-heavy.bib"
-        plain_path.write_bytes(write_bib(records))
-        latex_path.write_bytes(write_latex_bib(records))
-        del records
-        print(f"Generated {args.rows:,} publications ({n_author_rows:,} author rows), {len(members)} members; "
-              f"database {tmp}/bench.sqlite3")  # fmt: skip
-        _, _, plain_rss = run_command("plain BibTeX", plain_path, args.rows, tmp)
-        latex_rate, _, latex_rss = run_command("LaTeX-heavy BibTeX", latex_path, args.rows, tmp)
-        targets = [
-            ("import_profiles peak RSS < 250 MB (plain)", plain_rss < 250),
-            ("import_profiles peak RSS < 250 MB (LaTeX-heavy)", latex_rss < 250),
-            ("import_profiles on LaTeX-heavy BibTeX >= 2,000 entries/s (wall)", latex_rate >= 2000),
-        ]
-        for label, ok in targets:
-            print(f"  [{'ok' if ok else 'MISSED'}] {label}")
-        return 0 if all(ok for _, ok in targets) else 1
-    csv_bytes = write_csv(records)
-    admin_csv = write_csv(records, keys=True) if args.admin_csv else b""
-    bib_bytes = write_bib(records)
-    latex_bytes = write_latex_bib(records)
-    del records
-    print(f"Generated {args.rows:,} publications ({n_author_rows:,} author rows), "
-          f"{len(members)} members; CSV {len(csv_bytes) / 1e6:.1f} MB, BibTeX {len(bib_bytes) / 1e6:.1f} MB; "
-          f"database {tmp}/bench.sqlite3")  # fmt: skip
-
-    # 1. The default django-import-export path.
-    baseline_n = min(args.baseline_rows, args.rows)
-    text = csv_bytes.decode()
-    lines = text.splitlines(keepends=True)
+    lines = csv_bytes.decode().splitlines(keepends=True)
     dataset = tablib.Dataset().load("".join(lines[: baseline_n + 1]), format="csv")
     resource_ = modelresource_factory(Publication)()
     clear()
@@ -421,74 +411,114 @@ def main():
     assert not result.has_validation_errors(), result.invalid_rows[:1]
     baseline_rate = baseline_n / baseline_s
     print(f"\ndjango-import-export ModelResource (defaults), {baseline_n:,} rows"
-          f"{' (not 10,000: row by row it would take minutes)' if baseline_n < args.rows else ''}: "
+          f"{' (not 10,000: row by row it would take minutes)' if baseline_n < rows else ''}: "
           f"{baseline_s:.2f} s, {baseline_rate:,.0f} rows/s (publication rows only, no authors)")  # fmt: skip
+    return baseline_rate
 
-    # 2. This project's bulk path, CSV.
+
+def _bulk_csv(csv_bytes, rows, baseline_rate):
+    """This project's bulk path on the CSV, then the same file again: (rows/s, seconds, queries, again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from profiles.imports.files import import_uploads
+    from publications.models import Authorship, Publication
+
     clear()
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), cpu_seconds()
         report = import_uploads(actor=None, sources=[("bench.csv", csv_bytes)])
         bulk_s, bulk_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     assert report.ok, report.errors[:5]
-    bulk_rate = args.rows / bulk_s
+    bulk_rate = rows / bulk_s
     n_pubs, n_authors = Publication.objects.count(), Authorship.objects.count()
     linked = Authorship.objects.exclude(profile=None).count()
-    print(f"this project's bulk path, CSV, {args.rows:,} rows: {bulk_s:.2f} s, {bulk_rate:,.0f} rows/s; "
+    print(f"this project's bulk path, CSV, {rows:,} rows: {bulk_s:.2f} s, {bulk_rate:,.0f} rows/s; "
           f"{n_pubs:,} publications, {n_authors:,} authorships ({linked:,} linked to members), "
-          f"{len(queries.captured_queries)} queries; {bulk_cpu:.2f} s of CPU, {args.rows / bulk_cpu:,.0f} rows "
+          f"{len(queries.captured_queries)} queries; {bulk_cpu:.2f} s of CPU, {rows / bulk_cpu:,.0f} rows "
           "per CPU-second")  # fmt: skip
     print(
         f"  ratio: {bulk_rate / baseline_rate:.1f}x the default import-export path; peak RSS so far {rss_mb():.0f} MB"
     )
-
     # Again: idempotent, and still few queries.
     with CaptureQueriesContext(connection) as again_queries:
         started = time.perf_counter()
         again = import_uploads(actor=None, sources=[("bench.csv", csv_bytes)])
         again_s = time.perf_counter() - started
     print(f"  same file again: {again_s:.2f} s, {again.summary()}, {len(again_queries.captured_queries)} queries")
+    return bulk_rate, bulk_s, len(queries.captured_queries), again
 
-    # 3. The bulk path, BibTeX.
+
+def _bulk_bib(bib_bytes, rows):
+    from profiles.imports.files import import_uploads
+
     clear()
     started, cpu = time.perf_counter(), cpu_seconds()
     bib_report = import_uploads(actor=None, sources=[("bench.bib", bib_bytes)])
     bib_s, bib_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     assert bib_report.ok, bib_report.errors[:5]
-    print(f"this project's bulk path, BibTeX, {args.rows:,} entries: {bib_s:.2f} s, "
-          f"{args.rows / bib_s:,.0f} entries/s; {args.rows / bib_cpu:,.0f} per CPU-second")  # fmt: skip
+    print(f"this project's bulk path, BibTeX, {rows:,} entries: {bib_s:.2f} s, "
+          f"{rows / bib_s:,.0f} entries/s; {rows / bib_cpu:,.0f} per CPU-second")  # fmt: skip
 
-    # 4. The whole import_profiles command, plain and LaTeX-heavy BibTeX (each its own process).
-    plain_path, latex_path = Path(tmp) / "plain.bib", Path(tmp) / "latex-heavy.bib"
-    plain_path.write_bytes(bib_bytes)
-    latex_path.write_bytes(latex_bytes)
-    _, _, plain_rss = run_command("plain BibTeX", plain_path, args.rows, tmp)
-    latex_rate, _, latex_rss = run_command("LaTeX-heavy BibTeX", latex_path, args.rows, tmp)
 
-    # 5. The admin's spreadsheet import: preview (a dry run), then the confirmed import.
-    admin_rate = None
-    if args.admin_csv:
-        from django.contrib.auth import get_user_model
+def _admin_sheet(admin_csv, rows):
+    """The admin's spreadsheet import: preview (a dry run), then the confirmed import; rows/s confirmed."""
+    import tablib
+    from django.contrib.auth import get_user_model
 
-        from publications.imports.resources import PublicationResource
+    from publications.imports.resources import PublicationResource
+    from publications.models import Authorship, Publication
 
-        clear()
-        admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "x" * 16)
-        dataset = tablib.Dataset().load(admin_csv.decode(), format="csv")
-        timings = []
-        for dry_run in (True, False):
-            started, cpu = time.perf_counter(), cpu_seconds()
-            result = PublicationResource().import_data(dataset, dry_run=dry_run, raise_errors=True, user=admin)
-            timings.append((time.perf_counter() - started, cpu_seconds() - cpu))
-            assert not result.has_validation_errors(), result.invalid_rows[:3]
-            assert result.totals["new"] == args.rows, result.totals
-        (preview_s, preview_cpu), (confirm_s, confirm_cpu) = timings
-        admin_rate = args.rows / confirm_s
-        print(f"admin spreadsheet import (PublicationResource), CSV with authors, {args.rows:,} rows: "
-              f"preview {preview_s:.2f} s ({args.rows / preview_s:,.0f} rows/s; {args.rows / preview_cpu:,.0f} per "
-              f"CPU-second), confirm {confirm_s:.2f} s ({admin_rate:,.0f} rows/s; {args.rows / confirm_cpu:,.0f} per "
-              f"CPU-second); {Publication.objects.count():,} publications, "
-              f"{Authorship.objects.exclude(profile=None).count():,} authors linked")  # fmt: skip
+    clear()
+    admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "x" * 16)
+    dataset = tablib.Dataset().load(admin_csv.decode(), format="csv")
+    timings = []
+    for dry_run in (True, False):
+        started, cpu = time.perf_counter(), cpu_seconds()
+        result = PublicationResource().import_data(dataset, dry_run=dry_run, raise_errors=True, user=admin)
+        timings.append((time.perf_counter() - started, cpu_seconds() - cpu))
+        assert not result.has_validation_errors(), result.invalid_rows[:3]
+        assert result.totals["new"] == rows, result.totals
+    (preview_s, preview_cpu), (confirm_s, confirm_cpu) = timings
+    admin_rate = rows / confirm_s
+    print(f"admin spreadsheet import (PublicationResource), CSV with authors, {rows:,} rows: "
+          f"preview {preview_s:.2f} s ({rows / preview_s:,.0f} rows/s; {rows / preview_cpu:,.0f} per "
+          f"CPU-second), confirm {confirm_s:.2f} s ({admin_rate:,.0f} rows/s; {rows / confirm_cpu:,.0f} per "
+          f"CPU-second); {Publication.objects.count():,} publications, "
+          f"{Authorship.objects.exclude(profile=None).count():,} authors linked")  # fmt: skip
+    return admin_rate
+
+
+def main():
+    args = _arguments()
+    tmp, members = _setup(args)
+    records = make_records(args.rows, members)
+    n_author_rows = sum(len(r["authors"]) for r in records)
+    if args.command_only:
+        bib_bytes, latex_bytes = write_bib(records), write_latex_bib(records)
+        del records
+        print(f"Generated {args.rows:,} publications ({n_author_rows:,} author rows), {len(members)} members; "
+              f"database {tmp}/bench.sqlite3")  # fmt: skip
+        plain_rss, latex_rate, latex_rss = _commands(tmp, args.rows, bib_bytes, latex_bytes)
+        return _check([
+            ("import_profiles peak RSS < 250 MB (plain)", plain_rss < 250),
+            ("import_profiles peak RSS < 250 MB (LaTeX-heavy)", latex_rss < 250),
+            ("import_profiles on LaTeX-heavy BibTeX >= 2,000 entries/s (wall)", latex_rate >= 2000),
+        ])  # fmt: skip
+    csv_bytes = write_csv(records)
+    admin_csv = write_csv(records, keys=True) if args.admin_csv else b""
+    bib_bytes = write_bib(records)
+    latex_bytes = write_latex_bib(records)
+    del records
+    print(f"Generated {args.rows:,} publications ({n_author_rows:,} author rows), "
+          f"{len(members)} members; CSV {len(csv_bytes) / 1e6:.1f} MB, BibTeX {len(bib_bytes) / 1e6:.1f} MB; "
+          f"database {tmp}/bench.sqlite3")  # fmt: skip
+
+    baseline_rate = _baseline(csv_bytes, min(args.baseline_rows, args.rows), args.rows)
+    bulk_rate, bulk_s, n_queries, again = _bulk_csv(csv_bytes, args.rows, baseline_rate)
+    _bulk_bib(bib_bytes, args.rows)
+    plain_rss, latex_rate, latex_rss = _commands(tmp, args.rows, bib_bytes, latex_bytes)
+    admin_rate = _admin_sheet(admin_csv, args.rows) if args.admin_csv else None
 
     peak = rss_mb()
     print(f"\npeak RSS: {peak:.0f} MB")
@@ -497,7 +527,7 @@ def main():
         ("bulk >= 2,000 publications/s", bulk_rate >= 2000),
         ("10,000 publications in < 10 s", args.rows < 10_000 or bulk_s * 10_000 / args.rows < 10),
         ("peak RSS < 250 MB", peak < 250),
-        ("queries grow with batches, not rows", len(queries.captured_queries) < args.rows / 20),
+        ("queries grow with batches, not rows", n_queries < args.rows / 20),
         ("second import creates nothing", again.created == 0),
         ("import_profiles on LaTeX-heavy BibTeX >= 2,000 entries/s", latex_rate >= 2000),
         ("import_profiles on LaTeX-heavy BibTeX peak RSS <= 250 MB", latex_rss <= 250),
@@ -505,9 +535,7 @@ def main():
     ]
     if admin_rate is not None:
         targets.append(("admin spreadsheet import >= 1,000 rows/s", admin_rate >= 1000))
-    for label, ok in targets:
-        print(f"  [{'ok' if ok else 'MISSED'}] {label}")
-    return 0 if all(ok for _, ok in targets) else 1
+    return _check(targets)
 
 
 if __name__ == "__main__":

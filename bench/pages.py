@@ -17,7 +17,6 @@ import argparse
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,13 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.server import free_port, server_env  # noqa: E402
 
 
 def run(cmd, env):
@@ -122,22 +118,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
         port = free_port()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "portfolio_site.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "x" * 50,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "STATIC_ROOT": f"{tmp}/static",
-            "MEDIA_ROOT": f"{tmp}/media",
-            "PLAIN_STATIC": "",
-            "LOG_LEVEL": "ERROR",
-            "PYTHONPATH": str(ROOT),
-        }
+        env = server_env(tmp, f"sqlite:///{tmp}/bench.sqlite3")
         if args.no_cache:
             env["CACHE_URL"] = "dummy://"
         elif "CACHE_URL" not in os.environ:

@@ -35,7 +35,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
+
+from bench.server import free_port, server_env  # noqa: E402
 
 ROLES = [  # (role, share of current members)
     ("pi", 0.02), ("faculty", 0.05), ("postdoc", 0.12), ("phd", 0.40), ("masters", 0.15), ("undergrad", 0.08),
@@ -139,7 +140,86 @@ def make_names(n, seed):
     return names
 
 
+def _education(rng, joined, alumni, tags, uni, uni2):
+    return [
+        {
+            "institution": uni2,
+            "degree": "BSc",
+            "programme": "Computer Science",
+            "start": f"{joined - 8}-09",
+            "end": f"{joined - 4}-06",
+            "gpa": "3.8",
+            "gpa_scale": "4.0",
+            "rank": rng.randint(1, 20),
+            "rank_of": 120,
+        },
+        {
+            "institution": uni,
+            "degree": "PhD",
+            "programme": "Computer Science",
+            "start": f"{joined}-09",
+            "is_current": not alumni,
+            "advisor": "Prof. Example",
+            "thesis_title": f"Efficient {tags[0]}",
+        },
+    ]
+
+
+def _experience(i, rng, joined):
+    """Two positions, each with nested highlights (and a sub-bullet) and a project."""
+    return [
+        {
+            "kind": "internship" if k else "industry",
+            "organisation": rng.choice(COMPANIES),
+            "title": "Research Intern" if k else "Software Engineer",
+            "start": f"{joined - 2 + k}-06",
+            "end": f"{joined - 2 + k}-09",
+            "summary": "Worked on the serving stack.",
+            "highlights": [
+                {"label": "Problem", "text": "Tail latency was **3x** the target."},
+                {"label": "Outcome", "text": "Cut p99 by 41%.", "children": [{"text": "Shipped to production."}]},
+            ],
+            "projects": [{"title": f"{codename(i * 7 + k)} engine", "summary": "A faster inference engine."}],
+        }
+        for k in range(2)
+    ]
+
+
+def _work(i, joined, tags):
+    """Projects, open source and talks (with two deliveries): the nested sections."""
+    return {
+        "projects": [
+            {
+                "title": f"{codename(i * 7 + 3)}",
+                "summary": f"Open {tags[1].lower()} toolkit.",
+                "highlights": [{"text": "Used by 40 labs."}],
+            }
+        ],
+        "open_source": [
+            {
+                "project": f"{codename(i * 7 + 4).lower()}-rs",
+                "url": "https://github.com/example/x",
+                "role": "Maintainer",
+                "highlights": [{"text": "Wrote the scheduler."}],
+            }
+        ],
+        "talks": [
+            {
+                "title": f"Lessons from {tags[0]}",
+                "deliveries": [
+                    {"event": "Systems Seminar", "location": "Zurich", "date": f"{joined + 1}-03"},
+                    {"event": "Industry Day", "is_virtual": True, "date": f"{joined + 2}-11"},
+                ],
+            },
+        ],
+        "service": [{"role": "reviewer", "venue": f"{VENUES[k][1]} {2021 + k}", "year": 2021 + k} for k in range(3)],
+        "awards": [{"title": "Best Paper Award", "awarding_body": VENUES[k][1], "year": 2019 + k} for k in range(2)],
+        "skills": [{"name": s} for s in ("Python", "Rust", "C++", "CUDA", "PyTorch")],
+    }
+
+
 def make_profile(i, name, native, rng, heavy):
+    """One member's native document; the random draws come in a fixed order (same seed, same lab)."""
     full_name = name
     slug = "heavy-member" if heavy else f"m{i:05d}"
     alumni = not heavy and rng.random() < 0.25
@@ -178,71 +258,9 @@ def make_profile(i, name, native, rng, heavy):
             {"date": f"{2020 + k}-0{1 + k}", "body": f"Paper accepted at **{VENUES[k][1]} {2020 + k}**."}
             for k in range(3)
         ],
-        "education": [
-            {
-                "institution": uni2,
-                "degree": "BSc",
-                "programme": "Computer Science",
-                "start": f"{joined - 8}-09",
-                "end": f"{joined - 4}-06",
-                "gpa": "3.8",
-                "gpa_scale": "4.0",
-                "rank": rng.randint(1, 20),
-                "rank_of": 120,
-            },
-            {
-                "institution": uni,
-                "degree": "PhD",
-                "programme": "Computer Science",
-                "start": f"{joined}-09",
-                "is_current": not alumni,
-                "advisor": "Prof. Example",
-                "thesis_title": f"Efficient {tags[0]}",
-            },
-        ],
-        "experience": [
-            {
-                "kind": "internship" if k else "industry",
-                "organisation": rng.choice(COMPANIES),
-                "title": "Research Intern" if k else "Software Engineer",
-                "start": f"{joined - 2 + k}-06",
-                "end": f"{joined - 2 + k}-09",
-                "summary": "Worked on the serving stack.",
-                "highlights": [
-                    {"label": "Problem", "text": "Tail latency was **3x** the target."},
-                    {"label": "Outcome", "text": "Cut p99 by 41%.", "children": [{"text": "Shipped to production."}]},
-                ],
-                "projects": [{"title": f"{codename(i * 7 + k)} engine", "summary": "A faster inference engine."}],
-            }
-            for k in range(2)
-        ],
-        "projects": [
-            {
-                "title": f"{codename(i * 7 + 3)}",
-                "summary": f"Open {tags[1].lower()} toolkit.",
-                "highlights": [{"text": "Used by 40 labs."}],
-            }
-        ],
-        "open_source": [
-            {
-                "project": f"{codename(i * 7 + 4).lower()}-rs",
-                "url": "https://github.com/example/x",
-                "role": "Maintainer",
-                "highlights": [{"text": "Wrote the scheduler."}],
-            }
-        ],
-        "talks": [
-            {
-                "title": f"Lessons from {tags[0]}",
-                "deliveries": [
-                    {"event": "Systems Seminar", "location": "Zurich", "date": f"{joined + 1}-03"},
-                    {"event": "Industry Day", "is_virtual": True, "date": f"{joined + 2}-11"},
-                ],
-            },
-        ],
-        "service": [{"role": "reviewer", "venue": f"{VENUES[k][1]} {2021 + k}", "year": 2021 + k} for k in range(3)],
-        "awards": [{"title": "Best Paper Award", "awarding_body": VENUES[k][1], "year": 2019 + k} for k in range(2)],
-        "skills": [{"name": s} for s in ("Python", "Rust", "C++", "CUDA", "PyTorch")],
+        "education": _education(rng, joined, alumni, tags, uni, uni2),
+        "experience": _experience(i, rng, joined),
+        **_work(i, joined, tags),
     }
     if alumni:
         doc["left_on"] = f"{min(joined + 5, 2025)}-06"
@@ -371,12 +389,6 @@ def run_measured(cmd, env, log_path):
 
 
 # --------------------------------------------------------------------------- HTTP
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(port, path, timeout):
@@ -530,25 +542,13 @@ def run_size(n_profiles, n_papers, args, tmp):
     name = f"{args.keep}" if keep else f"bench_scale_{os.getpid()}_{n_papers}"
     folder = Path(tmp) / f"data-{n_papers}"
     folder.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portfolio_site.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "DATABASE_URL": database_url(name),
-        "STATIC_ROOT": f"{tmp}/static",
-        "MEDIA_ROOT": f"{tmp}/media",
-        "PLAIN_STATIC": "",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-        "IMPORT_MAX_BYTES": str(2 * 1024**3),
-        "IMPORT_MAX_ROWS": str(max(50_000, n_papers + 1)),
-        "API_ANON_RATE": "1000000/min",  # the benchmark is one client asking as fast as it can
-    }
+    env = server_env(
+        tmp,
+        database_url(name),
+        IMPORT_MAX_BYTES=str(2 * 1024**3),
+        IMPORT_MAX_ROWS=str(max(50_000, n_papers + 1)),
+        API_ANON_RATE="1000000/min",  # the benchmark is one client asking as fast as it can
+    )
     manage = [PYTHON, "manage.py"]
     result = {"profiles": n_profiles, "papers": n_papers}
     reuse = keep and args.reuse

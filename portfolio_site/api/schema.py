@@ -168,3 +168,14 @@ def _add(response, target_item, parameters, skip=None):
                 "parameters": {name: parameters[name] for name in wanted},
                 "description": operation.get("summary", ""),
             }
+
+
+def search_parameters(description):
+    """The list endpoints' search parameters: `q`, and `search` (DRF's name) as its synonym."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    return [
+        OpenApiParameter("q", OpenApiTypes.STR, description=description),
+        OpenApiParameter("search", OpenApiTypes.STR, description="The same as `q`."),
+    ]

@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from portfolio_site.api.schema import search_parameters
 from profiles import permissions, selectors, services
 from profiles.api.sections import ALIASES, SECTIONS, visible_items
 from profiles.api.serializers import (
@@ -51,13 +52,10 @@ def visible_profiles(user):
         parameters=[
             OpenApiParameter("role", OpenApiTypes.STR, enum=Profile.Role.values, description="Filter by role."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=Profile.Status.values),
-            OpenApiParameter(
-                "q",
-                OpenApiTypes.STR,
-                description="Search names (in any script), interest tags, headline and research interests; "
-                "every word must match (PostgreSQL: also partial words and typos).",
+            *search_parameters(
+                "Search names (in any script), interest tags, headline and research interests; "
+                "every word must match (PostgreSQL: also partial words and typos)."
             ),
-            OpenApiParameter("search", OpenApiTypes.STR, description="The same as `q`."),
         ],
     ),
     retrieve=extend_schema(summary="A profile with every section the caller may see"),

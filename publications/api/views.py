@@ -20,6 +20,7 @@ from portfolio_site.api.renderers import (
     records_bibtex,
     records_csl,
 )
+from portfolio_site.api.schema import search_parameters
 from profiles import permissions
 from profiles.models import Profile
 from publications import search, selectors, services
@@ -30,13 +31,10 @@ FILTERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="Publication year (four digits)."),
     OpenApiParameter("type", OpenApiTypes.STR, enum=Publication.Kind.values, description="Kind of publication."),
     OpenApiParameter("member", OpenApiTypes.STR, description="Slug of a member among the authors."),
-    OpenApiParameter(
-        "q",
-        OpenApiTypes.STR,
-        description="Search titles, authors, venues and abstracts, best match first (title above authors above "
-        "venue above abstract); every word, also as a prefix (PostgreSQL: also misspelt names and title words).",
+    *search_parameters(
+        "Search titles, authors, venues and abstracts, best match first (title above authors above "
+        "venue above abstract); every word, also as a prefix (PostgreSQL: also misspelt names and title words)."
     ),
-    OpenApiParameter("search", OpenApiTypes.STR, description="The same as `q`."),
 ]
 
 
