@@ -1,7 +1,7 @@
 """/api/: the REST API v1, its OpenAPI schema and its interactive documentation.
 
 Everything under /api/ answers JSON, including unknown addresses (the catch-all at the
-end) and errors (profiles/api/errors.py).
+end) and errors (portfolio_site/api/errors.py).
 """
 
 from csp.constants import SELF, UNSAFE_INLINE

@@ -301,7 +301,7 @@ IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 120)
 # documents always do).
 IMPORT_JOB_THRESHOLD_BYTES = env_int("IMPORT_JOB_THRESHOLD_BYTES", 1024 * 1024)
 # django-import-export (admin CSV/JSON/XLSX). Formula cells are escaped by our resources
-# (publications/resources.py: =, +, -, @ get a leading '); import-export 4's own
+# (publications/imports/resources.py: =, +, -, @ get a leading '); import-export 4's own
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips "=" and writes empty cells as "None".
 from import_export.formats.base_formats import CSV, JSON, XLSX  # noqa: E402 (documented usage)
 

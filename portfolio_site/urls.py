@@ -36,20 +36,20 @@ def favicon(request):
 
 
 urlpatterns = [
-    # Bulk import for lab admins (profiles/import_views.py), linked from the Profile changelist.
+    # Bulk import for lab admins (profiles/editing/imports.py), linked from the Profile changelist.
     path("admin/import-profiles/", import_views.admin_import, name="admin_import_profiles"),
     path("admin/", admin.site.urls),
     # REST API v1, its schema and docs (portfolio_site/api_urls.py); JSON errors throughout.
     path("api/", include("portfolio_site.api_urls")),
     # Accounts (login, logout, password change/reset, invitations) and self-editing.
     path("accounts/", include("profiles.accounts.urls")),
-    path("me/tokens/", include("profiles.accounts.tokens")),  # API tokens (profiles/tokens.py)
+    path("me/tokens/", include("profiles.accounts.tokens")),  # API tokens (profiles/accounts/tokens.py)
     path("me/import/", include("profiles.editing.import_urls")),  # a member's own import
     path("me/", include("profiles.editing.urls")),
     path("publications/", include("publications.site.urls")),
-    # Public site: discovery (see profiles/sitemaps.py, profiles/feeds.py).
+    # Public site: discovery (see profiles/site/sitemaps.py, profiles/site/feeds.py).
     # A sitemap index (/sitemap.xml) pointing at one file per section and page
-    # (/sitemap-people.xml?p=2), each at most SITEMAP_LIMIT URLs (profiles/sitemaps.py).
+    # (/sitemap-people.xml?p=2), each at most SITEMAP_LIMIT URLs (profiles/site/sitemaps.py).
     path(
         "sitemap.xml",
         cache_public_page(sitemap_views.index),

@@ -975,7 +975,7 @@ class ImportJob(models.Model):
 
     The worker writes the state transitions here (outside the import's own transaction);
     live counters and the heartbeat go through the cache while the import's transaction
-    is open (profiles/jobs.py), so a reader sees them without waiting for the commit.
+    is open (profiles/jobs/runner.py), so a reader sees them without waiting for the commit.
     """
 
     class Kind(models.TextChoices):

@@ -129,7 +129,7 @@ class Publication(RendersMarkdown, models.Model):
     arxiv_id = models.CharField(max_length=40, blank=True, validators=[arxiv_validator], verbose_name="arXiv id")
     abstract = models.TextField(blank=True)
     # The abstract rendered and sanitised when the row is written (RendersMarkdown; bulk
-    # writes in publications/importing.py fill it too): derived, never imported or exported.
+    # writes in publications/imports/pipeline.py fill it too): derived, never imported or exported.
     abstract_html = models.TextField(blank=True, default="", editable=False)
     markdown_fields = {"abstract": False}
     note = models.TextField(blank=True, help_text="e.g. “Supervised by Luo Mai”.")
@@ -181,7 +181,7 @@ class Publication(RendersMarkdown, models.Model):
             # instead of sorting every paper; the second serves ?type= (a rare kind included).
             models.Index(fields=["-year", "-month", "title", "id"], name="publications_list_order"),
             models.Index(fields=["kind", "-year", "-month", "title", "id"], name="publications_kind_order"),
-            # The sitemap (profiles/sitemaps.py): a file's rows by primary-key range from the
+            # The sitemap (profiles/site/sitemaps.py): a file's rows by primary-key range from the
             # index alone (PostgreSQL: an index-only scan), and the newest change at once.
             models.Index(fields=["id"], include=["updated_at", "slug", "citation_key"], name="publications_sitemap"),
             models.Index(fields=["updated_at"], name="publications_updated_at"),

@@ -12,7 +12,7 @@ from publications.formats.csl import write_csl_json
 
 
 class TextRenderer(BaseRenderer):
-    """Writes a string the view already produced (errors are JSON: profiles/api/errors.py)."""
+    """Writes a string the view already produced (errors are JSON: portfolio_site/api/errors.py)."""
 
     charset = "utf-8"
     extension = "txt"

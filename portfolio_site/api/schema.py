@@ -1,6 +1,6 @@
 """OpenAPI schema additions: the token authentication and the error responses.
 
-Every operation may answer with the JSON error body of profiles/api/errors.py; the hook
+Every operation may answer with the JSON error body of portfolio_site/api/errors.py; the hook
 documents those statuses so that clients (and schemathesis) know them.
 """
 

@@ -1,7 +1,7 @@
 """Export and import of one profile through the API.
 
 Export writes with the project's format writers (publications/formats, profiles/formats,
-profiles/native.py for the native document); the format is chosen with
+profiles/imports/sync.py and profiles/formats/native.py for the native document); the format is chosen with
 `?format=` or the Accept header. What a caller exports is what they may see.
 """
 
@@ -156,7 +156,7 @@ def report_data(report):
 
 
 class ProfileImportView(APIView):
-    """Import one file into a profile with the import service (profiles/importing.py).
+    """Import one file into a profile with the import service (profiles/imports/files.py).
 
     Members get what their /me/ import page gets: their own profile's sections and the
     papers they are an author of; lab admins may import anything into any profile.

@@ -3,7 +3,7 @@
 Idempotent: every row is looked up by a natural key (a slug, a citation key, or a
 profile and position) and written only when its content differs, so a second run
 creates nothing, updates nothing, and leaves timestamps alone. The writing is the
-native profile document's sync (profiles/native.py): the demo data are documents.
+native profile document's sync (profiles/imports/sync.py): the demo data are documents.
 """
 
 from django.contrib.auth import get_user_model

@@ -1,4 +1,4 @@
-"""People search (profiles/search.py), as the directory and the API use it."""
+"""People search (profiles/selectors/search.py), as the directory and the API use it."""
 
 import pytest
 from django.db import connection
