@@ -125,24 +125,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 
 # State that is neither served nor versioned: the default page cache and the import
-# previews waiting for confirmation (VAR_DIR/cache, VAR_DIR/private).
+# previews waiting for confirmation (VAR_DIR/diskcache, VAR_DIR/private).
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 
 def cache_from_url(url, default_dir=None):
     """Map CACHE_URL to a CACHES entry.
 
-    No CACHE_URL: a file-based cache under VAR_DIR/cache, which every gunicorn worker on
-    this machine shares, so an edit or an unpublish saved by one worker is seen by all.
-    ``file:///path`` picks the folder; ``redis://…`` shares one cache across machines;
+    No CACHE_URL: an embedded cache (diskcache: SQLite files under VAR_DIR/diskcache) that
+    every gunicorn worker and the job worker of this machine share, so an edit or an
+    unpublish saved by one process is seen by all; its operations cost the same however
+    full it is, and it holds at most CACHE_SIZE_MB (oldest entries go first).
+    ``redis://…`` shares one cache across machines; ``file:///path`` is Django's file cache
+    (each store lists the whole folder: fine for a small site, slow once it is full);
     ``db://table`` uses the database (run ``manage.py createcachetable``); ``locmem://``
     (one process only: development and single-worker set-ups) and ``dummy://`` (nothing
     kept) are there for tests and debugging.
     """
     parsed = urlparse(url or "")
     scheme = parsed.scheme
-    if not url or scheme == "file":
-        location = parsed.path if scheme == "file" and parsed.path else str(default_dir or VAR_DIR / "cache")
+    if not url:
+        return {
+            "BACKEND": "portfolio_site.cache_backend.EmbeddedCache",
+            "LOCATION": str(default_dir or VAR_DIR / "diskcache"),
+            "SHARDS": 8,
+            # Seconds a process waits for another one's write before it retries (sets) or
+            # counts a miss (gets); diskcache's default of 10 ms is short for busy workers.
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {"size_limit": env_int("CACHE_SIZE_MB", 512) * 1024 * 1024},
+        }
+    if scheme == "file":
+        location = parsed.path or str(default_dir or VAR_DIR / "cache")
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": location,

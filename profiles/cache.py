@@ -21,11 +21,14 @@ A page's scopes follow from its URL arguments (`slug` → that profile, `key` �
 paper, neither → the lists), always with `site`. So an edit of one profile leaves every
 other profile's cached pages where they are.
 
-**Two replacements per write**: at once (post_save / pre_delete), and again after the
-transaction commits (transaction.on_commit). The second one matters: a request that read
-the old rows while the write was still uncommitted may have stored its page under the
-first new version; after the commit that page is unreachable, so nobody is served a
-page that still shows an item that has just been made private or unpublished.
+**One replacement per transaction**: a write inside a transaction (every service and
+import is one) only notes the scopes it touches; the transaction's own later reads see
+new versions at once, and on commit (transaction.on_commit) all of them are replaced in
+one `set_many`, whatever the number of rows saved. A request elsewhere that read the old
+rows while the write was still uncommitted may have stored its page under the old
+version; after the commit that page is unreachable, so nobody is served a page that
+still shows an item that has just been made private or unpublished. A write outside a
+transaction (autocommit) replaces its scopes at once.
 A new version is a fresh unique value (clock + random), never a counter: with a cache
 whose increments are not atomic across processes (the file cache), two workers bumping
 at once can never bring back an earlier version.
@@ -95,7 +98,22 @@ def _new_version():
 
 
 def versions(scopes):
-    """The current version of each scope (one cache round trip when all are set)."""
+    """The current version of each scope (one cache round trip when all are set).
+
+    Inside a transaction that has replaced some scopes, those come from the transaction's
+    own pending versions (see `bump`): its own reads see its writes at once.
+    """
+    pending = _pending()
+    overlay = pending.overlay() if pending is not None else {}
+    if any(s in overlay for s in scopes):
+        others = [s for s in scopes if s not in overlay]
+        read = dict(zip(others, versions_stored(others), strict=True)) if others else {}
+        return [overlay.get(s) or read[s] for s in scopes]
+    return versions_stored(scopes)
+
+
+def versions_stored(scopes):
+    """The versions of `scopes` as the cache holds them (what every other process sees)."""
     keys = [_version_key(s) for s in scopes]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
@@ -116,13 +134,89 @@ def _replace(scopes):
     cache.set_many({_version_key(s): _new_version() for s in scopes}, timeout=None)
 
 
+class _PendingVersions:
+    """The scopes one transaction has replaced, not yet in the cache (see `bump`).
+
+    Each bump queues a `_Bump` (the transaction's on_commit callbacks); the first of them to
+    run, at commit, replaces every scope of the transaction in one `set_many`, the others
+    find nothing left to do. A savepoint rolled back drops its bumps from the queue, so the
+    transaction's own reads stop seeing the versions it set.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.scopes = set()
+
+    def queued(self):
+        """The bumps of this transaction still queued, oldest first."""
+        return [func for _, func, _ in self.connection.run_on_commit if getattr(func, "pending", None) is self]
+
+    def overlay(self):
+        versions = {}
+        for queued in self.queued():
+            versions.update(queued.versions)
+        return versions
+
+    def flush(self):
+        if getattr(self.connection, "_page_cache_pending", None) is self:
+            self.connection._page_cache_pending = None
+        scopes, self.scopes = sorted(self.scopes), set()
+        if scopes:
+            # Fresh values, not the pending ones: whatever was stored under those during the
+            # transaction may have been read from rows as they were before its last writes.
+            _replace(scopes)
+
+
+class _Bump:
+    """One bump inside a transaction: its scopes' new versions, and the callback run on commit."""
+
+    def __init__(self, pending, scopes):
+        self.pending = pending
+        self.versions = {scope: _new_version() for scope in scopes}
+
+    def __call__(self):
+        self.pending.flush()
+
+
+def _pending(connection=None):
+    """The current transaction's pending versions, or None (outside a transaction, or after a rollback).
+
+    A rollback drops the transaction's on_commit callbacks without a word; a pending set whose
+    callbacks are no longer queued belongs to a transaction that is gone, and is forgotten.
+    """
+    connection = connection or transaction.get_connection()
+    pending = getattr(connection, "_page_cache_pending", None)
+    if pending is None or not connection.in_atomic_block:
+        return None
+    if not pending.queued():
+        connection._page_cache_pending = None
+        return None
+    return pending
+
+
 def bump(*scopes):
-    """Invalidate `scopes`, now and again once the current transaction commits."""
+    """Invalidate `scopes`: at once outside a transaction, else once, when the transaction commits.
+
+    Inside a transaction the new versions are kept with the transaction (its own later reads
+    use them) and written to the cache in one `set_many` on commit, so a paper saved with its
+    eleven authors costs one cache write, not twenty-four, whatever the cache holds. Other
+    processes keep the old versions until the commit, which is right: until then they cannot
+    see the new rows either, and whatever they store meanwhile under the old versions is
+    unreachable after it.
+    """
     scopes = sorted(set(scopes))
     if not scopes:
         return
-    _replace(scopes)
-    transaction.on_commit(lambda: _replace(scopes), robust=True)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _replace(scopes)
+        return
+    pending = _pending(connection) or _PendingVersions(connection)
+    connection._page_cache_pending = pending
+    pending.scopes.update(scopes)
+    # A fresh version at every bump (a page this transaction rendered between two of its
+    # writes must not survive the second), queued as its own callback (a list append).
+    transaction.on_commit(_Bump(pending, scopes), robust=True)
 
 
 def bump_generation(**kwargs):

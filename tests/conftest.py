@@ -8,9 +8,9 @@ def _private_cache_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _test_environment(settings, _private_cache_dir):
-    # The default file cache lives in ./var/cache; a test run gets its own folder so that
+    # The default cache lives in ./var/diskcache; a test run gets its own folder so that
     # two runs in one checkout never clear each other's pages (Redis runs keep Redis).
-    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    if settings.CACHES["default"]["BACKEND"].endswith(("FileBasedCache", "EmbeddedCache")):
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(_private_cache_dir)}}
     # The suite talks plain HTTP through the test client, and pages are rendered
     # without a collectstatic manifest (DEBUG is off under pytest-django).

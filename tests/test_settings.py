@@ -55,10 +55,11 @@ def test_deploy_check_flags_the_development_secret_key(tmp_path):
 
 
 def test_cache_url_selects_the_backend():
-    # No CACHE_URL: a file cache that all worker processes of the machine share.
+    # No CACHE_URL: an embedded cache (diskcache) that all processes of the machine share.
     default = cache_from_url("")
-    assert default["BACKEND"].endswith("FileBasedCache")
-    assert default["LOCATION"].endswith("cache")
+    assert default["BACKEND"] == "portfolio_site.cache_backend.EmbeddedCache"
+    assert default["LOCATION"].endswith("diskcache")
+    assert cache_from_url("file:///srv/lab/cache")["BACKEND"].endswith("FileBasedCache")
     assert cache_from_url("file:///srv/lab/cache")["LOCATION"] == "/srv/lab/cache"
     assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
     assert cache_from_url("db://page_cache")["BACKEND"].endswith("DatabaseCache")
