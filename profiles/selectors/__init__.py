@@ -34,7 +34,17 @@ from profiles.selectors.pages import (
     profile_page,
     viewable_profile,
 )
-from profiles.selectors.people import ROLE_PLURALS, directory, directory_groups
+from profiles.selectors.people import (
+    ALUMNI_PAGE_SIZE,
+    DIRECTORY_CARD_FIELDS,
+    DIRECTORY_PAGE_SIZE,
+    ROLE_PLURALS,
+    DirectoryPage,
+    directory,
+    directory_groups,
+    directory_page,
+    role_label,
+)
 from profiles.selectors.review import import_review
 from profiles.selectors.search import search_profiles
 from profiles.selectors.sitemap import public_profiles, public_statements
@@ -48,7 +58,10 @@ from publications.selectors import (  # the public site's views read them from h
 from publications.selectors import LIST_ORDER as PUBLICATION_LIST_ORDER
 
 __all__ = [
+    "ALUMNI_PAGE_SIZE",
     "CV_UNUSED_COLUMNS",
+    "DIRECTORY_CARD_FIELDS",
+    "DIRECTORY_PAGE_SIZE",
     "FLAT_SECTIONS",
     "HOME_CARD_FIELDS",
     "LATEST_ON_HOME",
@@ -62,6 +75,7 @@ __all__ = [
     "RECENT_PUBLICATIONS_ON_PROFILE",
     "ROLE_PLURALS",
     "AuthorRow",
+    "DirectoryPage",
     "ProfilePage",
     "attach_author_rows",
     "attach_authors",
@@ -69,6 +83,7 @@ __all__ = [
     "current_lab",
     "directory",
     "directory_groups",
+    "directory_page",
     "flat_sections",
     "home_members",
     "import_review",
@@ -81,6 +96,7 @@ __all__ = [
     "public_statements",
     "publications_of",
     "publications_with_authors",
+    "role_label",
     "search_profiles",
     "viewable_profile",
 ]

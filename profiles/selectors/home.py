@@ -4,7 +4,7 @@ from django.db import models
 
 from profiles import sections as registry
 from profiles.models import Lab, NewsItem, Profile, Visibility
-from profiles.selectors.people import ROLE_PLURALS
+from profiles.selectors.people import ROLE_PLURALS, role_rank
 from publications.selectors import LATEST_ON_HOME
 
 
@@ -26,14 +26,9 @@ def home_members(limit=MEMBERS_ON_HOME):
     current = Profile.objects.published().filter(status=Profile.Status.CURRENT)
     counts = dict(current.order_by().values_list("role").annotate(n=models.Count("pk")))
     order = list(Profile.Role.values)
-    rank = models.Case(
-        *[models.When(role=value, then=models.Value(i)) for i, value in enumerate(order)],
-        default=models.Value(len(order)),
-        output_field=models.IntegerField(),
-    )
     people = list(
         current.only(*HOME_CARD_FIELDS)
-        .annotate(role_rank=rank)
+        .annotate(role_rank=role_rank())
         .order_by("role_rank", "display_order", "full_name", "pk")[:limit]
     )
     roles = [
