@@ -58,6 +58,11 @@ class Parent:
     label: str  # heading of this placement on /me/
     doc_key: str  # key of the nested list in the native document and the API detail
     attr: str  # attribute the read path fills on the container (templates read it)
+    # Columns of the item read with its container, in the container's query (a LEFT JOIN:
+    # a talk's deliveries); () reads the items in a query of their own, by the containers' ids.
+    # The first column is set on every item (its id).
+    joined: tuple = ()
+    order: tuple = ()  # order of the joined items under their container
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,12 @@ class Ref:
     doc_key: str  # key in the native document
     by: str  # the related model's field that names it (citation_key, title)
     attr: str = ""  # for a many-to-many: the list the read path attaches to each item
+    # Columns of the related rows the page reads: for a many-to-many, joined to the item's
+    # query and listed under `attr` (the first column is set on every related row); for a
+    # foreign key of a flat section, the columns of its one query. A foreign key of another
+    # section is read with the item (select_related), one to a section's item from its rows.
+    columns: tuple = ()
+    order: tuple = ()  # order of the many-to-many's rows under `attr`
 
 
 @dataclass(frozen=True)
@@ -150,7 +161,10 @@ SECTIONS = [
         parents=(Parent("experience", "experience", "experience-projects", "Projects in this position",
                         "projects", "project_list"),),
         natural_key=("title",),
-        refs=(Ref("related_publications", "publications", "citation_key", attr="publication_refs"),),
+        refs=(
+            Ref("related_publications", "publications", "citation_key", attr="publication_refs",
+                columns=("citation_key", "title", "venue_short", "year"), order=("-year", "title")),
+        ),
         admin_list=("title", "experience"), admin_search=("title", "summary"),
         inline_fields=("title", "summary", "experience", "visibility"),
         description="Projects: stand-alone (experience null) or inside a position.",
@@ -194,7 +208,11 @@ SECTIONS = [
     Section(
         "talk-deliveries", TalkDelivery, "Given at", ("event", "location", "is_virtual", "date", "url"),
         "deliveries", aliases=("talk_deliveries",),
-        parents=(Parent("talk", "talks", "talk-deliveries", "Given at", "deliveries", "delivery_list"),),
+        parents=(
+            Parent("talk", "talks", "talk-deliveries", "Given at", "deliveries", "delivery_list",
+                   joined=("id", "event", "location", "is_virtual", "date", "url", "position"),
+                   order=("position", "date", "id")),
+        ),
         standalone=False, natural_key=("event", "date"), admin_list=("event", "location", "date", "talk"),
         admin_search=("event", "talk__title"), description="Each time a talk was given.",
     ),
@@ -211,7 +229,10 @@ SECTIONS = [
     Section(
         "press", PressItem, "Press", ("outlet", "title", "url", "date", "project", "publication", "visibility"),
         "press", natural_key=("outlet", "title"),
-        refs=(Ref("publication", "publication", "citation_key"), Ref("project", "project", "title")),
+        refs=(
+            Ref("publication", "publication", "citation_key", columns=("citation_key", "title")),
+            Ref("project", "project", "title"),
+        ),
         admin_list=("title", "outlet"), admin_search=("title", "outlet"),
         inline_fields=("outlet", "title", "url", "date", "visibility"), flat=True,
     ),

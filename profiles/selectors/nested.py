@@ -1,131 +1,233 @@
-"""The nested sections of a profile (experience, projects, highlights, open source, talks).
+"""The sections that are not flat, read one query each and nested in Python, from the registry.
 
-Each is read in one query for the whole profile and nested in Python, so that the page's
-number of queries does not grow with its items.
+How a section is read follows from its declaration in profiles/sections.py, so that a new
+nested section needs only its `Section(...)` entry (and its partial):
+
+- a section whose items belong to the profile (experience, projects, open source, talks,
+  statements): one query by the profile, in the model's order;
+- items read with their container (`Parent.joined`, a talk's deliveries) and the rows of a
+  many-to-many `Ref` with `columns` (a project's papers): a LEFT JOIN in the container's
+  query, listed on it under `Parent.attr` / `Ref.attr` in their `order`;
+- any other nested section (highlights): one query for the items of every container read,
+  by the containers' ids (each a foreign-key index lookup; through the owners' profile it
+  was an OR across joined tables, which read every highlight of the lab);
+- a foreign-key `Ref`: to another section's item, taken from the rows already read (a press
+  item's project); else read in the item's own query (`select_related`: a talk's paper),
+  or, for a flat section (rows of the UNION), one query for all (a press item's paper).
+
+Each item then hangs on its container under `Parent.attr` (a sub-bullet under its bullet
+rather than its owner); the items of a standalone section with no container are the
+page's list of that section.
 """
 
+import functools
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Q
 
 from profiles import permissions
 from profiles import sections as registry
-from profiles.models import Highlight, Project, Talk, TalkDelivery
-from publications.models import Publication
+
+NESTED_SECTIONS = [s for s in registry.SECTIONS if not s.flat]
 
 
-def _visible(model, profile, levels, drafts=False):
-    section = registry.for_model(model)
-    return model._default_manager.filter(permissions.belongs_to(model, profile)).filter(
-        registry.visible_q(section, levels, drafts=drafts)
-    )
+@dataclass(frozen=True)
+class _Join:
+    """Rows of another table read with each item through a LEFT JOIN, listed on it under `attr`."""
+
+    path: str  # ORM path from the item to the joined rows
+    model: type  # what each joined row is built as
+    columns: tuple  # its columns read (the first one is set on every joined row)
+    order: tuple  # their order, after the items' own
+    attr: str
+    back: str = ""  # the joined row's foreign key to the item, when it has one
 
 
-def _attach_highlights(profile, levels, owners, drafts=False):
-    """One query for every highlight the viewer may see, nested in Python.
+def _related_model(section, name):
+    return section.model._meta.get_field(name).related_model
 
-    `owners` maps ("project"|"experience"|"open_source", pk) to the owner shown.
-    """
-    for owner in owners.values():
-        owner.highlight_list = []
-    # By the ids of the owners shown (the profile's own, already read): each is a foreign-key
-    # index lookup. Through the owners' profile (permissions.belongs_to) it was an OR across
-    # three joined tables, which read every highlight of the lab (40,000 at 5,000 members).
-    mine = Q(pk__in=[])
-    for kind in ("project", "experience", "open_source"):
-        pks = [pk for owner_kind, pk in owners if owner_kind == kind]
+
+def _join_of(section):
+    """The one LEFT JOIN of `section`'s query, or None (two would multiply each other's rows)."""
+    joins = [
+        _Join(
+            path=child.model._meta.get_field(parent.field).related_query_name(),
+            model=child.model,
+            columns=parent.joined,
+            order=parent.order,
+            attr=parent.attr,
+            back=f"{parent.field}_id",
+        )
+        for child, parent in registry.children(section)
+        if parent.joined
+    ]
+    joins += [
+        _Join(path=ref.field, model=_related_model(section, ref.field), columns=ref.columns, order=ref.order,
+              attr=ref.attr)
+        for ref in section.refs
+        if ref.columns and section.model._meta.get_field(ref.field).many_to_many
+    ]  # fmt: skip
+    if len(joins) > 1:
+        raise ImproperlyConfigured(f"Section {section.key!r}: at most one joined relation is read with its items.")
+    return joins[0] if joins else None
+
+
+def _is_joined(section):
+    """Whether `section`'s items are read with their container (they have no query of their own)."""
+    return any(parent.joined for parent in section.parents)
+
+
+def _selected_refs(section):
+    """Foreign-key refs read in the item's own query: to rows that are no section's items."""
+    return [
+        ref.field
+        for ref in section.refs
+        if section.model._meta.get_field(ref.field).many_to_one
+        and registry.for_model(_related_model(section, ref.field)) is None
+    ]
+
+
+@functools.cache
+def _lists_of(key):
+    """The attributes of an item of section `key` that list its nested items and joined rows."""
+    section = registry.get(key)
+    join = _join_of(section)
+    return tuple(dict.fromkeys([p.attr for _child, p in registry.children(section)] + ([join.attr] if join else [])))
+
+
+def _start_lists(section, item):
+    """Give `item` the (empty) lists its nested items and joined rows are added to."""
+    for attr in _lists_of(section.key):
+        setattr(item, attr, [])
+
+
+def _joined_row(join, fields, values, pk):
+    kwargs = {f.attname: v if v is not None or f.null else f.get_default() for f, v in zip(fields, values, strict=True)}
+    if join.back:
+        kwargs[join.back] = pk
+    return join.model(**kwargs)
+
+
+def _rows(section, where, levels, drafts):
+    """The items of `section` matching `where` that the viewer may see, with their joined rows: one query."""
+    qs = section.model._default_manager.filter(where).filter(registry.visible_q(section, levels, drafts=drafts))
+    if selected := _selected_refs(section):
+        qs = qs.select_related(*selected)
+    order = list(section.model._meta.ordering)
+    join = _join_of(section)
+    if join is None:
+        items = list(qs.order_by(*order))
+        for item in items:
+            _start_lists(section, item)
+        return items
+    names = {f"joined_{i}": F(f"{join.path}__{column}") for i, column in enumerate(join.columns)}
+    order += [f"-{join.path}__{o[1:]}" if o.startswith("-") else f"{join.path}__{o}" for o in join.order]
+    fields = [join.model._meta.get_field(column) for column in join.columns]
+    items = {}
+    for row in qs.annotate(**names).order_by(*order):
+        item = items.setdefault(row.pk, row)
+        if item is row:
+            _start_lists(section, item)
+        values = [getattr(row, name) for name in names]
+        if values[0]:
+            getattr(item, join.attr).append(_joined_row(join, fields, values, row.pk))
+    return list(items.values())
+
+
+def _in_containers(section, read):
+    """Q() of the items of `section` under any container already read (by the containers' ids)."""
+    where = Q(pk__in=[])
+    for parent in section.parents:
+        pks = [item.pk for item in read.get(parent.section, [])] if parent.section != section.key else []
         if pks:
-            mine |= Q(**{f"{kind}_id__in": pks})
-    visible = registry.visible_q(registry.for_model(Highlight), levels, drafts=drafts)
-    by_id = {}
-    for h in Highlight._default_manager.filter(mine).filter(visible).order_by("position", "id"):
-        h.child_list = []
-        by_id[h.pk] = h
-    for h in by_id.values():
-        if h.parent_id:
-            parent = by_id.get(h.parent_id)
-            if parent is not None:
-                parent.child_list.append(h)
+            where |= Q(**{f"{parent.field}_id__in": pks})
+    return where
+
+
+def _read_order():
+    """Nested sections that have a query of their own, each after the sections holding its items."""
+    pending = [s for s in NESTED_SECTIONS if not _is_joined(s)]
+    done, order = set(), []
+    while pending:
+        ready = [
+            s for s in pending
+            if s.has_profile or all(p.section in done for p in s.parents if p.section != s.key)
+        ]  # fmt: skip
+        if not ready:
+            raise ImproperlyConfigured(f"Sections {[s.key for s in pending]} hang under each other in a circle.")
+        order += ready
+        done |= {s.key for s in ready}
+        pending = [s for s in pending if s not in ready]
+    return order
+
+
+def _container_of(section, item, by_id):
+    """(Parent, container or None) of `item`, or (None, None) when it hangs off the profile.
+
+    A sub-bullet hangs under its bullet (shown only when that bullet is), not its owner.
+    """
+    set_parents = [p for p in section.parents if getattr(item, f"{p.field}_id")]
+    own = [p for p in set_parents if p.section == section.key]
+    if own:
+        return own[0], by_id[section.key].get(getattr(item, f"{own[0].field}_id"))
+    if set_parents:
+        parent = set_parents[0]
+        return parent, by_id[parent.section][getattr(item, f"{parent.field}_id")]
+    return None, None
+
+
+def _attach(section, items, by_id):
+    """Hang each item on its container; return those that hang off the profile."""
+    top = []
+    for item in items:
+        parent, container = _container_of(section, item, by_id)
+        if parent is None:
+            top.append(item)
+        elif container is not None:
+            getattr(container, parent.attr).append(item)
+    return top
+
+
+def _resolve_refs(section, items, by_id):
+    """Set each foreign-key ref to a section's item from the rows read; for a flat section,
+    the others from one query (only when any item names one)."""
+    for ref in section.refs:
+        if not section.model._meta.get_field(ref.field).many_to_one:
             continue
-        key = (
-            ("project", h.project_id)
-            if h.project_id
-            else ("experience", h.experience_id)
-            if h.experience_id
-            else ("open_source", h.open_source_id)
-        )
-        owners[key].highlight_list.append(h)
+        related = _related_model(section, ref.field)
+        target = registry.for_model(related)
+        if target is not None:
+            found = by_id.get(target.key, {})
+        elif section.flat:
+            wanted = {getattr(item, f"{ref.field}_id") for item in items if getattr(item, f"{ref.field}_id")}
+            rows = related._default_manager.only(*ref.columns) if ref.columns else related._default_manager.all()
+            found = rows.in_bulk(wanted) if wanted else {}
+        else:
+            continue  # read with the items (select_related)
+        for item in items:
+            setattr(item, ref.field, found.get(getattr(item, f"{ref.field}_id")))
 
 
-def _projects(profile, levels, drafts=False):
-    """Every visible project with its related publications, in one query (LEFT JOIN)."""
-    rows = (
-        _visible(Project, profile, levels, drafts)
-        .annotate(
-            rp_key=F("related_publications__citation_key"),
-            rp_title=F("related_publications__title"),
-            rp_short=F("related_publications__venue_short"),
-            rp_year=F("related_publications__year"),
-        )
-        .order_by("position", "id", "-related_publications__year", "related_publications__title")
-    )
-    projects = {}
-    for row in rows:
-        project = projects.setdefault(row.pk, row)
-        if project is row:
-            project.publication_refs = []
-        if row.rp_key:
-            project.publication_refs.append(
-                Publication(
-                    citation_key=row.rp_key,
-                    title=row.rp_title,
-                    venue_short=row.rp_short or "",
-                    year=row.rp_year,
-                )
-            )
-    return list(projects.values())
+def nested_sections(profile, levels, flat_items, drafts=False):
+    """{doc_key: top-level items} of every section that is not flat, nested from the registry.
 
-
-def _talks(profile, levels, drafts=False):
-    """Talks with every delivery, in one query (LEFT JOIN on deliveries)."""
-    rows = (
-        _visible(Talk, profile, levels, drafts)
-        .select_related("publication")
-        .annotate(
-            d_id=F("deliveries__id"),
-            d_event=F("deliveries__event"),
-            d_location=F("deliveries__location"),
-            d_is_virtual=F("deliveries__is_virtual"),
-            d_date=F("deliveries__date"),
-            d_url=F("deliveries__url"),
-            d_position=F("deliveries__position"),
-        )
-        .order_by("position", "id", "deliveries__position", "deliveries__date", "deliveries__id")
-    )
-    talks = {}
-    for row in rows:
-        talk = talks.setdefault(row.pk, row)
-        if talk is row:
-            talk.delivery_list = []
-        if row.d_id:
-            talk.delivery_list.append(
-                TalkDelivery(
-                    id=row.d_id,
-                    talk_id=row.pk,
-                    event=row.d_event,
-                    location=row.d_location,
-                    is_virtual=row.d_is_virtual,
-                    date=row.d_date,
-                    url=row.d_url,
-                    position=row.d_position,
-                )
-            )
-    return list(talks.values())
-
-
-def _attach_press_refs(page, projects):
-    """Press items name a project (already read) and a paper (one query, only if any)."""
-    by_id = {p.pk: p for p in projects}
-    wanted = {item.publication_id for item in page.press if item.publication_id}
-    papers = Publication.objects.only("citation_key", "title").in_bulk(wanted) if wanted else {}
-    for item in page.press:
-        item.project = by_id.get(item.project_id)
-        item.publication = papers.get(item.publication_id)
+    One query per section that has its own (see the module's docstring); `flat_items` (the
+    flat sections' {doc_key: items}) get their refs to other rows here (+1 query for a
+    press item's paper, only if any names one).
+    """
+    read, order = {}, _read_order()
+    for section in order:
+        where = permissions.belongs_to(section.model, profile) if section.has_profile else _in_containers(section, read)
+        read[section.key] = _rows(section, where, levels, drafts)
+    by_id = {key: {item.pk: item for item in items} for key, items in read.items()}
+    found = {}
+    for section in order:
+        top = _attach(section, read[section.key], by_id)
+        if section.standalone:
+            found[section.doc_key] = top
+        _resolve_refs(section, read[section.key], by_id)
+    for section in registry.SECTIONS:
+        if section.flat:
+            _resolve_refs(section, flat_items.get(section.doc_key, []), by_id)
+    return found

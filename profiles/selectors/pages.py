@@ -8,10 +8,10 @@ from django.http import Http404
 
 from profiles import permissions
 from profiles import sections as registry
-from profiles.models import Experience, OpenSourceContribution, Profile, ProfileLink, Statement
+from profiles.models import Profile, ProfileLink, Statement
 from profiles.selectors.authors import attach_authors
 from profiles.selectors.flat import flat_sections
-from profiles.selectors.nested import _attach_highlights, _attach_press_refs, _projects, _talks, _visible
+from profiles.selectors.nested import nested_sections
 from publications.models import Publication
 from publications.selectors import LIST_ORDER as PUBLICATION_LIST_ORDER
 from publications.selectors import publications_of
@@ -141,16 +141,16 @@ def profile_page(
 ):
     """The profile (or CV) page of `slug` as `user` may see it, or 404.
 
-    Queries: 1 profile, 2 the flat sections (UNION ALL), 3 experience, 4 projects with
-    related publications, 5 highlights, 6 open source, 7 talks with deliveries, 8 the
-    member's publications, 9 their authors, 10 statements (+1 when a press item names a
-    paper). (Plus the lab, read by the context processor.) Permission checks for a
-    logged-in viewer add their own.
+    Queries: 1 profile, 2 the flat sections (UNION ALL), 3-8 one per nested section
+    (profiles.selectors.nested: experience, projects with related publications, open
+    source, talks with deliveries, statements, highlights), 9 the member's publications,
+    10 their authors (+1 when a press item names a paper). (Plus the lab, read by the
+    context processor.) Permission checks for a logged-in viewer add their own.
 
     Imported drafts are left out (the page and the CV show only what the member
     confirmed); `drafts=True` keeps them for the owner and lab admins (the native export).
 
-    `with_authors=False` leaves the authors unread (query 9): the HTML pages render
+    `with_authors=False` leaves the authors unread (query 10): the HTML pages render
     publication entries through the fragment cache, which reads them only for the
     entries it has to render (templatetags.profile_tags.publication_entries).
     `without_columns`: publication columns left unread (the CV: CV_UNUSED_COLUMNS).
@@ -161,31 +161,10 @@ def profile_page(
         profile = viewable_profile(user, slug)
     levels = permissions.levels_for(user, profile)
     page = ProfilePage(profile=profile, items=flat_sections(profile, levels, drafts))
-
-    experience = list(_visible(Experience, profile, levels, drafts))
-    open_source = list(_visible(OpenSourceContribution, profile, levels, drafts))
-    experience_by_id = {e.pk: e for e in experience}
-    for exp in experience:
-        exp.project_list = []
-    owners = {("experience", e.pk): e for e in experience}
-    owners.update({("open_source", o.pk): o for o in open_source})
-    projects = _projects(profile, levels, drafts)
-    standalone = []
-    for project in projects:
-        if project.experience_id is None:
-            standalone.append(project)
-        else:
-            experience_by_id[project.experience_id].project_list.append(project)
-        owners[("project", project.pk)] = project
-    _attach_highlights(profile, levels, owners, drafts)
-    page.items.update(experience=experience, projects=standalone, open_source=open_source)
-    page.items["talks"] = _talks(profile, levels, drafts)
-    _attach_press_refs(page, projects)
-
+    page.items.update(nested_sections(profile, levels, page.items, drafts))
     page.publications, page.publication_count, page.publications_are_selected = _profile_publications(
         profile, selected_first=not all_publications, with_authors=with_authors, without_columns=without_columns
     )
-    page.items["statements"] = list(_visible(Statement, profile, levels))
     return page
 
 
