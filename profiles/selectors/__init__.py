@@ -47,7 +47,7 @@ from profiles.selectors.people import (
 )
 from profiles.selectors.review import import_review
 from profiles.selectors.search import search_profiles
-from profiles.selectors.sitemap import public_profiles, public_statements
+from profiles.selectors.sitemap import addressed_publications, public_profiles, public_statements
 from publications.selectors import (  # the public site's views read them from here too
     LATEST_ON_HOME,
     authorships_prefetch,
@@ -77,6 +77,7 @@ __all__ = [
     "AuthorRow",
     "DirectoryPage",
     "ProfilePage",
+    "addressed_publications",
     "attach_author_rows",
     "attach_authors",
     "authorships_prefetch",
