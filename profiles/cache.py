@@ -81,16 +81,21 @@ LISTS = "lists"
 GENERATION_KEY = f"{VERSION_KEY_PREFIX}:{SITE}"
 
 
+def cache_key(*parts):
+    """A key of the shared cache: its parts joined by ":" (scopes, versions, jobs' live state)."""
+    return ":".join(str(part) for part in parts)
+
+
 def profile_scope(slug):
-    return f"profile:{slug}"
+    return cache_key("profile", slug)
 
 
 def publication_scope(key):
-    return f"publication:{key}"
+    return cache_key("publication", key)
 
 
 def _version_key(scope):
-    return f"{VERSION_KEY_PREFIX}:{scope}"
+    return cache_key(VERSION_KEY_PREFIX, scope)
 
 
 def _new_version():

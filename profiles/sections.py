@@ -4,7 +4,8 @@ Each `Section` says which model holds it, its label, the one URL key that names 
 (older spellings stay accepted as `aliases`), the fields a person edits, what it hangs
 off (`parents`: the profile, or an item of another section), how an imported item is
 recognised as one already there (`natural_key`), how its related choices are scoped to
-the profile being edited, its admin columns and the partial template that renders it.
+the profile being edited, the field that names an item (`label_field`, the activity log),
+its admin columns and the partial template that renders it.
 
 Everything else is derived from this list, so that adding a section means: the model
 and its migration, one entry here, one partial template in templates/sections/.
@@ -17,13 +18,14 @@ and its migration, one entry here, one partial template in templates/sections/.
 - django-import-export resources (profiles/resources.py);
 - the native document (profiles/native.py): one recursive walk for export and sync;
 - merging JSON Resume / ORCID documents (profiles/importing.py): `natural_key`;
-- the page and CV reads (profiles/selectors.py), visibility inheritance (`visible_q`);
+- the page and CV reads (profiles/selectors/: flat and nested, `Parent.joined`, `Ref.columns`),
+  visibility inheritance (`visible_q`);
 - page-cache invalidation (profiles/cache.py): `content_models()`.
 
 This module imports only models: permissions, selectors and services build on it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 from django.db.models import Q
 
@@ -53,11 +55,17 @@ class Parent:
     """One place an item can hang: under an item of section `section`, through FK `field`."""
 
     field: str  # the foreign key from the item to its container
+    _: KW_ONLY
     section: str  # key of the container's section
     edit_key: str  # key of this placement on /me/ (…/me/<edit_key>/…)
     label: str  # heading of this placement on /me/
     doc_key: str  # key of the nested list in the native document and the API detail
     attr: str  # attribute the read path fills on the container (templates read it)
+    # Columns of the item read with its container, in the container's query (a LEFT JOIN:
+    # a talk's deliveries); () reads the items in a query of their own, by the containers' ids.
+    # The first column is set on every item (its id).
+    joined: tuple = ()
+    order: tuple = ()  # order of the joined items under their container
 
 
 @dataclass(frozen=True)
@@ -65,14 +73,22 @@ class Ref:
     """A relation written by a natural value instead of an id (in documents and CSVs)."""
 
     field: str  # model field (FK or M2M)
+    _: KW_ONLY
     doc_key: str  # key in the native document
     by: str  # the related model's field that names it (citation_key, title)
     attr: str = ""  # for a many-to-many: the list the read path attaches to each item
+    # Columns of the related rows the page reads: for a many-to-many, joined to the item's
+    # query and listed under `attr` (the first column is set on every related row); for a
+    # foreign key of a flat section, the columns of its one query. A foreign key of another
+    # section is read with the item (select_related), one to a section's item from its rows.
+    columns: tuple = ()
+    order: tuple = ()  # order of the many-to-many's rows under `attr`
 
 
 @dataclass(frozen=True)
 class Section:
     key: str  # the URL key, one spelling: "focus-themes"
+    _: KW_ONLY
     model: type
     label: str
     fields: tuple  # what a person edits (forms, serializers, admin, resources)
@@ -91,6 +107,8 @@ class Section:
     flat: bool = False  # read with the other flat sections in one UNION query
     in_detail: bool = True  # nested in the API's profile detail (statements have their own pages)
     cv_rank: int = 0  # the CV shows sections by this rank, then in this list's (the page's) order
+    label_field: str = ""  # the field that names an item (the activity log); "": named by its id
+    label_fallback: str = ""  # the field that names it when `label_field` is empty
 
     @property
     def has_visibility(self):
@@ -114,6 +132,11 @@ class Section:
     def parent_fields(self):
         return tuple(p.field for p in self.parents)
 
+    @property
+    def label_fields(self):
+        """The fields that name an item, in the order they are tried (the first not empty names it)."""
+        return tuple(name for name in (self.label_field, self.label_fallback) if name)
+
     def ref(self, name):
         return next((r for r in self.refs if r.field == name), None)
 
@@ -123,108 +146,132 @@ HIGHLIGHT_LABELS = {"label": "highlight-labels"}  # a <datalist> of suggested la
 # In the order the profile page shows them (the CV reorders by `cv_rank`).
 SECTIONS = [
     Section(
-        "links", ProfileLink, "Links", ("kind", "label", "url"), "links",
+        "links", model=ProfileLink, label="Links", fields=("kind", "label", "url"), doc_key="links",
         natural_key=("url",), admin_list=("kind", "url"), admin_search=("url",),
-        description="Links (homepage, ORCID, GitHub …).", flat=True,
+        description="Links (homepage, ORCID, GitHub …).", flat=True, label_field="label",
     ),
     Section(
-        "focus-themes", FocusTheme, "Focus themes", ("title", "body", "visibility"), "focus_themes",
-        aliases=("focus_themes",), natural_key=("title",), admin_list=("title",), admin_search=("title",), flat=True,
+        "focus-themes", model=FocusTheme, label="Focus themes", fields=("title", "body", "visibility"),
+        doc_key="focus_themes", aliases=("focus_themes",), natural_key=("title",), admin_list=("title",),
+        admin_search=("title",), flat=True, label_field="title",
     ),
     Section(
-        "news", NewsItem, "News", ("date", "body", "visibility"), "news",
+        "news", model=NewsItem, label="News", fields=("date", "body", "visibility"), doc_key="news",
         natural_key=("body",), admin_list=("date",), admin_search=("body",), flat=True,
+        label_field="",  # a news item has no title: the activity log names it by its id
     ),
     Section(
-        "experience", Experience, "Experience",
-        ("kind", "organisation", "unit", "title", "location", "url", *DATES, "summary", "visibility"),
-        "experience", natural_key=("organisation", "title", "start_date"),
+        "experience", model=Experience, label="Experience",
+        fields=("kind", "organisation", "unit", "title", "location", "url", *DATES, "summary", "visibility"),
+        doc_key="experience", natural_key=("organisation", "title", "start_date"),
         admin_list=("title", "organisation", "start_date", "end_date", "is_current"),
         admin_search=("organisation", "title"),
         inline_fields=("organisation", "unit", "title", "location", *DATES, "visibility"),
+        label_field="title",
     ),
     Section(
-        "projects", Project, "Projects (systems I've built)",
-        ("title", "summary", "narrative", "outcomes", "url", *DATES, "related_publications", "visibility"),
-        "projects",
-        parents=(Parent("experience", "experience", "experience-projects", "Projects in this position",
-                        "projects", "project_list"),),
+        "projects", model=Project, label="Projects (systems I've built)",
+        fields=("title", "summary", "narrative", "outcomes", "url", *DATES, "related_publications", "visibility"),
+        doc_key="projects",
+        parents=(
+            Parent("experience", section="experience", edit_key="experience-projects",
+                   label="Projects in this position", doc_key="projects", attr="project_list"),
+        ),
         natural_key=("title",),
-        refs=(Ref("related_publications", "publications", "citation_key", attr="publication_refs"),),
+        refs=(
+            Ref("related_publications", doc_key="publications", by="citation_key", attr="publication_refs",
+                columns=("citation_key", "title", "venue_short", "year"), order=("-year", "title")),
+        ),
         admin_list=("title", "experience"), admin_search=("title", "summary"),
         inline_fields=("title", "summary", "experience", "visibility"),
-        description="Projects: stand-alone (experience null) or inside a position.",
+        description="Projects: stand-alone (experience null) or inside a position.", label_field="title",
     ),
     Section(
-        "education", Education, "Education",
-        ("institution", "degree", "programme", "location", *DATES, "gpa", "gpa_scale", "rank", "rank_of",
-         "advisor", "advisor_url", "thesis_title", "note", "visibility"),
-        "education", natural_key=("institution", "degree", "start_date"),
+        "education", model=Education, label="Education",
+        fields=("institution", "degree", "programme", "location", *DATES, "gpa", "gpa_scale", "rank", "rank_of",
+                "advisor", "advisor_url", "thesis_title", "note", "visibility"),
+        doc_key="education", natural_key=("institution", "degree", "start_date"),
         admin_list=("institution", "degree", "start_date", "end_date"), admin_search=("institution", "degree"),
         inline_fields=("institution", "degree", "programme", "start_date", "end_date", "gpa", "gpa_scale", "rank",
                        "rank_of", "advisor", "visibility"),
-        flat=True, cv_rank=-1,
+        flat=True, cv_rank=-1, label_field="degree",
     ),
     Section(
-        "open-source", OpenSourceContribution, "Open source",
-        ("project", "url", "role", *DATES, "summary", "visibility"), "open_source",
+        "open-source", model=OpenSourceContribution, label="Open source",
+        fields=("project", "url", "role", *DATES, "summary", "visibility"), doc_key="open_source",
         aliases=("open_source",), natural_key=("project",),
         admin_list=("project", "role", "start_date", "is_current"), admin_search=("project",),
         inline_fields=("project", "role", "start_date", "end_date", "is_current", "visibility"),
+        label_field="role",
     ),
     Section(
-        "highlights", Highlight, "Highlights", ("label", "text"), "highlights",
+        "highlights", model=Highlight, label="Highlights", fields=("label", "text"), doc_key="highlights",
         parents=(
-            Parent("project", "projects", "project-highlights", "Highlights", "highlights", "highlight_list"),
-            Parent("experience", "experience", "experience-highlights", "Highlights", "highlights",
-                   "highlight_list"),
-            Parent("open_source", "open-source", "open-source-highlights", "Highlights", "highlights",
-                   "highlight_list"),
-            Parent("parent", "highlights", "sub-highlights", "Sub-bullets", "children", "child_list"),
+            Parent("project", section="projects", edit_key="project-highlights", label="Highlights",
+                   doc_key="highlights", attr="highlight_list"),
+            Parent("experience", section="experience", edit_key="experience-highlights", label="Highlights",
+                   doc_key="highlights", attr="highlight_list"),
+            Parent("open_source", section="open-source", edit_key="open-source-highlights", label="Highlights",
+                   doc_key="highlights", attr="highlight_list"),
+            Parent("parent", section="highlights", edit_key="sub-highlights", label="Sub-bullets",
+                   doc_key="children", attr="child_list"),
         ),
         standalone=False, natural_key=("label", "text"), admin_list=("label",), admin_search=("label", "text"),
         widgets=HIGHLIGHT_LABELS,
         description="Bullets of a project, position or open-source entry; `parent` nests a sub-bullet.",
+        label_field="label", label_fallback="text",
     ),
     Section(
-        "talks", Talk, "Talks", ("title", "abstract", "publication", "visibility"), "talks",
-        natural_key=("title",), refs=(Ref("publication", "publication", "citation_key"),),
-        admin_list=("title",), admin_search=("title",), inline_fields=("title", "visibility"),
+        "talks", model=Talk, label="Talks", fields=("title", "abstract", "publication", "visibility"),
+        doc_key="talks", natural_key=("title",), refs=(Ref("publication", doc_key="publication", by="citation_key"),),
+        admin_list=("title",), admin_search=("title",), inline_fields=("title", "visibility"), label_field="title",
     ),
     Section(
-        "talk-deliveries", TalkDelivery, "Given at", ("event", "location", "is_virtual", "date", "url"),
-        "deliveries", aliases=("talk_deliveries",),
-        parents=(Parent("talk", "talks", "talk-deliveries", "Given at", "deliveries", "delivery_list"),),
+        "talk-deliveries", model=TalkDelivery, label="Given at",
+        fields=("event", "location", "is_virtual", "date", "url"), doc_key="deliveries", aliases=("talk_deliveries",),
+        parents=(
+            Parent("talk", section="talks", edit_key="talk-deliveries", label="Given at", doc_key="deliveries",
+                   attr="delivery_list", joined=("id", "event", "location", "is_virtual", "date", "url", "position"),
+                   order=("position", "date", "id")),
+        ),
         standalone=False, natural_key=("event", "date"), admin_list=("event", "location", "date", "talk"),
-        admin_search=("event", "talk__title"), description="Each time a talk was given.",
+        admin_search=("event", "talk__title"), description="Each time a talk was given.", label_field="event",
     ),
     Section(
-        "service", Service, "Academic service", ("role", "role_detail", "venue", "year", "note", "visibility"),
-        "service", natural_key=("venue", "role"), admin_list=("venue", "role", "year"), admin_search=("venue",),
-        flat=True,
+        "service", model=Service, label="Academic service",
+        fields=("role", "role_detail", "venue", "year", "note", "visibility"), doc_key="service",
+        natural_key=("venue", "role"), admin_list=("venue", "role", "year"), admin_search=("venue",), flat=True,
+        label_field="role",
     ),
     Section(
-        "awards", Award, "Awards", ("title", "awarding_body", "year", "period", "role", "note", "visibility"),
-        "awards", natural_key=("title", "year"), admin_list=("title", "awarding_body", "when"),
-        admin_search=("title", "awarding_body"), flat=True,
+        "awards", model=Award, label="Awards",
+        fields=("title", "awarding_body", "year", "period", "role", "note", "visibility"), doc_key="awards",
+        natural_key=("title", "year"), admin_list=("title", "awarding_body", "when"),
+        admin_search=("title", "awarding_body"), flat=True, label_field="title", label_fallback="role",
     ),
     Section(
-        "press", PressItem, "Press", ("outlet", "title", "url", "date", "project", "publication", "visibility"),
-        "press", natural_key=("outlet", "title"),
-        refs=(Ref("publication", "publication", "citation_key"), Ref("project", "project", "title")),
+        "press", model=PressItem, label="Press",
+        fields=("outlet", "title", "url", "date", "project", "publication", "visibility"), doc_key="press",
+        natural_key=("outlet", "title"),
+        refs=(
+            Ref("publication", doc_key="publication", by="citation_key", columns=("citation_key", "title")),
+            Ref("project", doc_key="project", by="title"),
+        ),
         admin_list=("title", "outlet"), admin_search=("title", "outlet"),
-        inline_fields=("outlet", "title", "url", "date", "visibility"), flat=True,
+        inline_fields=("outlet", "title", "url", "date", "visibility"), flat=True, label_field="title",
     ),
     Section(
-        "skills", Skill, "Skills and languages", ("category", "name", "level", "keywords", "visibility"), "skills",
+        "skills", model=Skill, label="Skills and languages",
+        fields=("category", "name", "level", "keywords", "visibility"), doc_key="skills",
         natural_key=("category", "name"), admin_list=("name", "category", "level"), admin_search=("name",),
-        flat=True,
+        flat=True, label_field="name",
     ),
     Section(
-        "statements", Statement, "Statements", ("kind", "title", "body", "visibility"), "statements",
-        natural_key=("slug",), sync_key="slug", admin_list=("title", "kind"), admin_search=("title",), in_detail=False,
-        inline_fields=("kind", "title", "slug", "visibility"),
+        "statements", model=Statement, label="Statements", fields=("kind", "title", "body", "visibility"),
+        doc_key="statements", natural_key=("slug",), sync_key="slug", admin_list=("title", "kind"),
+        admin_search=("title",), in_detail=False, inline_fields=("kind", "title", "slug", "visibility"),
         description="Statements (purpose, research, teaching …); private ones only for the owner.",
+        label_field="title", label_fallback="slug",
     ),
 ]  # fmt: skip
 

@@ -23,7 +23,9 @@ PER_PAGE = 50
 MAX_PAGE = 20  # deeper than 1000 rows: use the admin's filters
 HISTORY_KINDS = {"+": ActivityEntry.Kind.CREATED, "~": ActivityEntry.Kind.CHANGED, "-": ActivityEntry.Kind.DELETED}
 KIND_CHOICES = ActivityEntry.Kind.choices
-LABEL_FIELDS = ("title", "full_name", "name", "label", "degree", "role", "text", "event", "slug")
+# What names a row of a tracked model that is no section (a section says it: Section.label_fields),
+# tried in this order.
+OTHER_LABEL_FIELDS = {Profile: ("full_name", "role", "slug"), Publication: ("title", "slug"), Authorship: ("name",)}
 
 
 @dataclass
@@ -79,8 +81,13 @@ def _entry_filter(profile):
     return q
 
 
+def _label_fields(model):
+    section = sections.for_model(model)
+    return section.label_fields if section is not None else OTHER_LABEL_FIELDS.get(model, ())
+
+
 def _label(model, record):
-    for name in LABEL_FIELDS:
+    for name in _label_fields(model):
         value = getattr(record, name, None)
         if isinstance(value, str) and value.strip():
             if model is Authorship:

@@ -5,8 +5,11 @@ job ends, profiles.uploads). While the import's transaction is open, its progres
 worker's heartbeat go to the cache under the keys below (profiles.jobs.runner).
 """
 
+import functools
+
 from django.conf import settings
 
+from profiles.cache import cache_key
 from profiles.uploads import discard_folder, kept_files
 
 FOLDER = "import-jobs"
@@ -16,12 +19,13 @@ def folder(pk):
     return f"{FOLDER}/{pk}"
 
 
-def beat_key(pk):
-    return f"import-job:{pk}:beat"
+def live_key(pk, what):
+    """The cache key of a job's live state: its worker's heartbeat ("beat") or its "progress"."""
+    return cache_key("import-job", pk, what)
 
 
-def progress_key(pk):
-    return f"import-job:{pk}:progress"
+beat_key = functools.partial(live_key, what="beat")
+progress_key = functools.partial(live_key, what="progress")
 
 
 def stale_seconds():

@@ -66,15 +66,27 @@ class _NewsMixin:
         return _partial_to_datetime(item.date, item.updated_at)
 
 
-class NewsFeed(_NewsMixin, _AtomFeed):
+class _LabFeed(_AtomFeed):
+    """A feed of the whole lab: titled "<lab>: <subject>", linked to `link_name`, its
+    FEED_LENGTH newest rows from the selector `latest`."""
+
+    subject = ""
+    link_name = ""
+    latest = None  # a selector taking `limit`
+
     def title(self):
-        return f"{selectors.current_lab().name}: news"
+        return f"{selectors.current_lab().name}: {self.subject}"
 
     def link(self):
-        return reverse("profiles:home")
+        return reverse(self.link_name)
 
     def items(self):
-        return selectors.latest_news(limit=FEED_LENGTH)
+        return self.latest(limit=FEED_LENGTH)
+
+
+class NewsFeed(_NewsMixin, _LabFeed):
+    subject, link_name = "news", "profiles:home"
+    latest = staticmethod(selectors.latest_news)
 
     def item_title(self, item):
         return self.news_title(item)
@@ -89,15 +101,9 @@ class NewsFeed(_NewsMixin, _AtomFeed):
         return self.news_date(item)
 
 
-class PublicationFeed(_AtomFeed):
-    def title(self):
-        return f"{selectors.current_lab().name}: publications"
-
-    def link(self):
-        return reverse("publications:list")
-
-    def items(self):
-        return selectors.latest_publications(limit=FEED_LENGTH)
+class PublicationFeed(_LabFeed):
+    subject, link_name = "publications", "publications:list"
+    latest = staticmethod(selectors.latest_publications)
 
     def item_title(self, item):
         return item.title

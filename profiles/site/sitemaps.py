@@ -23,7 +23,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import CharField, Max, Min
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, TruncDate
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -31,8 +31,7 @@ from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS, http_date
 from django.views.decorators.http import require_safe
 
-from profiles.models import Profile, Statement
-from publications.models import Publication
+from profiles import selectors
 
 SITEMAP_LIMIT = 10_000
 _MARK = "sitemap-placeholder"
@@ -137,14 +136,13 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class ProfileSitemap(RowsSitemap):
-    changefreq = "monthly"
-    priority = 0.9
-    url_name = "profiles:detail"
-    url_fields = ("slug",)
+# Each a kind of public page: its URL and the public rows (profiles.selectors.sitemap) that name one.
 
-    def rows(self):
-        return Profile.objects.published()
+
+class ProfileSitemap(RowsSitemap):
+    changefreq, priority = "monthly", 0.9
+    url_name, url_fields = "profiles:detail", ("slug",)
+    rows = staticmethod(selectors.public_profiles)
 
 
 class CVSitemap(ProfileSitemap):
@@ -153,25 +151,15 @@ class CVSitemap(ProfileSitemap):
 
 
 class PublicationSitemap(RowsSitemap):
-    changefreq = "monthly"
-    priority = 0.5
-    url_name = "publications:detail"
-    url_fields = ("address",)
-
-    def rows(self):
-        # Pages are addressed by slug (a citation key may hold "/"); rows bulk-created
-        # without one are reached by their key.
-        return Publication.objects.annotate(address=Coalesce("slug", "citation_key"))
+    changefreq, priority = "monthly", 0.5
+    url_name, url_fields = "publications:detail", ("address",)
+    rows = staticmethod(selectors.addressed_publications)
 
 
 class StatementSitemap(RowsSitemap):
-    changefreq = "yearly"
-    priority = 0.4
-    url_name = "profiles:statement"
-    url_fields = ("profile__slug", "slug")
-
-    def rows(self):
-        return Statement.objects.filter(visibility=Statement.Visibility.PUBLIC, profile__published=True)
+    changefreq, priority = "yearly", 0.4
+    url_name, url_fields = "profiles:statement", ("profile__slug", "slug")
+    rows = staticmethod(selectors.public_statements)
 
 
 SITEMAPS = {

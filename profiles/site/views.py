@@ -1,10 +1,7 @@
 """Public pages of people. Thin views: fetch through selectors, render."""
 
 import functools
-import itertools
 
-from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -59,105 +56,29 @@ def home(request):
 
 
 # --------------------------------------------------------------------------- directory
-#
-# /people/ lists current members a page at a time, ordered by role (PIs first, as in
-# Profile.Role) and grouped under role headings; ?role= narrows to one group and
-# ?status=alumni shows the alumni instead (newest leavers first), ?q= searches either.
-# Three queries whatever the size of the lab: the lab (context processor), the number of
-# matching people per (status, role), which gives both the group links with their counts
-# and the paginator's total, and one page of rows with only the columns a card shows.
-# (The two reads below live here rather than in selectors.py while that module is being
-# reorganised; they build on selectors.directory(), the directory's search.)
-
-DIRECTORY_PAGE_SIZE = 48
-ALUMNI_PAGE_SIZE = 100
-DIRECTORY_CARD_FIELDS = (
-    "slug", "full_name", "native_name", "headline", "role", "status", "interest_tags", "research_interests",
-    "research_interests_html", "avatar", "left_on", "alumni_destination", "display_order",
-)  # fmt: skip
-ROLE_ORDER = list(Profile.Role.values)
-
-
-def _role_rank():
-    return Case(
-        *[When(role=value, then=Value(rank)) for rank, value in enumerate(ROLE_ORDER)],
-        default=Value(len(ROLE_ORDER)),
-        output_field=IntegerField(),
-    )
-
-
-class _KnownCountPaginator(Paginator):
-    """A paginator whose total comes from the directory's count query (no second COUNT)."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property
-
-
-def _directory_counts(people):
-    """{(status, role): n} for the people matching the search: one GROUP BY query."""
-    rows = people.order_by().values_list("status", "role").annotate(n=Count("pk"))
-    return {(status, role): n for status, role, n in rows}
-
-
-def _role_label(role):
-    return selectors.ROLE_PLURALS.get(role, Profile.Role(role).label if role in ROLE_ORDER else role)
 
 
 @require_safe
 @cache_public_page
 def directory(request):
-    query = request.GET.get("q", "").strip()[:100]
-    alumni = request.GET.get("status", "") == Profile.Status.ALUMNI
-    status = Profile.Status.ALUMNI if alumni else Profile.Status.CURRENT
-    role = request.GET.get("role", "")
-    role = role if role in ROLE_ORDER else ""
-
-    people = selectors.directory(query)
-    counts = _directory_counts(people)
-    by_role = {r: counts.get((status, r), 0) for r in ROLE_ORDER}
-    current_count = sum(n for (s, _), n in counts.items() if s == Profile.Status.CURRENT)
-    alumni_count = sum(n for (s, _), n in counts.items() if s == Profile.Status.ALUMNI)
-    total = by_role[role] if role else sum(by_role.values())
-
-    rows = people.filter(status=status).only(*DIRECTORY_CARD_FIELDS)
-    if role:
-        rows = rows.filter(role=role)
-    if alumni:
-        rows = rows.order_by("-left_on", "full_name", "pk")
-    else:
-        rows = rows.annotate(role_rank=_role_rank()).order_by("role_rank", "display_order", "full_name", "pk")
-    paginator = _KnownCountPaginator(rows, ALUMNI_PAGE_SIZE if alumni else DIRECTORY_PAGE_SIZE, total)
-    page = paginator.get_page(request.GET.get("page"))
-
-    groups = []
-    if not alumni:
-        # Role headings for the people on this page; a group begun on an earlier page says so.
-        starts, offset = {}, 0
-        for r in ROLE_ORDER:
-            if not role or r == role:
-                starts[r] = offset
-                offset += by_role[r]
-        for r, members in itertools.groupby(page.object_list, key=lambda p: p.role):
-            groups.append(
-                {
-                    "role": r,
-                    "label": _role_label(r),
-                    "people": list(members),
-                    "continued": starts.get(r, 0) < page.start_index() - 1,
-                }
-            )
+    """/people/ (profiles.selectors.people: ?q= searches, ?role= narrows, ?status=alumni)."""
+    found = selectors.directory_page(
+        request.GET.get("q", "").strip()[:100],
+        alumni=request.GET.get("status", "") == Profile.Status.ALUMNI,
+        role=request.GET.get("role", ""),
+        number=request.GET.get("page"),
+    )
     context = {
-        "query": query,
-        "alumni": alumni,
-        "role": role,
-        "role_label": _role_label(role) if role else "",
-        "roles": [(r, _role_label(r), n) for r, n in by_role.items() if n or r == role],
-        "current_count": current_count,
-        "alumni_count": alumni_count,
-        "count": total,
-        "page": page,
-        "groups": groups,
+        "query": found.query,
+        "alumni": found.alumni,
+        "role": found.role,
+        "role_label": found.role_label,
+        "roles": found.roles,
+        "current_count": found.current_count,
+        "alumni_count": found.alumni_count,
+        "count": found.count,
+        "page": found.page,
+        "groups": found.groups,
         "nav": "people",
     }
     return render(request, "profiles/directory.html", context)
