@@ -38,8 +38,8 @@ from profiles.formats.jsonresume import parse_json_resume
 from profiles.formats.native import is_native, parse_native
 from profiles.formats.orcid import parse_orcid_record
 from profiles.imports.matching import member_index_from_db, normalise_orcid
+from profiles.imports.report import ImportReport
 from profiles.imports.sync import (
-    ImportReport,
     _messages,
     find_profile,
     new_slug,
