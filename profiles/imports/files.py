@@ -33,11 +33,12 @@ from django.db.models import Max
 
 from profiles import permissions, sections, services
 from profiles.cache import bulk_run
-from profiles.formats import ParseError, ParseResult
+from profiles.formats import ParseError, ParseResult, members_csv
 from profiles.formats.jsonresume import parse_json_resume
+from profiles.formats.members_csv import LINK_COLUMNS, member_columns
 from profiles.formats.native import is_native, parse_native
 from profiles.formats.orcid import parse_orcid_record
-from profiles.imports.matching import member_index_from_db, normalise_orcid
+from profiles.imports.matching import member_index_from_db
 from profiles.imports.report import ImportReport
 from profiles.imports.sync import (
     _messages,
@@ -350,85 +351,15 @@ def _reporting(records, result, report, name):
 
 # --- The lab's members CSV ----------------------------------------------------------------
 
-MEMBER_COLUMNS = {
-    "full_name": ["name", "full name", "full_name"],
-    "native_name": ["native name", "native_name", "native-script name"],
-    "slug": ["slug"],
-    "email": ["email", "e-mail"],
-    "role": ["role"],
-    "status": ["status"],
-    "orcid": ["orcid", "orcid id"],
-    "headline": ["headline", "position", "title"],
-    "organisation": ["organisation", "organization"],
-    "team": ["team", "group"],
-    "location": ["location"],
-    "pronouns": ["pronouns"],
-    "joined_on": ["joined", "joined_on", "joined on"],
-    "left_on": ["left", "left_on", "left on"],
-    "alumni_destination": ["alumni_destination", "destination", "now at"],
-    "interest_tags": ["interests", "interest_tags", "topics"],
-    "short_bio": ["bio", "short_bio", "short bio"],
-    "homepage": ["homepage", "website", "url"],
-    "github": ["github"],
-    "scholar": ["scholar", "google scholar"],
-    "linkedin": ["linkedin"],
-    "published": ["published"],
-}
-LINK_COLUMNS = ["homepage", "github", "scholar", "linkedin"]
-ROLE_LABELS = {label.lower(): value for value, label in Profile.Role.choices}
-STATUS_LABELS = {label.lower(): value for value, label in Profile.Status.choices}
-
-
-def _member_map(headers):
-    from publications.imports.pipeline import _header_map
-
-    return _header_map(headers, MEMBER_COLUMNS)
-
 
 def looks_like_members_csv(headers):
-    mapping = _member_map(headers)
+    mapping = member_columns(headers)
     return "full_name" in mapping and bool({"email", "role", "status", "orcid", "slug", "homepage"} & set(mapping))
 
 
 def parse_members_csv(text):
-    """Members CSV -> ParseResult of {field: value} rows (only the cells that are filled)."""
-    result = ParseResult()
-    rows = csv.reader(io.StringIO(text))
-    headers = next(rows, [])
-    mapping = _member_map(headers)
-    if "full_name" not in mapping:
-        result.errors.append(ParseError("missing column: name", line=1))
-        return result
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {"line": line}
-        for name, index in mapping.items():
-            cell = row[index].strip() if index < len(row) else ""
-            if cell:
-                values[name] = cell
-        if not values.get("full_name"):
-            result.errors.append(ParseError("no name", line=line))
-            continue
-        if "role" in values:
-            role = values["role"].lower()
-            values["role"] = ROLE_LABELS.get(role, role)
-            if values["role"] not in Profile.Role.values:
-                result.errors.append(ParseError(f"unknown role {row[mapping['role']]!r}", line=line))
-        if "status" in values:
-            status = values["status"].lower()
-            values["status"] = STATUS_LABELS.get(status, status)
-            if values["status"] not in Profile.Status.values:
-                result.errors.append(ParseError(f"unknown status {row[mapping['status']]!r}", line=line))
-        if "orcid" in values:
-            orcid = normalise_orcid(values["orcid"])
-            if not orcid:
-                result.errors.append(ParseError(f"not an ORCID iD: {values['orcid']!r}", line=line))
-            values["orcid"] = orcid
-        if "published" in values:
-            values["published"] = values["published"].lower() in {"1", "yes", "true", "y"}
-        result.records.append(values)
-    return result
+    """Members CSV -> ParseResult of {field: value} rows, roles and statuses checked against the model's."""
+    return members_csv.parse_members_csv(text, roles=Profile.Role.choices, statuses=Profile.Status.choices)
 
 
 def import_member_rows(rows, report, source):
