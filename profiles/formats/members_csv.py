@@ -15,31 +15,34 @@ from profiles.formats import ParseError, ParseResult, orcid_from_text
 
 __all__ = ["LINK_COLUMNS", "MEMBER_COLUMNS", "header_map", "member_columns", "parse_members_csv"]
 
-# Field -> the headers it may stand under (compared lower-cased, spaces collapsed).
+# Field -> the other headers it may stand under. A header is compared lower-cased, with
+# hyphens and runs of spaces as one space, then with spaces as underscores: the field's own
+# name ("joined_on", "Joined on", "joined  on") always matches, so only other names are listed.
 MEMBER_COLUMNS = {
-    "full_name": ["name", "full name", "full_name"],
-    "native_name": ["native name", "native_name", "native-script name"],
-    "slug": ["slug"],
-    "email": ["email", "e-mail"],
-    "role": ["role"],
-    "status": ["status"],
-    "orcid": ["orcid", "orcid id"],
-    "headline": ["headline", "position", "title"],
-    "organisation": ["organisation", "organization"],
-    "team": ["team", "group"],
-    "location": ["location"],
-    "pronouns": ["pronouns"],
-    "joined_on": ["joined", "joined_on", "joined on"],
-    "left_on": ["left", "left_on", "left on"],
-    "alumni_destination": ["alumni_destination", "destination", "now at"],
-    "interest_tags": ["interests", "interest_tags", "topics"],
-    "short_bio": ["bio", "short_bio", "short bio"],
-    "homepage": ["homepage", "website", "url"],
-    "github": ["github"],
-    "scholar": ["scholar", "google scholar"],
-    "linkedin": ["linkedin"],
-    "published": ["published"],
+    "full_name": ["name"],
+    "native_name": ["native-script name"],
+    "slug": [],
+    "email": ["e-mail"],
+    "role": [],
+    "status": [],
+    "orcid": ["orcid id"],
+    "headline": ["position", "title"],
+    "organisation": ["organization"],
+    "team": ["group"],
+    "location": [],
+    "pronouns": [],
+    "joined_on": ["joined"],
+    "left_on": ["left"],
+    "alumni_destination": ["destination", "now at"],
+    "interest_tags": ["interests", "topics"],
+    "short_bio": ["bio"],
+    "homepage": ["website", "url"],
+    "github": [],
+    "scholar": ["google scholar"],
+    "linkedin": [],
+    "published": [],
 }
+_HEADERS = {name: [name, *others] for name, others in MEMBER_COLUMNS.items()}
 # The columns that become a ProfileLink of that kind rather than a profile field.
 LINK_COLUMNS = ["homepage", "github", "scholar", "linkedin"]
 _TRUE = {"1", "yes", "true", "y"}
@@ -59,7 +62,7 @@ def header_map(headers, columns):
 
 def member_columns(headers):
     """{field: column index} of a members CSV's header row."""
-    return header_map(headers, MEMBER_COLUMNS)
+    return header_map(headers, _HEADERS)
 
 
 def parse_members_csv(text, *, roles, statuses):

@@ -666,30 +666,10 @@ def _import_one(
             index=PublicationIndex.load(), member_index=member_index_from_db(),
         )  # fmt: skip
     if as_draft:
-        values = {
-            "digest": digest,
-            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
-            "leftovers": leftovers,
-            "not_imported": not_imported,
-            "profile_fields": state.fields,
-            "publications": records,
-            "items": state.items,
-            "confirmed_at": None,
-        }
-        if record is None:
-            record = ImportDraft.objects.create(profile=target, source=source[:300], **values)
-            report.count("importdraft", "created")
-        else:
-            if record.leftovers != leftovers:
-                values["leftovers_dismissed_at"] = None  # new leftovers are shown again
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.save()
-            report.count("importdraft", "updated")
-        if records:
-            report.note(f"{source}: {len(records)} publication(s) wait for the member's “Confirm all”")
-        if state.fields:
-            report.note(f"{source}: proposed for blank profile fields: {', '.join(sorted(state.fields))}")
+        _save_draft(
+            record, target, source, digest=digest, actor=actor, leftovers=leftovers, not_imported=not_imported,
+            state=state, records=records, report=report,
+        )  # fmt: skip
     ActivityEntry.record(
         actor=actor,
         kind=ActivityEntry.Kind.IMPORTED,
@@ -698,6 +678,36 @@ def _import_one(
         detail=("as a draft: " if as_draft else "") + report.summary(),
     )
     return target
+
+
+def _save_draft(record, profile, source, *, digest, actor, leftovers, not_imported, state, records, report):
+    """Store what a draft import proposes in `profile`'s ImportDraft for `source` (`record`: the one there, or None)."""
+    from profiles.models import ImportDraft
+
+    values = {
+        "digest": digest,
+        "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "leftovers": leftovers,
+        "not_imported": not_imported,
+        "profile_fields": state.fields,
+        "publications": records,
+        "items": state.items,
+        "confirmed_at": None,
+    }
+    if record is None:
+        ImportDraft.objects.create(profile=profile, source=source[:300], **values)
+        report.count("importdraft", "created")
+    else:
+        if record.leftovers != leftovers:
+            values["leftovers_dismissed_at"] = None  # new leftovers are shown again
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+        report.count("importdraft", "updated")
+    if records:
+        report.note(f"{source}: {len(records)} publication(s) wait for the member's “Confirm all”")
+    if state.fields:
+        report.note(f"{source}: proposed for blank profile fields: {', '.join(sorted(state.fields))}")
 
 
 def _publication_record(record):
@@ -934,6 +944,7 @@ def fewer_collections():
     Parsing and writing a file create hundreds of thousands of dicts, strings and tuples
     and almost no reference cycles; with the default thresholds the collector walks them
     over and over (about a fifth of the run). Reference counting still frees everything.
+    Also a decorator (`@fewer_collections()`), for the length of each call.
     """
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], 50_000), old[1], old[2])
@@ -943,30 +954,13 @@ def fewer_collections():
         gc.set_threshold(*old)
 
 
-def import_uploads(
-    *,
-    actor,
-    sources,
-    fmt="auto",
-    profile=None,
-    dry_run=False,
-    report=None,
-    member=False,
-    strict=None,
-):
+@fewer_collections()
+def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False, strict=None):
     """Import (name, bytes) pairs in one transaction; returns the ImportReport.
 
     Files that cannot be read refuse the run; entries that cannot be papers are skipped
     and reported (with `strict`, they are errors and the run is all or nothing).
     """
-    with fewer_collections():
-        return _import_uploads(
-            actor=actor, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run, report=report, member=member,
-            strict=strict,
-        )  # fmt: skip
-
-
-def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, strict):
     report = report if report is not None else ImportReport(dry_run=dry_run)
     if strict is not None:
         report.strict = strict
