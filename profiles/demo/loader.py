@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from profiles.demo.data import chijun, lab
-from profiles.imports.sync import Tally, row_values, sync_profile, sync_publication, upsert
+from profiles.imports.report import Tally
+from profiles.imports.sync import row_values, sync_profile, sync_publication, upsert
 from profiles.models import Lab, Profile
 from profiles.permissions import LAB_ADMIN_GROUP
 

@@ -27,7 +27,7 @@ from profiles import permissions
 from profiles.exports.lab import export_file
 from profiles.imports.documents import cv_import, site_import
 from profiles.imports.files import FORMATS, import_for_profile, import_uploads, max_bytes, too_big
-from profiles.imports.sync import ImportReport
+from profiles.imports.report import ImportReport
 from profiles.jobs.queue import export_start, job_start
 from profiles.jobs.status import job_state, visible_jobs
 from profiles.models import ImportJob, Profile

@@ -19,7 +19,7 @@ from profiles import permissions
 from profiles.formats.cvdoc import CvReadError, parse_cv_file
 from profiles.formats.sites import SiteReadError, read_site
 from profiles.imports.files import import_cv_document, import_site, site_files, too_big
-from profiles.imports.sync import ImportReport
+from profiles.imports.report import ImportReport
 
 
 @dataclass

@@ -33,13 +33,14 @@ from django.db.models import Max
 
 from profiles import permissions, sections, services
 from profiles.cache import bulk_run
-from profiles.formats import ParseError, ParseResult
+from profiles.formats import ParseError, ParseResult, members_csv
 from profiles.formats.jsonresume import parse_json_resume
+from profiles.formats.members_csv import LINK_COLUMNS, member_columns
 from profiles.formats.native import is_native, parse_native
 from profiles.formats.orcid import parse_orcid_record
-from profiles.imports.matching import member_index_from_db, normalise_orcid
+from profiles.imports.matching import member_index_from_db
+from profiles.imports.report import ImportReport
 from profiles.imports.sync import (
-    ImportReport,
     _messages,
     find_profile,
     new_slug,
@@ -350,85 +351,15 @@ def _reporting(records, result, report, name):
 
 # --- The lab's members CSV ----------------------------------------------------------------
 
-MEMBER_COLUMNS = {
-    "full_name": ["name", "full name", "full_name"],
-    "native_name": ["native name", "native_name", "native-script name"],
-    "slug": ["slug"],
-    "email": ["email", "e-mail"],
-    "role": ["role"],
-    "status": ["status"],
-    "orcid": ["orcid", "orcid id"],
-    "headline": ["headline", "position", "title"],
-    "organisation": ["organisation", "organization"],
-    "team": ["team", "group"],
-    "location": ["location"],
-    "pronouns": ["pronouns"],
-    "joined_on": ["joined", "joined_on", "joined on"],
-    "left_on": ["left", "left_on", "left on"],
-    "alumni_destination": ["alumni_destination", "destination", "now at"],
-    "interest_tags": ["interests", "interest_tags", "topics"],
-    "short_bio": ["bio", "short_bio", "short bio"],
-    "homepage": ["homepage", "website", "url"],
-    "github": ["github"],
-    "scholar": ["scholar", "google scholar"],
-    "linkedin": ["linkedin"],
-    "published": ["published"],
-}
-LINK_COLUMNS = ["homepage", "github", "scholar", "linkedin"]
-ROLE_LABELS = {label.lower(): value for value, label in Profile.Role.choices}
-STATUS_LABELS = {label.lower(): value for value, label in Profile.Status.choices}
-
-
-def _member_map(headers):
-    from publications.imports.pipeline import _header_map
-
-    return _header_map(headers, MEMBER_COLUMNS)
-
 
 def looks_like_members_csv(headers):
-    mapping = _member_map(headers)
+    mapping = member_columns(headers)
     return "full_name" in mapping and bool({"email", "role", "status", "orcid", "slug", "homepage"} & set(mapping))
 
 
 def parse_members_csv(text):
-    """Members CSV -> ParseResult of {field: value} rows (only the cells that are filled)."""
-    result = ParseResult()
-    rows = csv.reader(io.StringIO(text))
-    headers = next(rows, [])
-    mapping = _member_map(headers)
-    if "full_name" not in mapping:
-        result.errors.append(ParseError("missing column: name", line=1))
-        return result
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {"line": line}
-        for name, index in mapping.items():
-            cell = row[index].strip() if index < len(row) else ""
-            if cell:
-                values[name] = cell
-        if not values.get("full_name"):
-            result.errors.append(ParseError("no name", line=line))
-            continue
-        if "role" in values:
-            role = values["role"].lower()
-            values["role"] = ROLE_LABELS.get(role, role)
-            if values["role"] not in Profile.Role.values:
-                result.errors.append(ParseError(f"unknown role {row[mapping['role']]!r}", line=line))
-        if "status" in values:
-            status = values["status"].lower()
-            values["status"] = STATUS_LABELS.get(status, status)
-            if values["status"] not in Profile.Status.values:
-                result.errors.append(ParseError(f"unknown status {row[mapping['status']]!r}", line=line))
-        if "orcid" in values:
-            orcid = normalise_orcid(values["orcid"])
-            if not orcid:
-                result.errors.append(ParseError(f"not an ORCID iD: {values['orcid']!r}", line=line))
-            values["orcid"] = orcid
-        if "published" in values:
-            values["published"] = values["published"].lower() in {"1", "yes", "true", "y"}
-        result.records.append(values)
-    return result
+    """Members CSV -> ParseResult of {field: value} rows, roles and statuses checked against the model's."""
+    return members_csv.parse_members_csv(text, roles=Profile.Role.choices, statuses=Profile.Status.choices)
 
 
 def import_member_rows(rows, report, source):
@@ -735,30 +666,10 @@ def _import_one(
             index=PublicationIndex.load(), member_index=member_index_from_db(),
         )  # fmt: skip
     if as_draft:
-        values = {
-            "digest": digest,
-            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
-            "leftovers": leftovers,
-            "not_imported": not_imported,
-            "profile_fields": state.fields,
-            "publications": records,
-            "items": state.items,
-            "confirmed_at": None,
-        }
-        if record is None:
-            record = ImportDraft.objects.create(profile=target, source=source[:300], **values)
-            report.count("importdraft", "created")
-        else:
-            if record.leftovers != leftovers:
-                values["leftovers_dismissed_at"] = None  # new leftovers are shown again
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.save()
-            report.count("importdraft", "updated")
-        if records:
-            report.note(f"{source}: {len(records)} publication(s) wait for the member's “Confirm all”")
-        if state.fields:
-            report.note(f"{source}: proposed for blank profile fields: {', '.join(sorted(state.fields))}")
+        _save_draft(
+            record, target, source, digest=digest, actor=actor, leftovers=leftovers, not_imported=not_imported,
+            state=state, records=records, report=report,
+        )  # fmt: skip
     ActivityEntry.record(
         actor=actor,
         kind=ActivityEntry.Kind.IMPORTED,
@@ -767,6 +678,36 @@ def _import_one(
         detail=("as a draft: " if as_draft else "") + report.summary(),
     )
     return target
+
+
+def _save_draft(record, profile, source, *, digest, actor, leftovers, not_imported, state, records, report):
+    """Store what a draft import proposes in `profile`'s ImportDraft for `source` (`record`: the one there, or None)."""
+    from profiles.models import ImportDraft
+
+    values = {
+        "digest": digest,
+        "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "leftovers": leftovers,
+        "not_imported": not_imported,
+        "profile_fields": state.fields,
+        "publications": records,
+        "items": state.items,
+        "confirmed_at": None,
+    }
+    if record is None:
+        ImportDraft.objects.create(profile=profile, source=source[:300], **values)
+        report.count("importdraft", "created")
+    else:
+        if record.leftovers != leftovers:
+            values["leftovers_dismissed_at"] = None  # new leftovers are shown again
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+        report.count("importdraft", "updated")
+    if records:
+        report.note(f"{source}: {len(records)} publication(s) wait for the member's “Confirm all”")
+    if state.fields:
+        report.note(f"{source}: proposed for blank profile fields: {', '.join(sorted(state.fields))}")
 
 
 def _publication_record(record):
@@ -1003,6 +944,7 @@ def fewer_collections():
     Parsing and writing a file create hundreds of thousands of dicts, strings and tuples
     and almost no reference cycles; with the default thresholds the collector walks them
     over and over (about a fifth of the run). Reference counting still frees everything.
+    Also a decorator (`@fewer_collections()`), for the length of each call.
     """
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], 50_000), old[1], old[2])
@@ -1012,30 +954,13 @@ def fewer_collections():
         gc.set_threshold(*old)
 
 
-def import_uploads(
-    *,
-    actor,
-    sources,
-    fmt="auto",
-    profile=None,
-    dry_run=False,
-    report=None,
-    member=False,
-    strict=None,
-):
+@fewer_collections()
+def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, report=None, member=False, strict=None):
     """Import (name, bytes) pairs in one transaction; returns the ImportReport.
 
     Files that cannot be read refuse the run; entries that cannot be papers are skipped
     and reported (with `strict`, they are errors and the run is all or nothing).
     """
-    with fewer_collections():
-        return _import_uploads(
-            actor=actor, sources=sources, fmt=fmt, profile=profile, dry_run=dry_run, report=report, member=member,
-            strict=strict,
-        )  # fmt: skip
-
-
-def _import_uploads(*, actor, sources, fmt, profile, dry_run, report, member, strict):
     report = report if report is not None else ImportReport(dry_run=dry_run)
     if strict is not None:
         report.strict = strict

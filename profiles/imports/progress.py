@@ -9,7 +9,7 @@ services already count every row they create, update or leave unchanged
 import time
 from dataclasses import dataclass, field
 
-from profiles.imports.sync import ImportReport
+from profiles.imports.report import ImportReport
 
 
 @dataclass

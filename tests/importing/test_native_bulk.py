@@ -11,7 +11,8 @@ from profiles import models as pm
 from profiles import sections as registry
 from profiles.imports import sync as native
 from profiles.imports.files import import_paths
-from profiles.imports.sync import ImportReport, export_profile_document, import_profile_document, write_documents
+from profiles.imports.report import ImportReport
+from profiles.imports.sync import export_profile_document, import_profile_document, write_documents
 from profiles.selectors.search import search_profiles
 from tests.factories import UserFactory
 
