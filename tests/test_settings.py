@@ -113,3 +113,27 @@ def test_web_workers_freeze_what_they_loaded_and_collect_young_garbage_less_ofte
     else:
         assert threshold == 50_000
         assert frozen > 10_000  # Django, the apps, the settings: out of every collection's way
+
+
+def test_the_old_file_cache_folder_goes_after_migrate_and_nothing_else(settings, tmp_path):
+    from profiles.apps import drop_old_file_cache
+
+    settings.VAR_DIR = tmp_path
+    old = tmp_path / "cache"
+    old.mkdir()
+    (old / "0a1b.djcache").write_bytes(b"x")
+    drop_old_file_cache()
+    assert not old.exists()
+
+    old.mkdir()
+    (old / "0a1b.djcache").write_bytes(b"x")
+    (old / "notes.txt").write_text("an operator's file")
+    drop_old_file_cache()
+    assert (old / "notes.txt").exists()
+    assert (old / "0a1b.djcache").exists()
+
+    (old / "notes.txt").unlink()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(old)}}  # fmt: skip
+    drop_old_file_cache()
+    assert old.exists()  # still the configured cache (CACHE_URL=file://…): kept
