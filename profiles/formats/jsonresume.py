@@ -28,7 +28,7 @@ from profiles.formats import (
     partial_date,
     text,
 )
-from publications.formats import JSONTooDeep, empty_record, load_json, parse_partial_date
+from publications.formats import NOT_READ, empty_record, parse_partial_date, read_json_document
 
 __all__ = ["parse_json_resume", "write_json_resume"]
 
@@ -233,18 +233,8 @@ def _document_from_resume(data: dict) -> dict:
 def parse_json_resume(text_in: str) -> ParseResult:
     """Parse a JSON Resume into a ``ParseResult`` holding one profile document."""
     result = ParseResult(records=[], errors=[])
-    if text_in is None:
-        return result
-    text_in = text_in.lstrip("\ufeff")
-    if not text_in.strip():
-        return result
-    try:
-        data = load_json(text_in)
-    except JSONTooDeep as exc:
-        result.errors.append(ParseError(exc.msg, line=1))
-        return result
-    except json.JSONDecodeError as exc:
-        result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
+    data = read_json_document(text_in, result)
+    if data is NOT_READ:
         return result
     if not isinstance(data, dict) or not (_KNOWN_SECTIONS & set(data)):
         result.errors.append(ParseError("not a JSON Resume document (no basics/work/... keys)"))

@@ -7,7 +7,6 @@ access goes through ``_get`` which never raises.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 
 from profiles.formats import (
@@ -24,12 +23,12 @@ from profiles.formats import (
     text,
 )
 from publications.formats import (
-    JSONTooDeep,
+    NOT_READ,
     empty_record,
-    load_json,
     make_author,
     normalise_arxiv,
     normalise_doi,
+    read_json_document,
     split_name,
 )
 
@@ -296,16 +295,8 @@ def parse_orcid_record(text_in: str) -> ParseResult:
     The document carries an extra ``external_ids`` list (Scopus, ResearcherID, ...).
     """
     result = ParseResult(records=[], errors=[])
-    if text_in is None or not text_in.strip():
-        result.errors.append(ParseError("empty ORCID record"))
-        return result
-    try:
-        data = load_json(text_in.lstrip("\ufeff"))
-    except JSONTooDeep as exc:
-        result.errors.append(ParseError(exc.msg, line=1))
-        return result
-    except json.JSONDecodeError as exc:
-        result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
+    data = read_json_document(text_in, result, empty="empty ORCID record")
+    if data is NOT_READ:
         return result
     if not isinstance(data, dict) or not ({"orcid-identifier", "person", "activities-summary"} & set(data)):
         result.errors.append(ParseError("not an ORCID record (expected the v3.0 /record JSON)"))
