@@ -293,10 +293,8 @@ def _split_tags(value: str) -> list[str]:
     return [t.strip() for t in re.split(r"[,;]", value or "") if t.strip()]
 
 
-def write_json_resume(document: dict) -> str:
-    """Serialise a profile document as JSON Resume v1.0.0 (pretty-printed)."""
-    doc = empty_document()
-    doc.update(document or {})
+def _resume_basics(doc: dict) -> dict:
+    """``basics``: name, label, email, the homepage as ``url``, other links as ``profiles``."""
     links = doc.get("links") or []
     homepage = next((lk for lk in links if lk.get("kind") == "homepage"), None)
     profiles = []
@@ -311,38 +309,42 @@ def write_json_resume(document: dict) -> str:
         profiles.append({"network": network, "url": link["url"]})
     if doc.get("orcid") and not any(lk.get("kind") == "orcid" for lk in links):
         profiles.append({"network": "ORCID", "url": f"https://orcid.org/{doc['orcid']}"})
-
     email = doc.get("email") or next(
         (lk["url"].removeprefix("mailto:") for lk in links if lk.get("kind") == "email"), ""
     )
-    resume: dict = {
-        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
-        "basics": _compact(
-            {
-                "name": doc.get("full_name"),
-                "label": doc.get("headline"),
-                "email": email,
-                "url": homepage.get("url") if homepage else "",
-                "summary": doc.get("short_bio") or doc.get("long_bio"),
-                "profiles": profiles,
-            }
-        ),
-    }
-    work, volunteer = [], []
+    return _compact(
+        {
+            "name": doc.get("full_name"),
+            "label": doc.get("headline"),
+            "email": email,
+            "url": homepage.get("url") if homepage else "",
+            "summary": doc.get("short_bio") or doc.get("long_bio"),
+            "profiles": profiles,
+        }
+    )
+
+
+def _resume_experience(doc: dict, volunteer: bool) -> list[dict]:
+    """``work`` (``volunteer`` False) or ``volunteer`` (True): the experience of that kind."""
+    out_items = []
     for exp in doc.get("experience") or []:
+        if (exp.get("kind") == "volunteer") != volunteer:
+            continue
         out = {
             "position": exp.get("title"),
             "summary": exp.get("summary"),
             "highlights": _highlight_strings(exp.get("highlights")),
         }
-        if exp.get("kind") == "volunteer":
+        if volunteer:
             out = {"organization": exp.get("organisation"), **out}
-            target = volunteer
         else:
             out = {"name": exp.get("organisation"), "location": exp.get("location"), **out}
-            target = work
         _put_dates(exp, out)
-        target.append(_compact(out))
+        out_items.append(_compact(out))
+    return out_items
+
+
+def _resume_education(doc: dict) -> list[dict]:
     education = []
     for edu in doc.get("education") or []:
         score = edu.get("gpa") or ""
@@ -356,7 +358,11 @@ def write_json_resume(document: dict) -> str:
         }
         _put_dates(edu, out)
         education.append(_compact(out))
-    awards = [
+    return education
+
+
+def _resume_awards(doc: dict) -> list[dict]:
+    return [
         _compact(
             {
                 "title": a.get("title"),
@@ -367,6 +373,9 @@ def write_json_resume(document: dict) -> str:
         )
         for a in doc.get("awards") or []
     ]
+
+
+def _resume_publications(doc: dict) -> list[dict]:
     publications = []
     for p in doc.get("publications") or []:
         release = ""
@@ -383,6 +392,10 @@ def write_json_resume(document: dict) -> str:
                 }
             )
         )
+    return publications
+
+
+def _resume_projects(doc: dict) -> list[dict]:
     projects = []
     for p in doc.get("projects") or []:
         out = {
@@ -393,30 +406,61 @@ def write_json_resume(document: dict) -> str:
         }
         _put_dates({**p, "is_current": False}, out)
         projects.append(_compact(out))
-    skills, languages = [], []
+    return projects
+
+
+def _resume_skills(doc: dict) -> list[dict]:
+    skills = []
     for s in doc.get("skills") or []:
-        if s.get("category") == "language":
-            languages.append(_compact({"language": s.get("name"), "fluency": s.get("level")}))
-        else:
+        if s.get("category") != "language":
             keywords = s.get("keywords") or []
             if isinstance(keywords, str):
                 keywords = _split_tags(keywords)
             skills.append(_compact({"name": s.get("name"), "level": s.get("level"), "keywords": keywords}))
+    return skills
+
+
+def _resume_languages(doc: dict) -> list[dict]:
+    return [
+        _compact({"language": s.get("name"), "fluency": s.get("level")})
+        for s in doc.get("skills") or []
+        if s.get("category") == "language"
+    ]
+
+
+def _resume_interests(doc: dict) -> list[dict]:
+    """Interest tags, each a named interest; research interests as one interest's keywords."""
     interests = [{"name": tag} for tag in _split_tags(doc.get("interest_tags") or "")]
     research = _split_tags(doc.get("research_interests") or "")
     if research:
         interests.append({"name": RESEARCH_INTERESTS_NAME, "keywords": research})
+    return interests
 
-    sections = {
-        "work": work,
-        "volunteer": volunteer,
-        "education": education,
-        "awards": awards,
-        "publications": publications,
-        "skills": skills,
-        "languages": languages,
-        "interests": interests,
-        "projects": projects,
+
+# JSON Resume's sections, in the order they are written, each with its writer (empty ones are left out).
+_RESUME_SECTIONS = (
+    ("work", lambda doc: _resume_experience(doc, volunteer=False)),
+    ("volunteer", lambda doc: _resume_experience(doc, volunteer=True)),
+    ("education", _resume_education),
+    ("awards", _resume_awards),
+    ("publications", _resume_publications),
+    ("skills", _resume_skills),
+    ("languages", _resume_languages),
+    ("interests", _resume_interests),
+    ("projects", _resume_projects),
+)
+
+
+def write_json_resume(document: dict) -> str:
+    """Serialise a profile document as JSON Resume v1.0.0 (pretty-printed)."""
+    doc = empty_document()
+    doc.update(document or {})
+    resume: dict = {
+        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+        "basics": _resume_basics(doc),
     }
-    resume.update({k: v for k, v in sections.items() if v})
+    for name, write in _RESUME_SECTIONS:
+        items = write(doc)
+        if items:
+            resume[name] = items
     return json.dumps(resume, ensure_ascii=False, indent=2) + "\n"
