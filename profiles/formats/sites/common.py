@@ -117,6 +117,18 @@ def read_front_matter(path: Path) -> tuple[dict, str, str | None]:
     return {}, raw.strip(), None
 
 
+def read_page(root: Path, page: Path, site: SiteImport) -> tuple[str, dict, str] | None:
+    """``(relative path, front matter, body)`` of a page, counted as read; ``None`` (and a warning) when
+    the file or its front matter cannot be read."""
+    path = rel(root, page)
+    data, body, error = read_front_matter(page)
+    site.files_read += 1
+    if error:
+        site.warn(path, error)
+        return None
+    return path, data, body
+
+
 def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
