@@ -18,7 +18,7 @@ from profiles.formats.sites.common import (
     add_link,
     markdown_plain,
     partial,
-    read_front_matter,
+    read_page,
     read_yaml,
     rel,
     report_unused,
@@ -88,13 +88,9 @@ def read(root: Path, site: SiteImport) -> None:
         if avatar and (root / "images" / avatar).is_file():
             doc["avatar_path"] = f"images/{avatar}"
     about = root / "_pages" / "about.md"
-    if about.is_file():
-        _data, body, error = read_front_matter(about)
-        site.files_read += 1
-        if error:
-            site.warn("_pages/about.md", error)
-        else:
-            doc["long_bio"] = markdown_plain(body)
+    about_page = read_page(root, about, site) if about.is_file() else None
+    if about_page is not None:
+        doc["long_bio"] = markdown_plain(about_page[2])
     for path in _files(root, "_publications"):
         _publication(root, path, site, doc)
     for path in _files(root, "_talks"):
@@ -102,13 +98,9 @@ def read(root: Path, site: SiteImport) -> None:
     for path in _files(root, "_teaching"):
         _teaching(root, path, site, doc)
     cv = root / "_pages" / "cv.md"
-    if cv.is_file():
-        _data, body, error = read_front_matter(cv)
-        site.files_read += 1
-        if error:
-            site.warn("_pages/cv.md", error)
-            return
-        draft = parse_cv_text(re.sub(r"\{%.*?%\}", "", body, flags=re.S))
+    cv_page = read_page(root, cv, site) if cv.is_file() else None
+    if cv_page is not None:
+        draft = parse_cv_text(re.sub(r"\{%.*?%\}", "", cv_page[2], flags=re.S))
         for key, value in draft.document.items():
             if key == "publications":
                 continue  # _publications/ is the site's list; the CV's copy would duplicate it
@@ -137,12 +129,10 @@ def _citation_authors(citation: str) -> tuple[list, bool]:
 
 
 def _publication(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
-    where = rel(root, path)
-    data, body, error = read_front_matter(path)
-    site.files_read += 1
-    if error:
-        site.warn(where, error)
+    page = read_page(root, path, site)
+    if page is None:
         return
+    where, data, body = page
     title = text(data.get("title"))
     if not title:
         site.warn(where, "publication without a title; skipped")
@@ -191,12 +181,10 @@ def _publication(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
 
 
 def _talk(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
-    where = rel(root, path)
-    data, body, error = read_front_matter(path)
-    site.files_read += 1
-    if error:
-        site.warn(where, error)
+    page = read_page(root, path, site)
+    if page is None:
         return
+    where, data, body = page
     title = text(data.get("title"))
     if not title:
         return
@@ -215,12 +203,10 @@ def _talk(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
 
 
 def _teaching(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
-    where = rel(root, path)
-    data, body, error = read_front_matter(path)
-    site.files_read += 1
-    if error:
-        site.warn(where, error)
+    page = read_page(root, path, site)
+    if page is None:
         return
+    where, data, body = page
     title = text(data.get("title"))
     venue = strip_html(text(data.get("venue")))
     if not (title or venue):
