@@ -33,6 +33,7 @@ from profiles.formats.sites.common import (
     markdown_plain,
     partial,
     read_page,
+    read_pages,
     read_yaml,
     rel,
     strip_html,
@@ -107,19 +108,13 @@ def read(root: Path, site: SiteImport) -> None:
         for other in parsed.records:
             _merge(doc, other)
             site.publications.extend(other.get("publications") or [])
-    for path in visible((root / "_news").glob("*.md")):
-        page = read_page(root, path, site)
-        if page is None:
-            continue
-        _where, data, body = page
+    for page in read_pages(root, visible((root / "_news").glob("*.md")), site):
+        data, body = page.data, page.body
         news = markdown_plain(body) or text(data.get("title"))
         if news:
             doc["news"].append({"date": partial(data.get("date")), "body": news})
-    for path in visible((root / "_projects").glob("*.md")):
-        page = read_page(root, path, site)
-        if page is None:
-            continue
-        where, data, body = page
+    for page in read_pages(root, visible((root / "_projects").glob("*.md")), site):
+        where, data, body = page.path, page.data, page.body
         if not text(data.get("title")):
             site.warn(where, "project without a title; skipped")
             continue
@@ -144,7 +139,7 @@ def _about(root: Path, site: SiteImport, doc: dict) -> None:
     page = read_page(root, about, site) if about.is_file() else None
     if page is None:
         return
-    where, data, body = page
+    where, data, body = page.path, page.data, page.body
     subtitle = strip_html(text(data.get("subtitle")))
     if subtitle:
         doc["headline"] = subtitle[:250]

@@ -15,12 +15,14 @@ from pathlib import Path
 from profiles.formats import empty_award, empty_education, empty_experience, empty_skill, guess_experience_kind, text
 from profiles.formats.cvdoc.pubs import guess_kind
 from profiles.formats.sites.common import (
+    Page,
     SiteImport,
     add_link,
     as_list,
     markdown_plain,
     partial,
     read_page,
+    read_pages,
     rel,
     report_unused,
     visible,
@@ -108,22 +110,22 @@ def read(root: Path, site: SiteImport) -> None:
     superuser = next((folder for folder, info in authors.items() if info["superuser"]), None) or next(iter(authors), "")
     site.owner = superuser
     for folder in _content_dirs(content, "publication", "publications"):
-        for page in _pages(folder):
+        for page in read_pages(root, _pages(folder), site):
             _read_publication(root, page, site, authors)
     for folder in _content_dirs(content, "event", "events", "talk", "talks"):
-        for page in _pages(folder):
+        for page in read_pages(root, _pages(folder), site):
             _read_event(root, page, site, authors, superuser)
     for folder in _content_dirs(content, "post", "posts", "blog"):
-        for page in _pages(folder):
+        for page in read_pages(root, _pages(folder), site):
             _read_post(root, page, site, superuser)
     home = content / "home"
     if home.is_dir():
-        for page in visible(home.glob("*.md")):
+        for page in read_pages(root, visible(home.glob("*.md")), site):
             _read_widget(root, page, site, superuser)
     for name in ("project", "projects"):
         folder = content / name
         if folder.is_dir():
-            for page in _pages(folder):
+            for page in read_pages(root, _pages(folder), site):
                 _read_project(root, page, site, superuser)
 
 
@@ -138,10 +140,10 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
         page = next((sub / n for n in ("_index.md", "index.md") if (sub / n).is_file()), None)
         if page is None:
             continue
-        page_read = read_page(root, page, site)
-        if page_read is None:
+        author_page = read_page(root, page, site)
+        if author_page is None:
             continue
-        path, data, body = page_read
+        path, data, body = author_page.path, author_page.data, author_page.body
         doc = site.document(sub.name)
         name = _author_profile(data, body, doc, site, path)
         _education(data.get("education"), doc, site, path)
@@ -309,17 +311,14 @@ def _author_list(names, notes, authors: dict) -> list[dict]:
     return out
 
 
-def _read_publication(root: Path, page: Path, site: SiteImport, authors: dict) -> None:
-    page_read = read_page(root, page, site)
-    if page_read is None:
-        return
-    path, data, body = page_read
+def _read_publication(root: Path, page: Page, site: SiteImport, authors: dict) -> None:
+    path, data, body = page.path, page.data, page.body
     title = text(data.get("title"))
     if not title:
         site.warn(path, "publication without a title; skipped")
         return
     record = empty_record()
-    bib = page.parent / "cite.bib"
+    bib = page.file.parent / "cite.bib"
     if bib.is_file():
         site.files_read += 1
         parsed = parse_bibtex(bib.read_text(encoding="utf-8-sig", errors="replace"))
@@ -372,7 +371,7 @@ def _read_publication(root: Path, page: Path, site: SiteImport, authors: dict) -
             site.skip(path, f"link {text(link.get('name')) or kind!r}: {url}")
     record["featured"] = bool(data.get("featured"))
     record["source"] = path
-    pdfs = [rel(root, p) for p in sorted(page.parent.glob("*.pdf"))]
+    pdfs = [rel(root, p) for p in sorted(page.file.parent.glob("*.pdf"))]
     if pdfs:
         record["attachments"] = pdfs
     if body.strip():
@@ -384,11 +383,8 @@ def _read_publication(root: Path, page: Path, site: SiteImport, authors: dict) -
     site.publications.append(record)
 
 
-def _read_event(root: Path, page: Path, site: SiteImport, authors: dict, superuser: str) -> None:
-    page_read = read_page(root, page, site)
-    if page_read is None:
-        return
-    path, data, body = page_read
+def _read_event(root: Path, page: Page, site: SiteImport, authors: dict, superuser: str) -> None:
+    path, data, body = page.path, page.data, page.body
     title = text(data.get("title"))
     if not title:
         return
@@ -422,11 +418,8 @@ def _read_event(root: Path, page: Path, site: SiteImport, authors: dict, superus
 _SHORT_POST = 600  # characters: longer posts are articles, not news
 
 
-def _read_post(root: Path, page: Path, site: SiteImport, superuser: str) -> None:
-    page_read = read_page(root, page, site)
-    if page_read is None:
-        return
-    path, data, body = page_read
+def _read_post(root: Path, page: Page, site: SiteImport, superuser: str) -> None:
+    path, data, body = page.path, page.data, page.body
     plain_body = markdown_plain(body)
     news_text = plain_body or text(data.get("summary")) or text(data.get("title"))
     if len(plain_body) > _SHORT_POST:
@@ -438,17 +431,14 @@ def _read_post(root: Path, page: Path, site: SiteImport, superuser: str) -> None
         site.document(superuser)["news"].append({"date": partial(data.get("date")), "body": body_text})
 
 
-def _read_widget(root: Path, page: Path, site: SiteImport, superuser: str) -> None:
-    page_read = read_page(root, page, site)
-    if page_read is None:
-        return
-    path, data, _body = page_read
+def _read_widget(root: Path, page: Page, site: SiteImport, superuser: str) -> None:
+    path, data = page.path, page.data
     widget = text(data.get("widget"))
     doc = site.document(superuser)
-    if widget == "experience" or (page.stem == "experience" and data.get("experience")):
+    if widget == "experience" or (page.file.stem == "experience" and data.get("experience")):
         for job in as_list(data.get("experience")):
             _experience(job, doc)
-    elif widget == "accomplishments" or page.stem == "accomplishments":
+    elif widget == "accomplishments" or page.file.stem == "accomplishments":
         for item in as_list(data.get("item")):
             if isinstance(item, dict) and text(item.get("title")):
                 award = empty_award()
@@ -458,7 +448,7 @@ def _read_widget(root: Path, page: Path, site: SiteImport, superuser: str) -> No
                 award["year"] = int(date[:4]) if date else None
                 award["note"] = markdown_plain(text(item.get("description")))[:300]
                 doc["awards"].append(award)
-    elif widget in {"featurette", "skills"} or page.stem == "skills":
+    elif widget in {"featurette", "skills"} or page.file.stem == "skills":
         names = [text(f.get("name")) for f in as_list(data.get("feature")) if isinstance(f, dict)]
         for name in filter(None, names):
             skill = empty_skill()
@@ -480,11 +470,8 @@ def _read_widget(root: Path, page: Path, site: SiteImport, superuser: str) -> No
         site.skip(path, f"home widget {widget!r}")
 
 
-def _read_project(root: Path, page: Path, site: SiteImport, superuser: str) -> None:
-    page_read = read_page(root, page, site)
-    if page_read is None:
-        return
-    _path, data, body = page_read
+def _read_project(root: Path, page: Page, site: SiteImport, superuser: str) -> None:
+    data, body = page.data, page.body
     title = text(data.get("title"))
     if not title:
         return
