@@ -91,6 +91,13 @@ def network_kind(network: str, url: str = "") -> str:
     return link_kind_for_url(url) if url else "other"
 
 
+def _texts(item: dict, target: dict, fields: dict) -> dict:
+    """Each of ``fields`` (``{target key: JSON Resume key}``) as text into ``target``; returns ``target``."""
+    for key, source in fields.items():
+        target[key] = text(item.get(source))
+    return target
+
+
 def _dates(item: dict, target: dict) -> None:
     target["start"] = partial_date(item.get("startDate"))
     end_raw = item.get("endDate")
@@ -107,10 +114,7 @@ def _parse_score(score: str) -> tuple[str, str] | None:
 
 
 def _basics(basics: dict, doc: dict) -> None:
-    doc["full_name"] = text(basics.get("name"))
-    doc["headline"] = text(basics.get("label"))
-    doc["email"] = text(basics.get("email"))
-    doc["short_bio"] = text(basics.get("summary"))
+    _texts(basics, doc, {"full_name": "name", "headline": "label", "email": "email", "short_bio": "summary"})
     url = text(basics.get("url") or basics.get("website"))
     if url:
         doc["links"].append(empty_link("homepage", url))
@@ -133,9 +137,7 @@ def _basics(basics: dict, doc: dict) -> None:
 def _work(item: dict, kind: str | None = None) -> dict:
     exp = empty_experience()
     exp["organisation"] = text(item.get("name") or item.get("company") or item.get("organization"))
-    exp["title"] = text(item.get("position"))
-    exp["location"] = text(item.get("location"))
-    exp["summary"] = text(item.get("summary"))
+    _texts(item, exp, {"title": "position", "location": "location", "summary": "summary"})
     exp["highlights"] = [highlight(h) for h in _strings(item.get("highlights"))]
     exp["kind"] = kind or guess_experience_kind(exp["organisation"], exp["title"])
     _dates(item, exp)
@@ -143,11 +145,9 @@ def _work(item: dict, kind: str | None = None) -> dict:
 
 
 def _education(item: dict) -> dict:
-    edu = empty_education()
-    edu["institution"] = text(item.get("institution"))
-    edu["degree"] = text(item.get("studyType"))
-    edu["programme"] = text(item.get("area"))
-    edu["location"] = text(item.get("location"))
+    edu = _texts(item, empty_education(), {
+        "institution": "institution", "degree": "studyType", "programme": "area", "location": "location",
+    })  # fmt: skip
     score = text(item.get("score") or item.get("gpa"))
     parsed = _parse_score(score) if score else None
     if parsed:
@@ -159,11 +159,7 @@ def _education(item: dict) -> dict:
 
 
 def _publication(item: dict) -> dict:
-    record = empty_record()
-    record["title"] = text(item.get("name"))
-    record["venue"] = text(item.get("publisher"))
-    record["url"] = text(item.get("url"))
-    record["abstract"] = text(item.get("summary"))
+    record = _texts(item, empty_record(), {"title": "name", "venue": "publisher", "url": "url", "abstract": "summary"})
     year, month, _ = parse_partial_date(text(item.get("releaseDate")))
     record["year"], record["month"] = year, month
     return record
