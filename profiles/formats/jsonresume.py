@@ -28,7 +28,7 @@ from profiles.formats import (
     partial_date,
     text,
 )
-from publications.formats import JSONTooDeep, empty_record, load_json, parse_partial_date
+from publications.formats import NOT_READ, empty_record, parse_partial_date, read_json_document
 
 __all__ = ["parse_json_resume", "write_json_resume"]
 
@@ -91,6 +91,13 @@ def network_kind(network: str, url: str = "") -> str:
     return link_kind_for_url(url) if url else "other"
 
 
+def _texts(item: dict, target: dict, fields: dict) -> dict:
+    """Each of ``fields`` (``{target key: JSON Resume key}``) as text into ``target``; returns ``target``."""
+    for key, source in fields.items():
+        target[key] = text(item.get(source))
+    return target
+
+
 def _dates(item: dict, target: dict) -> None:
     target["start"] = partial_date(item.get("startDate"))
     end_raw = item.get("endDate")
@@ -107,10 +114,7 @@ def _parse_score(score: str) -> tuple[str, str] | None:
 
 
 def _basics(basics: dict, doc: dict) -> None:
-    doc["full_name"] = text(basics.get("name"))
-    doc["headline"] = text(basics.get("label"))
-    doc["email"] = text(basics.get("email"))
-    doc["short_bio"] = text(basics.get("summary"))
+    _texts(basics, doc, {"full_name": "name", "headline": "label", "email": "email", "short_bio": "summary"})
     url = text(basics.get("url") or basics.get("website"))
     if url:
         doc["links"].append(empty_link("homepage", url))
@@ -133,9 +137,7 @@ def _basics(basics: dict, doc: dict) -> None:
 def _work(item: dict, kind: str | None = None) -> dict:
     exp = empty_experience()
     exp["organisation"] = text(item.get("name") or item.get("company") or item.get("organization"))
-    exp["title"] = text(item.get("position"))
-    exp["location"] = text(item.get("location"))
-    exp["summary"] = text(item.get("summary"))
+    _texts(item, exp, {"title": "position", "location": "location", "summary": "summary"})
     exp["highlights"] = [highlight(h) for h in _strings(item.get("highlights"))]
     exp["kind"] = kind or guess_experience_kind(exp["organisation"], exp["title"])
     _dates(item, exp)
@@ -143,11 +145,9 @@ def _work(item: dict, kind: str | None = None) -> dict:
 
 
 def _education(item: dict) -> dict:
-    edu = empty_education()
-    edu["institution"] = text(item.get("institution"))
-    edu["degree"] = text(item.get("studyType"))
-    edu["programme"] = text(item.get("area"))
-    edu["location"] = text(item.get("location"))
+    edu = _texts(item, empty_education(), {
+        "institution": "institution", "degree": "studyType", "programme": "area", "location": "location",
+    })  # fmt: skip
     score = text(item.get("score") or item.get("gpa"))
     parsed = _parse_score(score) if score else None
     if parsed:
@@ -159,11 +159,7 @@ def _education(item: dict) -> dict:
 
 
 def _publication(item: dict) -> dict:
-    record = empty_record()
-    record["title"] = text(item.get("name"))
-    record["venue"] = text(item.get("publisher"))
-    record["url"] = text(item.get("url"))
-    record["abstract"] = text(item.get("summary"))
+    record = _texts(item, empty_record(), {"title": "name", "venue": "publisher", "url": "url", "abstract": "summary"})
     year, month, _ = parse_partial_date(text(item.get("releaseDate")))
     record["year"], record["month"] = year, month
     return record
@@ -233,18 +229,8 @@ def _document_from_resume(data: dict) -> dict:
 def parse_json_resume(text_in: str) -> ParseResult:
     """Parse a JSON Resume into a ``ParseResult`` holding one profile document."""
     result = ParseResult(records=[], errors=[])
-    if text_in is None:
-        return result
-    text_in = text_in.lstrip("\ufeff")
-    if not text_in.strip():
-        return result
-    try:
-        data = load_json(text_in)
-    except JSONTooDeep as exc:
-        result.errors.append(ParseError(exc.msg, line=1))
-        return result
-    except json.JSONDecodeError as exc:
-        result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
+    data = read_json_document(text_in, result)
+    if data is NOT_READ:
         return result
     if not isinstance(data, dict) or not (_KNOWN_SECTIONS & set(data)):
         result.errors.append(ParseError("not a JSON Resume document (no basics/work/... keys)"))
@@ -303,10 +289,8 @@ def _split_tags(value: str) -> list[str]:
     return [t.strip() for t in re.split(r"[,;]", value or "") if t.strip()]
 
 
-def write_json_resume(document: dict) -> str:
-    """Serialise a profile document as JSON Resume v1.0.0 (pretty-printed)."""
-    doc = empty_document()
-    doc.update(document or {})
+def _resume_basics(doc: dict) -> dict:
+    """``basics``: name, label, email, the homepage as ``url``, other links as ``profiles``."""
     links = doc.get("links") or []
     homepage = next((lk for lk in links if lk.get("kind") == "homepage"), None)
     profiles = []
@@ -321,38 +305,42 @@ def write_json_resume(document: dict) -> str:
         profiles.append({"network": network, "url": link["url"]})
     if doc.get("orcid") and not any(lk.get("kind") == "orcid" for lk in links):
         profiles.append({"network": "ORCID", "url": f"https://orcid.org/{doc['orcid']}"})
-
     email = doc.get("email") or next(
         (lk["url"].removeprefix("mailto:") for lk in links if lk.get("kind") == "email"), ""
     )
-    resume: dict = {
-        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
-        "basics": _compact(
-            {
-                "name": doc.get("full_name"),
-                "label": doc.get("headline"),
-                "email": email,
-                "url": homepage.get("url") if homepage else "",
-                "summary": doc.get("short_bio") or doc.get("long_bio"),
-                "profiles": profiles,
-            }
-        ),
-    }
-    work, volunteer = [], []
+    return _compact(
+        {
+            "name": doc.get("full_name"),
+            "label": doc.get("headline"),
+            "email": email,
+            "url": homepage.get("url") if homepage else "",
+            "summary": doc.get("short_bio") or doc.get("long_bio"),
+            "profiles": profiles,
+        }
+    )
+
+
+def _resume_experience(doc: dict, volunteer: bool) -> list[dict]:
+    """``work`` (``volunteer`` False) or ``volunteer`` (True): the experience of that kind."""
+    out_items = []
     for exp in doc.get("experience") or []:
+        if (exp.get("kind") == "volunteer") != volunteer:
+            continue
         out = {
             "position": exp.get("title"),
             "summary": exp.get("summary"),
             "highlights": _highlight_strings(exp.get("highlights")),
         }
-        if exp.get("kind") == "volunteer":
+        if volunteer:
             out = {"organization": exp.get("organisation"), **out}
-            target = volunteer
         else:
             out = {"name": exp.get("organisation"), "location": exp.get("location"), **out}
-            target = work
         _put_dates(exp, out)
-        target.append(_compact(out))
+        out_items.append(_compact(out))
+    return out_items
+
+
+def _resume_education(doc: dict) -> list[dict]:
     education = []
     for edu in doc.get("education") or []:
         score = edu.get("gpa") or ""
@@ -366,7 +354,11 @@ def write_json_resume(document: dict) -> str:
         }
         _put_dates(edu, out)
         education.append(_compact(out))
-    awards = [
+    return education
+
+
+def _resume_awards(doc: dict) -> list[dict]:
+    return [
         _compact(
             {
                 "title": a.get("title"),
@@ -377,6 +369,9 @@ def write_json_resume(document: dict) -> str:
         )
         for a in doc.get("awards") or []
     ]
+
+
+def _resume_publications(doc: dict) -> list[dict]:
     publications = []
     for p in doc.get("publications") or []:
         release = ""
@@ -393,6 +388,10 @@ def write_json_resume(document: dict) -> str:
                 }
             )
         )
+    return publications
+
+
+def _resume_projects(doc: dict) -> list[dict]:
     projects = []
     for p in doc.get("projects") or []:
         out = {
@@ -403,30 +402,61 @@ def write_json_resume(document: dict) -> str:
         }
         _put_dates({**p, "is_current": False}, out)
         projects.append(_compact(out))
-    skills, languages = [], []
+    return projects
+
+
+def _resume_skills(doc: dict) -> list[dict]:
+    skills = []
     for s in doc.get("skills") or []:
-        if s.get("category") == "language":
-            languages.append(_compact({"language": s.get("name"), "fluency": s.get("level")}))
-        else:
+        if s.get("category") != "language":
             keywords = s.get("keywords") or []
             if isinstance(keywords, str):
                 keywords = _split_tags(keywords)
             skills.append(_compact({"name": s.get("name"), "level": s.get("level"), "keywords": keywords}))
+    return skills
+
+
+def _resume_languages(doc: dict) -> list[dict]:
+    return [
+        _compact({"language": s.get("name"), "fluency": s.get("level")})
+        for s in doc.get("skills") or []
+        if s.get("category") == "language"
+    ]
+
+
+def _resume_interests(doc: dict) -> list[dict]:
+    """Interest tags, each a named interest; research interests as one interest's keywords."""
     interests = [{"name": tag} for tag in _split_tags(doc.get("interest_tags") or "")]
     research = _split_tags(doc.get("research_interests") or "")
     if research:
         interests.append({"name": RESEARCH_INTERESTS_NAME, "keywords": research})
+    return interests
 
-    sections = {
-        "work": work,
-        "volunteer": volunteer,
-        "education": education,
-        "awards": awards,
-        "publications": publications,
-        "skills": skills,
-        "languages": languages,
-        "interests": interests,
-        "projects": projects,
+
+# JSON Resume's sections, in the order they are written, each with its writer (empty ones are left out).
+_RESUME_SECTIONS = (
+    ("work", lambda doc: _resume_experience(doc, volunteer=False)),
+    ("volunteer", lambda doc: _resume_experience(doc, volunteer=True)),
+    ("education", _resume_education),
+    ("awards", _resume_awards),
+    ("publications", _resume_publications),
+    ("skills", _resume_skills),
+    ("languages", _resume_languages),
+    ("interests", _resume_interests),
+    ("projects", _resume_projects),
+)
+
+
+def write_json_resume(document: dict) -> str:
+    """Serialise a profile document as JSON Resume v1.0.0 (pretty-printed)."""
+    doc = empty_document()
+    doc.update(document or {})
+    resume: dict = {
+        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+        "basics": _resume_basics(doc),
     }
-    resume.update({k: v for k, v in sections.items() if v})
+    for name, write in _RESUME_SECTIONS:
+        items = write(doc)
+        if items:
+            resume[name] = items
     return json.dumps(resume, ensure_ascii=False, indent=2) + "\n"

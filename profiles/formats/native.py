@@ -16,7 +16,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from profiles.formats import ParseError, ParseResult
-from publications.formats import JSONTooDeep, load_json
+from publications.formats import NOT_READ, read_json_document
 
 __all__ = ["FORMAT", "VERSION", "is_native", "parse_native", "validate_document", "write_native"]
 
@@ -55,17 +55,8 @@ def is_native(data) -> bool:
 def parse_native(text: str) -> ParseResult:
     """Parse and validate a native document: ``ParseResult(records=[document])`` or errors."""
     result = ParseResult()
-    text = (text or "").lstrip("\ufeff")
-    if not text.strip():
-        result.errors.append(ParseError("empty document"))
-        return result
-    try:
-        data = load_json(text)
-    except JSONTooDeep as exc:
-        result.errors.append(ParseError(exc.msg, line=1))
-        return result
-    except json.JSONDecodeError as exc:
-        result.errors.append(ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno))
+    data = read_json_document(text, result, empty="empty document", column=True)
+    if data is NOT_READ:
         return result
     if not is_native(data):
         result.errors.append(ParseError(f'not a native profile document (expected "format": "{FORMAT}")'))

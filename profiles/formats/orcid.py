@@ -7,7 +7,6 @@ access goes through ``_get`` which never raises.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 
 from profiles.formats import (
@@ -24,12 +23,12 @@ from profiles.formats import (
     text,
 )
 from publications.formats import (
-    JSONTooDeep,
+    NOT_READ,
     empty_record,
-    load_json,
     make_author,
     normalise_arxiv,
     normalise_doi,
+    read_json_document,
     split_name,
 )
 
@@ -143,29 +142,30 @@ def _affiliation_summaries(activities, section: str, summary_key: str) -> list[d
     return out
 
 
+def _affiliation(item: dict, target: dict, fields: dict) -> dict:
+    """An affiliation summary (employment, education, qualification) into ``target``: each of
+    ``fields`` (``{target key: path of its value}``), the organisation's place and the dates."""
+    for key, path in fields.items():
+        target[key] = _value(item, *path)
+    target["location"] = _location(_get(item, "organization"))
+    target["start"] = _date(_get(item, "start-date"))
+    target["end"] = _date(_get(item, "end-date"))
+    target["is_current"] = bool(target["start"]) and _get(item, "end-date") is None
+    return target
+
+
 def _experience(item: dict) -> dict:
-    exp = empty_experience()
-    exp["organisation"] = _value(item, "organization", "name")
-    exp["unit"] = _value(item, "department-name")
-    exp["title"] = _value(item, "role-title")
-    exp["location"] = _location(_get(item, "organization"))
-    exp["start"] = _date(_get(item, "start-date"))
-    exp["end"] = _date(_get(item, "end-date"))
-    exp["is_current"] = bool(exp["start"]) and _get(item, "end-date") is None
+    exp = _affiliation(item, empty_experience(), {
+        "organisation": ("organization", "name"), "unit": ("department-name",), "title": ("role-title",),
+    })  # fmt: skip
     exp["kind"] = guess_experience_kind(exp["organisation"], exp["title"])
     return exp
 
 
 def _education(item: dict) -> dict:
-    edu = empty_education()
-    edu["institution"] = _value(item, "organization", "name")
-    edu["degree"] = _value(item, "role-title")
-    edu["programme"] = _value(item, "department-name")
-    edu["location"] = _location(_get(item, "organization"))
-    edu["start"] = _date(_get(item, "start-date"))
-    edu["end"] = _date(_get(item, "end-date"))
-    edu["is_current"] = bool(edu["start"]) and _get(item, "end-date") is None
-    return edu
+    return _affiliation(item, empty_education(), {
+        "institution": ("organization", "name"), "degree": ("role-title",), "programme": ("department-name",),
+    })  # fmt: skip
 
 
 def _author(contributor: dict) -> dict | None:
@@ -296,16 +296,8 @@ def parse_orcid_record(text_in: str) -> ParseResult:
     The document carries an extra ``external_ids`` list (Scopus, ResearcherID, ...).
     """
     result = ParseResult(records=[], errors=[])
-    if text_in is None or not text_in.strip():
-        result.errors.append(ParseError("empty ORCID record"))
-        return result
-    try:
-        data = load_json(text_in.lstrip("\ufeff"))
-    except JSONTooDeep as exc:
-        result.errors.append(ParseError(exc.msg, line=1))
-        return result
-    except json.JSONDecodeError as exc:
-        result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
+    data = read_json_document(text_in, result, empty="empty ORCID record")
+    if data is NOT_READ:
         return result
     if not isinstance(data, dict) or not ({"orcid-identifier", "person", "activities-summary"} & set(data)):
         result.errors.append(ParseError("not an ORCID record (expected the v3.0 /record JSON)"))

@@ -11,19 +11,19 @@ import json
 import re
 
 from publications.formats import (
-    JSONTooDeep,
+    NOT_READ,
     ParseError,
     ParseResult,
     arxiv_from_text,
     empty_record,
     is_suffix,
-    load_json,
     make_author,
     normalise_arxiv,
     normalise_doi,
     parse_month,
     parse_partial_date,
     parse_year,
+    read_json_document,
     split_name,
 )
 
@@ -311,18 +311,8 @@ def _locate_items(data):
 def parse_csl_json(text: str) -> ParseResult:
     """Parse CSL-JSON into publication records (``line`` is always None)."""
     result = ParseResult(records=[], errors=[])
-    if text is None:
-        return result
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        return result
-    try:
-        data = load_json(text)
-    except JSONTooDeep as exc:
-        result.errors.append(ParseError(exc.msg, line=1))
-        return result
-    except json.JSONDecodeError as exc:
-        result.errors.append(ParseError(f"invalid JSON: {exc.msg}", line=exc.lineno))
+    data = read_json_document(text, result)
+    if data is NOT_READ:
         return result
     items = _locate_items(data)
     if items is None:

@@ -149,196 +149,292 @@ _TOKEN = re.compile(
 )
 
 
+class _Lines:
+    """The intermediate lines of a LaTeX fragment, the inline text not yet written, the list depth."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.buf: list[str] = []
+        self.depth = 0
+
+    def flush(self) -> None:
+        joined = _inline("".join(self.buf))
+        self.buf.clear()
+        if joined.strip():
+            self.lines.append(joined)
+
+    def add_text(self, chunk: str) -> None:
+        """Plain text between commands; a blank line ends a paragraph."""
+        for i, part in enumerate(re.split(r"\n\s*\n", chunk)):
+            if i:
+                self.flush()
+                self.lines.append("")
+            self.buf.append(part)
+
+    def item(self, token: str) -> None:
+        """``\\item`` or ``\\item[label]``: a bullet, indented by the list depth."""
+        self.flush()
+        label = re.match(r"\\item\[([^\]]*)\]", token)
+        prefix = "  " * max(0, self.depth - 1) + "- "
+        self.buf.append(prefix + (f"**{label.group(1)}** " if label and label.group(1).strip() else ""))
+
+
+_LAYOUT_ENVS = {"document", "cventries", "cvhonors", "cvskills", "center", "flushleft", "minipage"}
+
+
+def _begin(env: str, text: str, pos: int, out: _Lines) -> int:
+    if re.fullmatch(_ENV_LIST, env):
+        out.flush()
+        out.depth += 1
+    elif env in _LAYOUT_ENVS:
+        out.flush()
+        if env == "minipage":
+            _, pos = _read_args(text, pos, 1)
+    else:
+        _, pos = _read_group(text, pos)  # e.g. tabular column spec: dropped with the env name
+    return pos
+
+
+def _end(env: str, out: _Lines) -> None:
+    if re.fullmatch(_ENV_LIST, env):
+        out.flush()
+        out.depth = max(0, out.depth - 1)
+
+
+# Each command handler reads its arguments from ``text`` at ``pos``, appends to ``lines``
+# and returns the position after its arguments.
+
+
+def _heading(marker: str):
+    def handler(text: str, pos: int, lines: list[str], cmd: str) -> int:
+        args, pos = _read_args(text, pos, 1)
+        lines.append(f"{marker} {_inline(args[0]) if args else ''}")
+        return pos
+
+    return handler
+
+
+def _cventry_moderncv(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """moderncv: ``\\cventry{dates}{title}{employer}{city}{grade}{description}``."""
+    args, pos = _read_args(text, pos, 6)
+    dates, title, employer, city, grade, desc = (args + [""] * 6)[:6]
+    lines.append(f"### {_inline(employer) or _inline(title)}")
+    lines += [x for x in (_inline(dates), _inline(title) if _inline(employer) else "") if x]
+    if _inline(city):
+        lines.append(f"Location: {_inline(city)}")
+    if _inline(grade):
+        lines.append(_inline(grade))
+    lines += _description(desc)
+    lines.append("")
+    return pos
+
+
+def _cventry_awesome(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """awesome-cv: ``\\cventry{position}{organisation}{location}{dates}{items}``."""
+    args, pos = _read_args(text, pos, 5)
+    position, org, loc, dates, desc = (args + [""] * 5)[:5]
+    lines.append(f"### {_inline(org) or _inline(position)}")
+    lines += [x for x in (_inline(dates), _inline(position) if _inline(org) else "") if x]
+    if _inline(loc):
+        lines.append(f"Location: {_inline(loc)}")
+    lines += _description(desc)
+    lines.append("")
+    return pos
+
+
+def _cvhonor(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 4)
+    award, event, loc, date = (_inline(a) for a in (args + [""] * 4)[:4])
+    item = ", ".join(x for x in (award, event) if x)
+    if loc:
+        item += f" ({loc})"
+    if date:
+        item += f", {date}"
+    lines.append(f"- {item}")
+    return pos
+
+
+def _cvskill(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 2)
+    label, body = (_inline(a) for a in [*args, "", ""][:2])
+    lines.append(f"- **{label}:** {body}" if label else f"- {body}")
+    return pos
+
+
+def _cvitem(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 3 if cmd == "cvitemwithcomment" else 2)
+    label, body = _inline(args[0]) if args else "", _inline(args[1]) if len(args) > 1 else ""
+    comment = _inline(args[2]) if len(args) > 2 else ""
+    body = ", ".join(x for x in (body, comment) if x)
+    lines.append(f"- **{label}:** {body}" if label else f"- {body}")
+    return pos
+
+
+def _cvlistitem(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 1)
+    lines.append(f"- {_inline(args[0]) if args else ''}")
+    return pos
+
+
+def _cvdoubleitem(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """``\\cvdoubleitem{label}{text}{label}{text}`` (two labelled bullets), ``\\cvlistdoubleitem{a}{b}``."""
+    n = 4 if cmd == "cvdoubleitem" else 2
+    args, pos = _read_args(text, pos, n)
+    if cmd == "cvdoubleitem":
+        for label, body in ((args + [""] * 4)[0:2], (args + [""] * 4)[2:4]):
+            if _inline(label) or _inline(body):
+                lines.append(f"- **{_inline(label)}:** {_inline(body)}")
+    else:
+        lines += [f"- {_inline(a)}" for a in args if _inline(a)]
+    return pos
+
+
+def _name(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 2)
+    lines.insert(0, "# " + " ".join(_inline(a) for a in args if _inline(a)))
+    return pos
+
+
+def _name_part(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """``\\firstname``/``\\familyname``: a marked line that ``latex_to_text`` joins into the name."""
+    args, pos = _read_args(text, pos, 1)
+    lines.append(f"\x01{cmd}\x01{_inline(args[0]) if args else ''}")
+    return pos
+
+
+def _headline(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 1)
+    if args and _inline(args[0]):
+        lines.append(f"\x01headline\x01{_inline(args[0])}")
+    return pos
+
+
+def _email(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 1)
+    lines.append(f"Email: {args[0].strip()}" if args else "")
+    return pos
+
+
+def _homepage(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    args, pos = _read_args(text, pos, 1)
+    if args and args[0].strip():
+        url = args[0].strip()
+        lines.append(url if "://" in url else f"https://{url}")
+    return pos
+
+
+def _social(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """moderncv's ``\\social[kind]{account}``."""
+    kind, _ = _read_group(text, pos, "[", "]")
+    args, pos = _read_args(text, pos, 1)
+    template = _SOCIAL.get((kind or "").strip().lower())
+    if template and args:
+        lines.append(template.format(args[0].strip()))
+    return pos
+
+
+def _account(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """awesome-cv's ``\\github{account}`` and friends (a full URL is kept as it is)."""
+    args, pos = _read_args(text, pos, 2 if cmd == "googlescholar" else 1)
+    if args and args[0].strip():
+        value = args[0].strip()
+        lines.append(value if "://" in value else _SOCIAL[cmd].format(value))
+    return pos
+
+
+def _drop_text(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """Dropped with every argument it has (``\\address{street}{city}{country}``)."""
+    _, pos = _read_group(text, pos, "[", "]")
+    _, pos = _read_args(text, pos, 1)
+    while True:
+        extra, new = _read_group(text, pos)
+        if extra is None:
+            break
+        pos = new
+    return pos
+
+
+_LAYOUT_ARGS = {"setlength": 2, "renewcommand": 2, "newcommand": 2, "colorlet": 2, "cvsubentry": 4}
+
+
+def _drop_layout(text: str, pos: int, lines: list[str], cmd: str) -> int:
+    """Layout and preamble commands: dropped with their known number of arguments."""
+    _, pos = _read_group(text, pos, "[", "]")
+    for _ in range(_LAYOUT_ARGS.get(cmd, 1)):
+        _, pos = _read_group(text, pos)
+        _, pos = _read_group(text, pos, "[", "]")
+    return pos
+
+
+# makecvtitle, newpage, …: not here, nothing to keep
+_COMMANDS = {
+    "section": _heading("##"),
+    "cvsection": _heading("##"),
+    **dict.fromkeys(("subsection", "cvsubsection", "subsubsection", "paragraph", "cvparagraph"), _heading("###")),
+    "cventry": _cventry_moderncv,
+    "cvhonor": _cvhonor,
+    "cvskill": _cvskill,
+    "cvitem": _cvitem,
+    "cvitemwithcomment": _cvitem,
+    "cvlistitem": _cvlistitem,
+    "cvdoubleitem": _cvdoubleitem,
+    "cvlistdoubleitem": _cvdoubleitem,
+    "name": _name,
+    "firstname": _name_part,
+    "familyname": _name_part,
+    "title": _headline,
+    "position": _headline,
+    "email": _email,
+    "homepage": _homepage,
+    "social": _social,
+    **dict.fromkeys(("github", "linkedin", "gitlab", "twitter", "googlescholar", "orcid"), _account),
+    **dict.fromkeys(
+        (
+            "phone", "mobile", "address", "quote", "extrainfo", "photo", "recipient", "date", "opening",
+            "closing", "enclosure", "letterdate", "lettertitle", "cvfooter", "faicon",
+        ),
+        _drop_text,
+    ),
+    **dict.fromkeys(
+        (
+            "vspace", "hspace", "documentclass", "usepackage", "geometry", "moderncvstyle", "moderncvcolor",
+            "setlength", "renewcommand", "newcommand", "colorlet", "setmainfont", "fontdir", "cvsubentry",
+        ),
+        _drop_layout,
+    ),
+}  # fmt: skip
+
+
+def _token(m: re.Match, text: str, out: _Lines, awesome: bool) -> int:
+    """Act on one matched token; returns the position after it (and its arguments)."""
+    pos = m.end()
+    if m.group("begin"):
+        return _begin(m.group("begin"), text, pos, out)
+    if m.group("end"):
+        _end(m.group("end"), out)
+        return pos
+    if m.group(0).startswith("\\item"):
+        out.item(m.group(0))
+        return pos
+    cmd = m.group("cmd")
+    out.flush()
+    handler = _cventry_awesome if cmd == "cventry" and awesome else _COMMANDS.get(cmd)
+    return handler(text, pos, out.lines, cmd) if handler else pos
+
+
 def _blocks(text: str, *, awesome: bool = False) -> list[str]:
     """Convert a LaTeX fragment to intermediate lines."""
-    lines: list[str] = []
-    buf: list[str] = []
-    depth = 0
-
-    def flush():
-        joined = _inline("".join(buf))
-        buf.clear()
-        if joined.strip():
-            lines.append(joined)
-
+    out = _Lines()
     pos = 0
     while pos < len(text):
         m = _TOKEN.search(text, pos)
         if not m:
-            chunk = text[pos:]
-            for i, part in enumerate(re.split(r"\n\s*\n", chunk)):
-                if i:
-                    flush()
-                    lines.append("")
-                buf.append(part)
+            out.add_text(text[pos:])
             break
-        before = text[pos : m.start()]
-        for i, part in enumerate(re.split(r"\n\s*\n", before)):
-            if i:
-                flush()
-                lines.append("")
-            buf.append(part)
-        pos = m.end()
-        if m.group("begin"):
-            env = m.group("begin")
-            if re.fullmatch(_ENV_LIST, env):
-                flush()
-                depth += 1
-            elif env in {"document", "cventries", "cvhonors", "cvskills", "center", "flushleft", "minipage"}:
-                flush()
-                if env == "minipage":
-                    _, pos = _read_args(text, pos, 1)
-            else:
-                _, pos = _read_group(text, pos)  # e.g. tabular column spec: dropped with the env name
-            continue
-        if m.group("end"):
-            if re.fullmatch(_ENV_LIST, m.group("end")):
-                flush()
-                depth = max(0, depth - 1)
-            continue
-        if m.group(0).startswith("\\item"):
-            flush()
-            label = re.match(r"\\item\[([^\]]*)\]", m.group(0))
-            prefix = "  " * max(0, depth - 1) + "- "
-            buf.append(prefix + (f"**{label.group(1)}** " if label and label.group(1).strip() else ""))
-            continue
-        cmd = m.group("cmd")
-        flush()
-        if cmd in {"section", "cvsection"}:
-            args, pos = _read_args(text, pos, 1)
-            lines.append(f"## {_inline(args[0]) if args else ''}")
-        elif cmd in {"subsection", "cvsubsection", "subsubsection", "paragraph", "cvparagraph"}:
-            args, pos = _read_args(text, pos, 1)
-            lines.append(f"### {_inline(args[0]) if args else ''}")
-        elif cmd == "cventry" and not awesome:
-            args, pos = _read_args(text, pos, 6)
-            dates, title, employer, city, grade, desc = (args + [""] * 6)[:6]
-            lines.append(f"### {_inline(employer) or _inline(title)}")
-            lines += [x for x in (_inline(dates), _inline(title) if _inline(employer) else "") if x]
-            if _inline(city):
-                lines.append(f"Location: {_inline(city)}")
-            if _inline(grade):
-                lines.append(_inline(grade))
-            lines += _description(desc)
-            lines.append("")
-        elif cmd == "cventry":
-            args, pos = _read_args(text, pos, 5)
-            position, org, loc, dates, desc = (args + [""] * 5)[:5]
-            lines.append(f"### {_inline(org) or _inline(position)}")
-            lines += [x for x in (_inline(dates), _inline(position) if _inline(org) else "") if x]
-            if _inline(loc):
-                lines.append(f"Location: {_inline(loc)}")
-            lines += _description(desc)
-            lines.append("")
-        elif cmd == "cvhonor":
-            args, pos = _read_args(text, pos, 4)
-            award, event, loc, date = (_inline(a) for a in (args + [""] * 4)[:4])
-            item = ", ".join(x for x in (award, event) if x)
-            if loc:
-                item += f" ({loc})"
-            if date:
-                item += f", {date}"
-            lines.append(f"- {item}")
-        elif cmd == "cvskill":
-            args, pos = _read_args(text, pos, 2)
-            label, body = (_inline(a) for a in [*args, "", ""][:2])
-            lines.append(f"- **{label}:** {body}" if label else f"- {body}")
-        elif cmd in {"cvitem", "cvitemwithcomment"}:
-            args, pos = _read_args(text, pos, 3 if cmd == "cvitemwithcomment" else 2)
-            label, body = _inline(args[0]) if args else "", _inline(args[1]) if len(args) > 1 else ""
-            comment = _inline(args[2]) if len(args) > 2 else ""
-            body = ", ".join(x for x in (body, comment) if x)
-            lines.append(f"- **{label}:** {body}" if label else f"- {body}")
-        elif cmd in {"cvlistitem"}:
-            args, pos = _read_args(text, pos, 1)
-            lines.append(f"- {_inline(args[0]) if args else ''}")
-        elif cmd in {"cvdoubleitem", "cvlistdoubleitem"}:
-            n = 4 if cmd == "cvdoubleitem" else 2
-            args, pos = _read_args(text, pos, n)
-            if cmd == "cvdoubleitem":
-                for label, body in ((args + [""] * 4)[0:2], (args + [""] * 4)[2:4]):
-                    if _inline(label) or _inline(body):
-                        lines.append(f"- **{_inline(label)}:** {_inline(body)}")
-            else:
-                lines += [f"- {_inline(a)}" for a in args if _inline(a)]
-        elif cmd in {"name"}:
-            args, pos = _read_args(text, pos, 2)
-            lines.insert(0, "# " + " ".join(_inline(a) for a in args if _inline(a)))
-        elif cmd in {"firstname", "familyname"}:
-            args, pos = _read_args(text, pos, 1)
-            lines.append(f"\x01{cmd}\x01{_inline(args[0]) if args else ''}")
-        elif cmd in {"title", "position"}:
-            args, pos = _read_args(text, pos, 1)
-            if args and _inline(args[0]):
-                lines.append(f"\x01headline\x01{_inline(args[0])}")
-        elif cmd == "email":
-            args, pos = _read_args(text, pos, 1)
-            lines.append(f"Email: {args[0].strip()}" if args else "")
-        elif cmd == "homepage":
-            args, pos = _read_args(text, pos, 1)
-            if args and args[0].strip():
-                url = args[0].strip()
-                lines.append(url if "://" in url else f"https://{url}")
-        elif cmd in {"social"}:
-            kind, _ = _read_group(text, pos, "[", "]")
-            args, pos = _read_args(text, pos, 1)
-            template = _SOCIAL.get((kind or "").strip().lower())
-            if template and args:
-                lines.append(template.format(args[0].strip()))
-        elif cmd in {"github", "linkedin", "gitlab", "twitter", "googlescholar", "orcid"}:
-            args, pos = _read_args(text, pos, 2 if cmd == "googlescholar" else 1)
-            if args and args[0].strip():
-                value = args[0].strip()
-                lines.append(value if "://" in value else _SOCIAL[cmd].format(value))
-        elif cmd in {
-            "phone",
-            "mobile",
-            "address",
-            "quote",
-            "extrainfo",
-            "photo",
-            "recipient",
-            "date",
-            "opening",
-            "closing",
-            "enclosure",
-            "letterdate",
-            "lettertitle",
-            "cvfooter",
-            "faicon",
-        }:
-            _, pos = _read_group(text, pos, "[", "]")
-            args, pos = _read_args(text, pos, 1)
-            while True:  # \address{street}{city}{country}
-                extra, new = _read_group(text, pos)
-                if extra is None:
-                    break
-                pos = new
-        elif cmd in {
-            "vspace",
-            "hspace",
-            "documentclass",
-            "usepackage",
-            "geometry",
-            "moderncvstyle",
-            "moderncvcolor",
-            "setlength",
-            "renewcommand",
-            "newcommand",
-            "colorlet",
-            "setmainfont",
-            "fontdir",
-            "cvsubentry",
-        }:
-            _, pos = _read_group(text, pos, "[", "]")
-            for _ in range(
-                {"setlength": 2, "renewcommand": 2, "newcommand": 2, "colorlet": 2, "cvsubentry": 4}.get(cmd, 1)
-            ):
-                _, pos = _read_group(text, pos)
-                _, pos = _read_group(text, pos, "[", "]")
-        # makecvtitle, newpage, …: nothing to keep
-    flush()
-    return lines
+        out.add_text(text[pos : m.start()])
+        pos = _token(m, text, out, awesome)
+    out.flush()
+    return out.lines
 
 
 def latex_to_text(text: str) -> str:

@@ -184,7 +184,24 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
     joined = "\n".join(entry_lines)
     record = empty_record()
     leftovers: list[str] = []
-    # Links first, by their labels; DOI and arXiv ids from anywhere.
+    _place_links(joined, record)
+    text, notes, status = _strip_clutter(joined, record)
+    title, author_text, rest = _title_authors_rest(text)
+    title = plain(title).strip(" .,")
+    if not title:
+        return None, [plain(joined)]
+    record["title"] = title
+    if author_text:
+        record["authors"], record["authors_truncated"] = parse_authors(author_text)
+    _place_venue(record, rest, joined)
+    _place_kind(record, status, notes)
+    if notes:
+        record["note"] = "; ".join(n for n in notes if n)[:300]
+    return record, leftovers
+
+
+def _place_links(joined: str, record: dict) -> None:
+    """Links by their labels (the first unlabelled one is ``url``); DOI and arXiv ids from anywhere."""
     for label, url in links_in(joined):
         placed = False
         for pattern, name in _LINK_FIELDS:
@@ -195,7 +212,14 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
             record["url"] = url
     record["doi"] = doi_from_text(joined)
     record["arxiv_id"] = arxiv_from_text(joined)
-    # Strip link clutter ("[PDF] [Code]") and supervision notes, keeping them as a note.
+
+
+def _strip_clutter(joined: str, record: dict) -> tuple[str, list[str], re.Match | None]:
+    """The entry without link clutter ("[PDF] [Code]"), ids, pages and a status ("to appear").
+
+    Returns the text left, the supervision notes found ("supervised by …", kept as a note)
+    and the status match; the pages go into ``record``.
+    """
     notes = [plain(m.group(0)).strip(" .;") for m in _SUPERVISION.finditer(joined)]
     text = _SUPERVISION.sub(" ", joined)
     text = re.sub(
@@ -219,11 +243,30 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
     if status:
         text = text[: status.start()] + text[status.end() :]
     text = re.sub(r"[ \t]+([,;])", r"\1", text)  # "SOSP , 2023" after a removed link
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    title = ""
+    return text, notes, status
+
+
+def _title_authors_rest(text: str) -> tuple[str, str, list[str]]:
+    """``(title, author_text, venue_lines)``: an emphasised or quoted title first, else by lines."""
+    title, lines = _emphasised_title(text)
+    if not title:
+        return _unmarked_title([ln.strip() for ln in text.split("\n") if ln.strip()])
     author_text = ""
     rest: list[str] = []
-    # 1. An emphasised or quoted title.
+    for ln in lines:
+        if not author_text:
+            head, _sep, tail = _split_at_author_end(ln)
+            if head:
+                author_text = head
+                if tail:
+                    rest.append(tail)
+                continue
+        rest.append(ln)
+    return title, author_text, rest
+
+
+def _emphasised_title(text: str) -> tuple[str, list[str]]:
+    """The first bold, italic or quoted run that is not an author list, and the lines without it."""
     for m in _EMPH.finditer(text):
         candidate = next(g for g in m.groups() if g).strip(" ,.;:")
         quoted = bool(m.group("q") or m.group("d"))
@@ -235,43 +278,28 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
         )
         if in_author_list or len(plain(candidate).split()) < 2:
             continue
-        title = candidate
         text_wo = text[: m.start()] + "\n" + text[m.end() :]
-        lines = [ln.strip(" .,") for ln in text_wo.split("\n") if ln.strip(" .,")]
-        break
-    if title:
-        for ln in lines:
-            if not author_text:
-                head, _sep, tail = _split_at_author_end(ln)
-                if head:
-                    author_text = head
-                    if tail:
-                        rest.append(tail)
-                    continue
-            rest.append(ln)
-    else:
-        # 2. Lines: "Title" / "Authors" / "Venue", or one line "Authors. Title. Venue, Year."
-        if len(lines) >= 2 and any(looks_like_author_list(_LEGEND.sub("", ln)) for ln in lines):
-            idx = next(i for i, ln in enumerate(lines) if looks_like_author_list(_LEGEND.sub("", ln)))
-            author_text = lines[idx]
-            others = lines[:idx] + lines[idx + 1 :]
-            title, rest = (others[0], others[1:]) if others else ("", [])
-        else:
-            flat = " ".join(lines)
-            head, _, tail = _split_at_author_end(flat)
-            if head:
-                author_text = head
-                parts = _sentences(tail)
-                title, rest = (parts[0], parts[1:]) if parts else ("", [])
-            else:
-                parts = _sentences(flat)
-                title, rest = (parts[0], parts[1:]) if parts else ("", [])
-    title = plain(title).strip(" .,")
-    if not title:
-        return None, [plain(joined)]
-    record["title"] = title
-    if author_text:
-        record["authors"], record["authors_truncated"] = parse_authors(author_text)
+        return candidate, [ln.strip(" .,") for ln in text_wo.split("\n") if ln.strip(" .,")]
+    return "", []
+
+
+def _unmarked_title(lines: list[str]) -> tuple[str, str, list[str]]:
+    """Lines "Title" / "Authors" / "Venue", or one line "Authors. Title. Venue, Year."."""
+    if len(lines) >= 2 and any(looks_like_author_list(_LEGEND.sub("", ln)) for ln in lines):
+        idx = next(i for i, ln in enumerate(lines) if looks_like_author_list(_LEGEND.sub("", ln)))
+        others = lines[:idx] + lines[idx + 1 :]
+        title, rest = (others[0], others[1:]) if others else ("", [])
+        return title, lines[idx], rest
+    flat = " ".join(lines)
+    head, _, tail = _split_at_author_end(flat)
+    parts = _sentences(tail if head else flat)
+    title, rest = (parts[0], parts[1:]) if parts else ("", [])
+    return title, head, rest
+
+
+def _place_venue(record: dict, rest: list[str], joined: str) -> None:
+    """Venue, its short form ("OSDI (Operating Systems Design and Implementation)") and the year."""
+    title = record["title"]
     venue_bits = []
     for bit in rest:
         p = plain(_LEGEND.sub("", bit)).strip(" .,;")
@@ -290,6 +318,10 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
         record["venue"], record["venue_short"] = venue, venue
     else:
         record["venue"] = venue
+
+
+def _place_kind(record: dict, status: re.Match | None, notes: list[str]) -> None:
+    """Kind from the venue; "under review"/"submitted" and a bare arXiv id make a preprint."""
     record["kind"] = guess_kind(record["venue"])
     if status:
         notes.append(status.group(1).lower())
@@ -298,9 +330,6 @@ def parse_publication(entry_lines: list[str]) -> tuple[dict | None, list[str]]:
     if record["arxiv_id"] and record["kind"] == "other":
         record["kind"] = "preprint"
         record["venue"] = record["venue"] or "arXiv"
-    if notes:
-        record["note"] = "; ".join(n for n in notes if n)[:300]
-    return record, leftovers
 
 
 def _split_at_author_end(line: str) -> tuple[str, str, str]:

@@ -14,11 +14,13 @@ from profiles.formats import empty_experience, text
 from profiles.formats.cvdoc import parse_cv_text
 from profiles.formats.cvdoc.pubs import guess_kind, looks_like_author_list, parse_authors
 from profiles.formats.sites.common import (
+    Page,
     SiteImport,
     add_link,
     markdown_plain,
     partial,
-    read_front_matter,
+    read_page,
+    read_pages,
     read_yaml,
     rel,
     report_unused,
@@ -88,27 +90,19 @@ def read(root: Path, site: SiteImport) -> None:
         if avatar and (root / "images" / avatar).is_file():
             doc["avatar_path"] = f"images/{avatar}"
     about = root / "_pages" / "about.md"
-    if about.is_file():
-        _data, body, error = read_front_matter(about)
-        site.files_read += 1
-        if error:
-            site.warn("_pages/about.md", error)
-        else:
-            doc["long_bio"] = markdown_plain(body)
-    for path in _files(root, "_publications"):
-        _publication(root, path, site, doc)
-    for path in _files(root, "_talks"):
-        _talk(root, path, site, doc)
-    for path in _files(root, "_teaching"):
-        _teaching(root, path, site, doc)
+    about_page = read_page(root, about, site) if about.is_file() else None
+    if about_page is not None:
+        doc["long_bio"] = markdown_plain(about_page.body)
+    for page in read_pages(root, _files(root, "_publications"), site):
+        _publication(root, page, site, doc)
+    for page in read_pages(root, _files(root, "_talks"), site):
+        _talk(root, page, site, doc)
+    for page in read_pages(root, _files(root, "_teaching"), site):
+        _teaching(root, page, site, doc)
     cv = root / "_pages" / "cv.md"
-    if cv.is_file():
-        _data, body, error = read_front_matter(cv)
-        site.files_read += 1
-        if error:
-            site.warn("_pages/cv.md", error)
-            return
-        draft = parse_cv_text(re.sub(r"\{%.*?%\}", "", body, flags=re.S))
+    cv_page = read_page(root, cv, site) if cv.is_file() else None
+    if cv_page is not None:
+        draft = parse_cv_text(re.sub(r"\{%.*?%\}", "", cv_page.body, flags=re.S))
         for key, value in draft.document.items():
             if key == "publications":
                 continue  # _publications/ is the site's list; the CV's copy would duplicate it
@@ -136,13 +130,8 @@ def _citation_authors(citation: str) -> tuple[list, bool]:
     return parse_authors(head)
 
 
-def _publication(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
-    where = rel(root, path)
-    data, body, error = read_front_matter(path)
-    site.files_read += 1
-    if error:
-        site.warn(where, error)
-        return
+def _publication(root: Path, page: Page, site: SiteImport, doc: dict) -> None:
+    where, data, body = page.path, page.data, page.body
     title = text(data.get("title"))
     if not title:
         site.warn(where, "publication without a title; skipped")
@@ -190,13 +179,8 @@ def _publication(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
     site.publications.append(record)
 
 
-def _talk(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
-    where = rel(root, path)
-    data, body, error = read_front_matter(path)
-    site.files_read += 1
-    if error:
-        site.warn(where, error)
-        return
+def _talk(root: Path, page: Page, site: SiteImport, doc: dict) -> None:
+    where, data, body = page.path, page.data, page.body
     title = text(data.get("title"))
     if not title:
         return
@@ -214,13 +198,8 @@ def _talk(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
         site.skip(where, f"type {text(data.get('type'))!r} (kept as a talk)")
 
 
-def _teaching(root: Path, path: Path, site: SiteImport, doc: dict) -> None:
-    where = rel(root, path)
-    data, body, error = read_front_matter(path)
-    site.files_read += 1
-    if error:
-        site.warn(where, error)
-        return
+def _teaching(root: Path, page: Page, site: SiteImport, doc: dict) -> None:
+    where, data, body = page.path, page.data, page.body
     title = text(data.get("title"))
     venue = strip_html(text(data.get("venue")))
     if not (title or venue):

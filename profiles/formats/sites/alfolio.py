@@ -32,7 +32,8 @@ from profiles.formats.sites.common import (
     as_list,
     markdown_plain,
     partial,
-    read_front_matter,
+    read_page,
+    read_pages,
     read_yaml,
     rel,
     strip_html,
@@ -93,23 +94,7 @@ def read(root: Path, site: SiteImport) -> None:
     if isinstance(socials, dict):
         _socials(socials, doc)
         doc["email"] = doc["email"] or text(socials.get("email"))
-    about = root / "_pages" / "about.md"
-    if about.is_file():
-        data, body, error = read_front_matter(about)
-        site.files_read += 1
-        if error:
-            site.warn("_pages/about.md", error)
-        else:
-            subtitle = strip_html(text(data.get("subtitle")))
-            if subtitle:
-                doc["headline"] = subtitle[:250]
-            doc["long_bio"] = markdown_plain(body)
-            profile = data.get("profile") if isinstance(data.get("profile"), dict) else {}
-            if text(profile.get("more_info")):
-                site.skip("_pages/about.md", "profile.more_info (address block)")
-            image = text(profile.get("image"))
-            if image and (root / "assets" / "img" / image).is_file():
-                doc["avatar_path"] = f"assets/img/{image}"
+    _about(root, site, doc)
     _bibliography(root, site)
     cv = _yaml_file(root, "_data/cv.yml", site)
     if isinstance(cv, list):
@@ -123,20 +108,15 @@ def read(root: Path, site: SiteImport) -> None:
         for other in parsed.records:
             _merge(doc, other)
             site.publications.extend(other.get("publications") or [])
-    for path in visible((root / "_news").glob("*.md")):
-        data, body, error = read_front_matter(path)
-        site.files_read += 1
-        if error:
-            site.warn(rel(root, path), error)
-            continue
+    for page in read_pages(root, visible((root / "_news").glob("*.md")), site):
+        data, body = page.data, page.body
         news = markdown_plain(body) or text(data.get("title"))
         if news:
             doc["news"].append({"date": partial(data.get("date")), "body": news})
-    for path in visible((root / "_projects").glob("*.md")):
-        data, body, error = read_front_matter(path)
-        site.files_read += 1
-        if error or not text(data.get("title")):
-            site.warn(rel(root, path), error or "project without a title; skipped")
+    for page in read_pages(root, visible((root / "_projects").glob("*.md")), site):
+        where, data, body = page.path, page.data, page.body
+        if not text(data.get("title")):
+            site.warn(where, "project without a title; skipped")
             continue
         project = empty_project()
         project["title"] = text(data["title"])[:250]
@@ -147,10 +127,29 @@ def read(root: Path, site: SiteImport) -> None:
         doc["projects"].append(project)
         for key in ("related_publications", "img", "category", "giscus_comments"):
             if data.get(key):
-                site.skip(rel(root, path), f"{key}")
+                site.skip(where, f"{key}")
     coauthors = _yaml_file(root, "_data/coauthors.yml", site)
     if isinstance(coauthors, dict) and coauthors:
         site.skip("_data/coauthors.yml", f"links of {len(coauthors)} co-author families (author pages are not kept)")
+
+
+def _about(root: Path, site: SiteImport, doc: dict) -> None:
+    """``_pages/about.md``: the subtitle as headline, the body as long bio, the profile image as avatar."""
+    about = root / "_pages" / "about.md"
+    page = read_page(root, about, site) if about.is_file() else None
+    if page is None:
+        return
+    where, data, body = page.path, page.data, page.body
+    subtitle = strip_html(text(data.get("subtitle")))
+    if subtitle:
+        doc["headline"] = subtitle[:250]
+    doc["long_bio"] = markdown_plain(body)
+    profile = data.get("profile") if isinstance(data.get("profile"), dict) else {}
+    if text(profile.get("more_info")):
+        site.skip(where, "profile.more_info (address block)")
+    image = text(profile.get("image"))
+    if image and (root / "assets" / "img" / image).is_file():
+        doc["avatar_path"] = f"assets/img/{image}"
 
 
 def _socials(data: dict, doc: dict) -> None:
@@ -239,7 +238,7 @@ def _years(value) -> tuple[str, str, bool]:
 
 
 def _cv_yaml(sections: list, doc: dict, site: SiteImport) -> None:
-    where = "_data/cv.yml"
+    """``_data/cv.yml``: a list of ``{title, type, contents}`` sections, each read by its heading."""
     for section in sections:
         if not isinstance(section, dict):
             continue
@@ -248,85 +247,119 @@ def _cv_yaml(sections: list, doc: dict, site: SiteImport) -> None:
         contents = as_list(section.get("contents"))
         key = classify_heading(title) or ""
         if kind == "map" or re.search(r"general information|contact", title, re.I):
-            for item in contents:
-                if not isinstance(item, dict):
-                    continue
-                label, value = text(item.get("name")).lower(), text(item.get("value"))
-                if label in {"full name", "name"} and not doc["full_name"]:
-                    doc["full_name"] = value
-                elif label == "email":
-                    doc["email"] = doc["email"] or value
-                elif label in {"languages", "language"}:
-                    for lang in re.split(r"\s*,\s*", value):
-                        if lang:
-                            skill = empty_skill("language")
-                            skill["name"] = lang[:120]
-                            doc["skills"].append(skill)
-                elif value:
-                    site.skip(where, f"{title}: {item.get('name')} = {value}")
+            _cv_map(title, contents, doc, site)
             continue
+        read_item = _CV_ITEMS.get(key)
         for item in contents:
-            if key == "education" and isinstance(item, dict):
-                edu = empty_education()
-                edu["institution"] = strip_html(item.get("institution"))[:200]
-                edu["degree"] = strip_html(item.get("title"))[:120]
-                edu["start"], edu["end"], edu["is_current"] = _years(item.get("year"))
-                if edu["start"] and not edu["end"] and not edu["is_current"]:
-                    edu["start"], edu["end"] = "", edu["start"]  # one year on a degree: when it was awarded
-                edu["note"] = "; ".join(text(d) for d in as_list(item.get("description")) if text(d))
-                if edu["institution"]:
-                    doc["education"].append(edu)
-            elif key in {"experience", "teaching", "open_source"} and isinstance(item, dict):
-                job = empty_experience()
-                job["organisation"] = (strip_html(item.get("institution")) or strip_html(item.get("title")))[:200]
-                job["title"] = strip_html(item.get("title"))[:200] if text(item.get("institution")) else ""
-                href = re.search(r"href=[\"']([^\"']+)", text(item.get("title")) + text(item.get("institution")))
-                url = href.group(1) if href and href.group(1).startswith("http") else ""
-                job["start"], job["end"], job["is_current"] = _years(item.get("year"))
-                job["kind"] = (
-                    "teaching" if key == "teaching" else guess_experience_kind(job["organisation"], job["title"])
-                )
-                job["highlights"] = _highlights(item.get("description"))
-                if key == "open_source":
-                    doc["open_source"].append(
-                        {
-                            "project": job["organisation"],
-                            "role": job["title"],
-                            "start": job["start"],
-                            "end": job["end"],
-                            "is_current": job["is_current"],
-                            "summary": "",
-                            "highlights": job["highlights"],
-                            "url": url,
-                        }
-                    )
-                elif job["organisation"]:
-                    job["url"] = url
-                    doc["experience"].append(job)
-            elif key == "awards" and isinstance(item, dict):
-                year = find_date_range(text(item.get("year")))
-                for entry in as_list(item.get("items")) or [item.get("title")]:
-                    if text(entry):
-                        award = empty_award()
-                        award["title"] = text(entry)[:300]
-                        award["year"] = year.year if year else None
-                        doc["awards"].append(award)
-            elif key == "research_interests" and isinstance(item, dict) and text(item.get("title")):
-                topic = strip_html(item.get("title")).rstrip(".")
-                doc["interest_tags"] = ", ".join(filter(None, [doc["interest_tags"], topic]))[:400]
-                details = "; ".join(strip_html(i) for i in as_list(item.get("items")) if text(i))
-                if details:
-                    doc["research_interests"] = "\n".join(
-                        filter(None, [doc["research_interests"], f"{topic}: {details}"])
-                    )
-            elif key == "skills" and isinstance(item, dict):
-                skill = empty_skill()
-                skill["name"] = strip_html(item.get("title"))[:120] or title
-                skill["keywords"] = [strip_html(i) for i in as_list(item.get("items")) if text(i)]
-                if skill["name"]:
-                    doc["skills"].append(skill)
+            if read_item and isinstance(item, dict) and (key != "research_interests" or text(item.get("title"))):
+                read_item(item, doc, key, title)
             else:
-                site.skip(where, f"{title}: {_description(item)[:120]}")
+                site.skip(_CV_YML, f"{title}: {_description(item)[:120]}")
+
+
+_CV_YML = "_data/cv.yml"
+
+
+def _cv_map(title: str, contents: list, doc: dict, site: SiteImport) -> None:
+    """A ``type: map`` section (general information): name, email and languages; the rest is named."""
+    for item in contents:
+        if not isinstance(item, dict):
+            continue
+        label, value = text(item.get("name")).lower(), text(item.get("value"))
+        if label in {"full name", "name"} and not doc["full_name"]:
+            doc["full_name"] = value
+        elif label == "email":
+            doc["email"] = doc["email"] or value
+        elif label in {"languages", "language"}:
+            for lang in re.split(r"\s*,\s*", value):
+                if lang:
+                    skill = empty_skill("language")
+                    skill["name"] = lang[:120]
+                    doc["skills"].append(skill)
+        elif value:
+            site.skip(_CV_YML, f"{title}: {item.get('name')} = {value}")
+
+
+# Each reads one item of a cv.yml section into ``doc``; ``key`` is the section's kind, ``title`` its heading.
+
+
+def _cv_education(item: dict, doc: dict, key: str, title: str) -> None:
+    edu = empty_education()
+    edu["institution"] = strip_html(item.get("institution"))[:200]
+    edu["degree"] = strip_html(item.get("title"))[:120]
+    edu["start"], edu["end"], edu["is_current"] = _years(item.get("year"))
+    if edu["start"] and not edu["end"] and not edu["is_current"]:
+        edu["start"], edu["end"] = "", edu["start"]  # one year on a degree: when it was awarded
+    edu["note"] = "; ".join(text(d) for d in as_list(item.get("description")) if text(d))
+    if edu["institution"]:
+        doc["education"].append(edu)
+
+
+def _cv_job(item: dict, doc: dict, key: str, title: str) -> None:
+    """Experience, teaching (kind ``teaching``) or open source (an ``open_source`` entry)."""
+    job = empty_experience()
+    job["organisation"] = (strip_html(item.get("institution")) or strip_html(item.get("title")))[:200]
+    job["title"] = strip_html(item.get("title"))[:200] if text(item.get("institution")) else ""
+    href = re.search(r"href=[\"']([^\"']+)", text(item.get("title")) + text(item.get("institution")))
+    url = href.group(1) if href and href.group(1).startswith("http") else ""
+    job["start"], job["end"], job["is_current"] = _years(item.get("year"))
+    job["kind"] = "teaching" if key == "teaching" else guess_experience_kind(job["organisation"], job["title"])
+    job["highlights"] = _highlights(item.get("description"))
+    if key == "open_source":
+        doc["open_source"].append(
+            {
+                "project": job["organisation"],
+                "role": job["title"],
+                "start": job["start"],
+                "end": job["end"],
+                "is_current": job["is_current"],
+                "summary": "",
+                "highlights": job["highlights"],
+                "url": url,
+            }
+        )
+    elif job["organisation"]:
+        job["url"] = url
+        doc["experience"].append(job)
+
+
+def _cv_awards(item: dict, doc: dict, key: str, title: str) -> None:
+    """One award per entry of ``items`` (or the item's title), all with the item's year."""
+    year = find_date_range(text(item.get("year")))
+    for entry in as_list(item.get("items")) or [item.get("title")]:
+        if text(entry):
+            award = empty_award()
+            award["title"] = text(entry)[:300]
+            award["year"] = year.year if year else None
+            doc["awards"].append(award)
+
+
+def _cv_interest(item: dict, doc: dict, key: str, title: str) -> None:
+    """The title joins the interest tags; its ``items`` become "topic: details" research interests."""
+    topic = strip_html(item.get("title")).rstrip(".")
+    doc["interest_tags"] = ", ".join(filter(None, [doc["interest_tags"], topic]))[:400]
+    details = "; ".join(strip_html(i) for i in as_list(item.get("items")) if text(i))
+    if details:
+        doc["research_interests"] = "\n".join(filter(None, [doc["research_interests"], f"{topic}: {details}"]))
+
+
+def _cv_skill(item: dict, doc: dict, key: str, title: str) -> None:
+    skill = empty_skill()
+    skill["name"] = strip_html(item.get("title"))[:120] or title
+    skill["keywords"] = [strip_html(i) for i in as_list(item.get("items")) if text(i)]
+    if skill["name"]:
+        doc["skills"].append(skill)
+
+
+_CV_ITEMS = {
+    "education": _cv_education,
+    "experience": _cv_job,
+    "teaching": _cv_job,
+    "open_source": _cv_job,
+    "awards": _cv_awards,
+    "research_interests": _cv_interest,
+    "skills": _cv_skill,
+}
 
 
 def _highlights(value) -> list[dict]:

@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -115,6 +116,35 @@ def read_front_matter(path: Path) -> tuple[dict, str, str | None]:
             return {}, body, "the front matter is not a mapping"
         return _jsonable(data), body.strip(), None
     return {}, raw.strip(), None
+
+
+class Page(NamedTuple):
+    """A page of a site, read: its file, its path in the site, its front matter and its body."""
+
+    file: Path
+    path: str
+    data: dict
+    body: str
+
+
+def read_page(root: Path, file: Path, site: SiteImport) -> Page | None:
+    """The page in ``file``, counted as read; ``None`` (and a warning) when the file or its front
+    matter cannot be read."""
+    path = rel(root, file)
+    data, body, error = read_front_matter(file)
+    site.files_read += 1
+    if error:
+        site.warn(path, error)
+        return None
+    return Page(file, path, data, body)
+
+
+def read_pages(root: Path, files, site: SiteImport):
+    """Each of ``files`` that can be read, as a ``Page`` (see ``read_page``), one after the other."""
+    for file in files:
+        page = read_page(root, file, site)
+        if page is not None:
+            yield page
 
 
 def _jsonable(value):

@@ -15,12 +15,14 @@ from pathlib import Path
 from profiles.formats import empty_award, empty_education, empty_experience, empty_skill, guess_experience_kind, text
 from profiles.formats.cvdoc.pubs import guess_kind
 from profiles.formats.sites.common import (
+    Page,
     SiteImport,
     add_link,
     as_list,
     markdown_plain,
     partial,
-    read_front_matter,
+    read_page,
+    read_pages,
     rel,
     report_unused,
     visible,
@@ -108,26 +110,27 @@ def read(root: Path, site: SiteImport) -> None:
     superuser = next((folder for folder, info in authors.items() if info["superuser"]), None) or next(iter(authors), "")
     site.owner = superuser
     for folder in _content_dirs(content, "publication", "publications"):
-        for page in _pages(folder):
+        for page in read_pages(root, _pages(folder), site):
             _read_publication(root, page, site, authors)
     for folder in _content_dirs(content, "event", "events", "talk", "talks"):
-        for page in _pages(folder):
+        for page in read_pages(root, _pages(folder), site):
             _read_event(root, page, site, authors, superuser)
     for folder in _content_dirs(content, "post", "posts", "blog"):
-        for page in _pages(folder):
+        for page in read_pages(root, _pages(folder), site):
             _read_post(root, page, site, superuser)
     home = content / "home"
     if home.is_dir():
-        for page in visible(home.glob("*.md")):
+        for page in read_pages(root, visible(home.glob("*.md")), site):
             _read_widget(root, page, site, superuser)
     for name in ("project", "projects"):
         folder = content / name
         if folder.is_dir():
-            for page in _pages(folder):
+            for page in read_pages(root, _pages(folder), site):
                 _read_project(root, page, site, superuser)
 
 
 def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
+    """``{author folder: {"name", "superuser"}}``, each author's page read into their document."""
     authors: dict = {}
     folder = content / "authors"
     if not folder.is_dir():
@@ -137,69 +140,18 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
         page = next((sub / n for n in ("_index.md", "index.md") if (sub / n).is_file()), None)
         if page is None:
             continue
-        path = rel(root, page)
-        data, body, error = read_front_matter(page)
-        site.files_read += 1
-        if error:
-            site.warn(path, error)
+        author_page = read_page(root, page, site)
+        if author_page is None:
             continue
+        path, data, body = author_page.path, author_page.data, author_page.body
         doc = site.document(sub.name)
-        name = text(data.get("title")) or " ".join(
-            filter(None, [text(data.get("first_name")), text(data.get("last_name"))])
-        )
-        doc["full_name"] = name
-        doc["headline"] = text(data.get("role"))[:250]
-        if text(data.get("pronouns")):
-            doc["pronouns"] = text(data.get("pronouns"))[:40]
-        orgs = [o for o in as_list(data.get("organizations")) if isinstance(o, dict) and text(o.get("name"))]
-        if orgs:
-            doc["organisation"] = text(orgs[0]["name"])[:200]
-            if len(orgs) > 1:
-                site.skip(path, "organizations after the first: " + ", ".join(text(o["name"]) for o in orgs[1:]))
-        doc["short_bio"] = markdown_plain(text(data.get("bio")))
-        doc["long_bio"] = markdown_plain(body)
-        interests = [text(i) for i in as_list(data.get("interests")) if text(i)]
-        doc["interest_tags"] = ", ".join(interests)[:400]
-        doc["email"] = text(data.get("email"))
-        for item in as_list(data.get("social")) + as_list(data.get("profiles")):
-            if isinstance(item, dict):
-                add_link(doc, text(item.get("link") or item.get("url")), text(item.get("label")))
+        name = _author_profile(data, body, doc, site, path)
         _education(data.get("education"), doc, site, path)
         for job in as_list(data.get("work")) + as_list(data.get("experience")):
             _experience(job, doc)
-        for award in as_list(data.get("awards")):
-            if isinstance(award, dict) and text(award.get("title")):
-                item = empty_award()
-                item["title"] = text(award["title"])[:300]
-                item["awarding_body"] = text(award.get("awarder") or award.get("organization"))[:250]
-                date = partial(award.get("date"))
-                item["year"] = int(date[:4]) if date else None
-                item["note"] = markdown_plain(text(award.get("summary")))[:300]
-                doc["awards"].append(item)
-        for group in as_list(data.get("skills")):
-            if isinstance(group, dict):
-                skill = empty_skill()
-                skill["name"] = text(group.get("name"))[:120] or "Skills"
-                skill["keywords"] = [
-                    text(i.get("name"))
-                    for i in as_list(group.get("items"))
-                    if isinstance(i, dict) and text(i.get("name"))
-                ]
-                doc["skills"].append(skill)
-        for lang in as_list(data.get("languages")):
-            if isinstance(lang, dict) and text(lang.get("name")):
-                skill = empty_skill("language")
-                skill["name"] = text(lang["name"])[:120]
-                if lang.get("percent") not in (None, ""):
-                    skill["level"] = f"{lang['percent']}%"
-                doc["skills"].append(skill)
-        groups = [text(g) for g in as_list(data.get("user_groups")) if text(g)]
-        for group in groups:
-            if re.search(r"alumn", group, re.I):
-                doc["status"] = "alumni"
-            for pattern, role in _ROLES:
-                if "role" not in doc and re.search(pattern, group, re.I):
-                    doc["role"] = role
+        _author_awards(data.get("awards"), doc)
+        _author_skills(data, doc)
+        _author_groups(data.get("user_groups"), doc)
         avatar = next(
             (
                 p
@@ -216,6 +168,72 @@ def _read_authors(root: Path, content: Path, site: SiteImport) -> dict:
             "profiles", "email", "user_groups", "work", "experience", "awards", "skills", "languages", "pronouns",
         }, _PRESENTATION)  # fmt: skip
     return authors
+
+
+def _author_profile(data: dict, body: str, doc: dict, site: SiteImport, path: str) -> str:
+    """Name, role, pronouns, organisation, bios, interests, email and links; returns the name."""
+    name = text(data.get("title")) or " ".join(
+        filter(None, [text(data.get("first_name")), text(data.get("last_name"))])
+    )
+    doc["full_name"] = name
+    doc["headline"] = text(data.get("role"))[:250]
+    if text(data.get("pronouns")):
+        doc["pronouns"] = text(data.get("pronouns"))[:40]
+    orgs = [o for o in as_list(data.get("organizations")) if isinstance(o, dict) and text(o.get("name"))]
+    if orgs:
+        doc["organisation"] = text(orgs[0]["name"])[:200]
+        if len(orgs) > 1:
+            site.skip(path, "organizations after the first: " + ", ".join(text(o["name"]) for o in orgs[1:]))
+    doc["short_bio"] = markdown_plain(text(data.get("bio")))
+    doc["long_bio"] = markdown_plain(body)
+    interests = [text(i) for i in as_list(data.get("interests")) if text(i)]
+    doc["interest_tags"] = ", ".join(interests)[:400]
+    doc["email"] = text(data.get("email"))
+    for item in as_list(data.get("social")) + as_list(data.get("profiles")):
+        if isinstance(item, dict):
+            add_link(doc, text(item.get("link") or item.get("url")), text(item.get("label")))
+    return name
+
+
+def _author_awards(awards, doc: dict) -> None:
+    for award in as_list(awards):
+        if isinstance(award, dict) and text(award.get("title")):
+            item = empty_award()
+            item["title"] = text(award["title"])[:300]
+            item["awarding_body"] = text(award.get("awarder") or award.get("organization"))[:250]
+            date = partial(award.get("date"))
+            item["year"] = int(date[:4]) if date else None
+            item["note"] = markdown_plain(text(award.get("summary")))[:300]
+            doc["awards"].append(item)
+
+
+def _author_skills(data: dict, doc: dict) -> None:
+    """Skill groups (``skills: [{name, items: [{name}]}]``), then languages (with a ``percent`` level)."""
+    for group in as_list(data.get("skills")):
+        if isinstance(group, dict):
+            skill = empty_skill()
+            skill["name"] = text(group.get("name"))[:120] or "Skills"
+            skill["keywords"] = [
+                text(i.get("name")) for i in as_list(group.get("items")) if isinstance(i, dict) and text(i.get("name"))
+            ]
+            doc["skills"].append(skill)
+    for lang in as_list(data.get("languages")):
+        if isinstance(lang, dict) and text(lang.get("name")):
+            skill = empty_skill("language")
+            skill["name"] = text(lang["name"])[:120]
+            if lang.get("percent") not in (None, ""):
+                skill["level"] = f"{lang['percent']}%"
+            doc["skills"].append(skill)
+
+
+def _author_groups(user_groups, doc: dict) -> None:
+    """``user_groups`` ("Principal Investigators", "Alumni") -> the member's role and status."""
+    for group in (text(g) for g in as_list(user_groups) if text(g)):
+        if re.search(r"alumn", group, re.I):
+            doc["status"] = "alumni"
+        for pattern, role in _ROLES:
+            if "role" not in doc and re.search(pattern, group, re.I):
+                doc["role"] = role
 
 
 def _education(value, doc: dict, site: SiteImport, path: str) -> None:
@@ -293,19 +311,14 @@ def _author_list(names, notes, authors: dict) -> list[dict]:
     return out
 
 
-def _read_publication(root: Path, page: Path, site: SiteImport, authors: dict) -> None:
-    path = rel(root, page)
-    data, body, error = read_front_matter(page)
-    site.files_read += 1
-    if error:
-        site.warn(path, error)
-        return
+def _read_publication(root: Path, page: Page, site: SiteImport, authors: dict) -> None:
+    path, data, body = page.path, page.data, page.body
     title = text(data.get("title"))
     if not title:
         site.warn(path, "publication without a title; skipped")
         return
     record = empty_record()
-    bib = page.parent / "cite.bib"
+    bib = page.file.parent / "cite.bib"
     if bib.is_file():
         site.files_read += 1
         parsed = parse_bibtex(bib.read_text(encoding="utf-8-sig", errors="replace"))
@@ -358,7 +371,7 @@ def _read_publication(root: Path, page: Path, site: SiteImport, authors: dict) -
             site.skip(path, f"link {text(link.get('name')) or kind!r}: {url}")
     record["featured"] = bool(data.get("featured"))
     record["source"] = path
-    pdfs = [rel(root, p) for p in sorted(page.parent.glob("*.pdf"))]
+    pdfs = [rel(root, p) for p in sorted(page.file.parent.glob("*.pdf"))]
     if pdfs:
         record["attachments"] = pdfs
     if body.strip():
@@ -370,13 +383,8 @@ def _read_publication(root: Path, page: Path, site: SiteImport, authors: dict) -
     site.publications.append(record)
 
 
-def _read_event(root: Path, page: Path, site: SiteImport, authors: dict, superuser: str) -> None:
-    path = rel(root, page)
-    data, body, error = read_front_matter(page)
-    site.files_read += 1
-    if error:
-        site.warn(path, error)
-        return
+def _read_event(root: Path, page: Page, site: SiteImport, authors: dict, superuser: str) -> None:
+    path, data, body = page.path, page.data, page.body
     title = text(data.get("title"))
     if not title:
         return
@@ -410,13 +418,8 @@ def _read_event(root: Path, page: Path, site: SiteImport, authors: dict, superus
 _SHORT_POST = 600  # characters: longer posts are articles, not news
 
 
-def _read_post(root: Path, page: Path, site: SiteImport, superuser: str) -> None:
-    path = rel(root, page)
-    data, body, error = read_front_matter(page)
-    site.files_read += 1
-    if error:
-        site.warn(path, error)
-        return
+def _read_post(root: Path, page: Page, site: SiteImport, superuser: str) -> None:
+    path, data, body = page.path, page.data, page.body
     plain_body = markdown_plain(body)
     news_text = plain_body or text(data.get("summary")) or text(data.get("title"))
     if len(plain_body) > _SHORT_POST:
@@ -428,19 +431,14 @@ def _read_post(root: Path, page: Path, site: SiteImport, superuser: str) -> None
         site.document(superuser)["news"].append({"date": partial(data.get("date")), "body": body_text})
 
 
-def _read_widget(root: Path, page: Path, site: SiteImport, superuser: str) -> None:
-    path = rel(root, page)
-    data, _body, error = read_front_matter(page)
-    site.files_read += 1
-    if error:
-        site.warn(path, error)
-        return
+def _read_widget(root: Path, page: Page, site: SiteImport, superuser: str) -> None:
+    path, data = page.path, page.data
     widget = text(data.get("widget"))
     doc = site.document(superuser)
-    if widget == "experience" or (page.stem == "experience" and data.get("experience")):
+    if widget == "experience" or (page.file.stem == "experience" and data.get("experience")):
         for job in as_list(data.get("experience")):
             _experience(job, doc)
-    elif widget == "accomplishments" or page.stem == "accomplishments":
+    elif widget == "accomplishments" or page.file.stem == "accomplishments":
         for item in as_list(data.get("item")):
             if isinstance(item, dict) and text(item.get("title")):
                 award = empty_award()
@@ -450,7 +448,7 @@ def _read_widget(root: Path, page: Path, site: SiteImport, superuser: str) -> No
                 award["year"] = int(date[:4]) if date else None
                 award["note"] = markdown_plain(text(item.get("description")))[:300]
                 doc["awards"].append(award)
-    elif widget in {"featurette", "skills"} or page.stem == "skills":
+    elif widget in {"featurette", "skills"} or page.file.stem == "skills":
         names = [text(f.get("name")) for f in as_list(data.get("feature")) if isinstance(f, dict)]
         for name in filter(None, names):
             skill = empty_skill()
@@ -472,13 +470,8 @@ def _read_widget(root: Path, page: Path, site: SiteImport, superuser: str) -> No
         site.skip(path, f"home widget {widget!r}")
 
 
-def _read_project(root: Path, page: Path, site: SiteImport, superuser: str) -> None:
-    path = rel(root, page)
-    data, body, error = read_front_matter(page)
-    site.files_read += 1
-    if error:
-        site.warn(path, error)
-        return
+def _read_project(root: Path, page: Page, site: SiteImport, superuser: str) -> None:
+    data, body = page.data, page.body
     title = text(data.get("title"))
     if not title:
         return
