@@ -53,11 +53,10 @@ from profiles.models import Profile, ProfileLink
 from publications.formats import JSONTooDeep, load_json
 from publications.formats.bibtex import StreamCheck, iter_bibtex, iter_bibtex_chunks, parse_bibtex
 from publications.formats.csl import parse_csl_json
+from publications.formats.csv import iter_publications_csv, looks_like_publications_csv
 from publications.imports.pipeline import (
     PublicationIndex,
     import_publication_records,
-    iter_publications_csv,
-    looks_like_publications_csv,
     skip_entry,
     warn_entry,
 )
@@ -380,9 +379,9 @@ STATUS_LABELS = {label.lower(): value for value, label in Profile.Status.choices
 
 
 def _member_map(headers):
-    from publications.imports.pipeline import _header_map
+    from publications.formats.csv import header_map
 
-    return _header_map(headers, MEMBER_COLUMNS)
+    return header_map(headers, MEMBER_COLUMNS)
 
 
 def looks_like_members_csv(headers):

@@ -15,7 +15,8 @@ from import_export.results import Error, Result, RowResult
 
 from profiles.imports.matching import match_author, member_index_from_db, printed_keys
 from publications import services
-from publications.imports.pipeline import format_authors, import_spreadsheet_rows, parse_authors
+from publications.formats.csv import format_authors, parse_authors
+from publications.imports.pipeline import import_spreadsheet_rows
 from publications.models import Authorship, Publication
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
