@@ -296,6 +296,17 @@ def normalise_arxiv(value: str | None) -> str:
     return _ARXIV_VERSION.sub("", s)
 
 
+def normalise_identifier(name: str, value: str | None) -> str:
+    """The stored form of a paper's identifier `name` ("doi" or "arxiv_id"): the one rule every
+    import path (the record cleaner, the admin's spreadsheet) applies before validating it."""
+    return normalise_doi(value) if name == "doi" else normalise_arxiv(value)
+
+
+def arxiv_from_doi(doi: str) -> str:
+    """The arXiv id of an arXiv DOI (``10.48550/arXiv.2201.12345`` -> ``2201.12345``); else ``""``."""
+    return normalise_arxiv(doi.split("arxiv.", 1)[1]) if doi.startswith("10.48550/arxiv.") else ""
+
+
 def looks_like_arxiv_id(value: str | None) -> bool:
     s = normalise_arxiv(value)
     return bool(_NEW_ARXIV_ID.match(s) or _OLD_ARXIV_ID.match(s))
@@ -342,6 +353,11 @@ _MONTHS = {
     "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10,
     "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
+
+
+def parse_number(text: str) -> int:
+    """A spreadsheet's number cell (``"2022"``, ``"2022.0"``) -> int; ``ValueError`` if it is none."""
+    return int(float(text))
 
 
 def parse_month(value) -> int | None:

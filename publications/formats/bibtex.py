@@ -23,6 +23,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from publications.formats import (
     ParseError,
     ParseResult,
+    arxiv_from_doi,
     arxiv_from_text,
     bibsplit,
     doi_from_text,
@@ -562,8 +563,7 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
         arxiv_id = arxiv_from_text(f"{venue} {verbatim('volume')}")
     if not arxiv_id and "arxiv.org" in url:
         arxiv_id = arxiv_from_text(url)
-    if not arxiv_id and doi.startswith("10.48550/arxiv."):
-        arxiv_id = normalise_arxiv(doi.split("arxiv.", 1)[1])
+    arxiv_id = arxiv_id or arxiv_from_doi(doi)
     record["arxiv_id"] = arxiv_id
 
     cleaned_for_kind = {

@@ -14,6 +14,7 @@ from publications.formats import (
     JSONTooDeep,
     ParseError,
     ParseResult,
+    arxiv_from_doi,
     arxiv_from_text,
     empty_record,
     is_suffix,
@@ -205,8 +206,7 @@ def _item_to_record(item: dict) -> dict:
             arxiv_id = arxiv_from_text(candidate) or normalise_arxiv(candidate)
             if arxiv_id:
                 break
-    if not arxiv_id and doi.startswith("10.48550/arxiv."):
-        arxiv_id = normalise_arxiv(doi.split("arxiv.", 1)[1])
+    arxiv_id = arxiv_id or arxiv_from_doi(doi)
     kind = _kind(item, venue, arxiv_id)
     record["kind"] = kind
     record["doi"] = doi

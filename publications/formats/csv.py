@@ -10,7 +10,7 @@ publications/imports/pipeline.py's.
 import csv
 import io
 
-from publications.formats import ParseError, ParseResult, empty_record
+from publications.formats import ParseError, ParseResult, empty_record, parse_number
 
 EQUAL_MARK = "*"
 CORRESPONDING_MARK = "†"
@@ -111,7 +111,7 @@ def _int_or_error(value, label, errors, line):
     if not value:
         return None
     try:
-        return int(float(value))
+        return parse_number(value)
     except ValueError:
         errors.append(ParseError(f"{label} {value!r} is not a number", line=line))
         return None

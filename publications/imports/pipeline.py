@@ -28,7 +28,7 @@ from simple_history.utils import bulk_update_with_history
 
 from profiles.imports.matching import build_member_index, match_author
 from profiles.markdown import render_markdown
-from publications.formats import normalise_arxiv, normalise_doi, split_name
+from publications.formats import normalise_identifier, parse_number, split_name
 from publications.formats.csv import parse_authors
 from publications.models import (
     CITATION_KEY_MAX,
@@ -118,7 +118,7 @@ def clean_record(record, report, source=""):
     for name in ("doi", "arxiv_id"):
         raw = values[name]
         if raw:
-            raw = normalise_doi(raw) if name == "doi" else normalise_arxiv(raw)
+            raw = normalise_identifier(name, raw)
             try:
                 (doi_validator if name == "doi" else arxiv_validator)(raw)
                 values[name] = raw
@@ -757,15 +757,13 @@ def _sheet_value(name, raw):
         if not text:
             return None
         try:
-            raw = int(float(text))
+            raw = parse_number(text)
         except ValueError:
             raise ValidationError(f"{text!r} is not a number") from None
     else:
         raw = str(raw)
-        if name == "doi" and raw:
-            raw = normalise_doi(raw)
-        elif name == "arxiv_id" and raw:
-            raw = normalise_arxiv(raw.strip())
+        if name in ("doi", "arxiv_id") and raw:
+            raw = normalise_identifier(name, raw)
     return field.clean(raw, None)
 
 
@@ -793,6 +791,24 @@ def _sheet_authors(publication_id, old_rows, wanted, member_index, matches):
             "corresponding": author["corresponding"], "selected": bool(keep and old.selected),
         }))  # fmt: skip
     return out
+
+
+def same_author_list(rows, wanted):
+    """Stored Authorship `rows` (in position order) print exactly the `wanted` author dicts: the
+    same names in the same order with the same * and † flags (else the sheet replaces them)."""
+    return [(a.name, a.equal_contribution, a.corresponding) for a in rows] == [
+        (a["name"], a["equal_contribution"], a["corresponding"]) for a in wanted
+    ]
+
+
+def replacement_authorships(publication, old_rows, wanted, member_index, matches=None):
+    """Unsaved Authorship rows replacing `old_rows` of `publication` with the `wanted` list: the
+    admin sheet's rule for both of its paths (in bulk here, row by row in resources.py)."""
+    matches = {} if matches is None else matches
+    return [
+        Authorship(publication=publication, position=position, **author)
+        for _, position, author in _sheet_authors(publication.pk, old_rows, wanted, member_index, matches)
+    ]
 
 
 def import_spreadsheet_rows(*, actor, rows, columns):
@@ -866,10 +882,7 @@ def import_spreadsheet_rows(*, actor, rows, columns):
             outcomes.append(("new", len(new_rows) - 1, full["title"], None))
             continue
         changes = {name: value for name, value in values.items() if getattr(publication, name) != value}
-        current = [(a.name, a.equal_contribution, a.corresponding) for a in old_authors.get(publication.pk, [])]
-        authors_differ = authors is not None and current != [
-            (a["name"], a["equal_contribution"], a["corresponding"]) for a in authors
-        ]
+        authors_differ = authors is not None and not same_author_list(old_authors.get(publication.pk, []), authors)
         if not changes and not authors_differ:
             outcomes.append(("skip", publication.pk, publication.title, None))
             continue
@@ -897,12 +910,9 @@ def import_spreadsheet_rows(*, actor, rows, columns):
         from publications.services import publication_replace_authors
 
         for publication, authors in replaced:
-            rows_ = [
-                Authorship(publication=publication, position=position, **author)
-                for _, position, author in _sheet_authors(
-                    publication.pk, old_authors.get(publication.pk, []), authors, member_index, matches
-                )
-            ]
+            rows_ = replacement_authorships(
+                publication, old_authors.get(publication.pk, []), authors, member_index, matches
+            )
             publication_replace_authors(actor=actor, publication=publication, rows=rows_)
     slugs = _free_slugs([row["citation_key"] for row in new_rows])
     for row in new_rows:
