@@ -370,97 +370,150 @@ def import_publication_records(
         if profile is not None
         else None
     )
-
-    new_rows = []  # [{"values", "authors", "key"}] of this batch, in order
-    merges = []  # (target, cleaned) of this batch
-    touched = []  # per record: a stored pk, -(n + 1) for the run's n-th new row, or None
-    created = []  # pk of the run's n-th new row, once written
-    first_new = 0  # the run's number of new_rows[0]
-    matches = {}
-
-    def flush():
-        nonlocal new_rows, merges, first_new
-        created.extend(_write_batch(
-            actor=actor, profile=profile, link_others=link_others, report=report, index=index,
-            new_rows=new_rows, merges=merges, first_new=first_new, created=created,
-        ))  # fmt: skip
-        first_new += len(new_rows)
-        new_rows, merges = [], []
-
+    run = _Run(functools.partial(
+        _write_batch, actor=actor, profile=profile, link_others=link_others, report=report, index=index,
+    ))  # fmt: skip
+    matches = {}  # (name, orcid) -> match_author's answer: a lab's papers repeat the same few names
     for record in records:
         cleaned = clean_record(record, report, source)
         if cleaned is None:
-            touched.append(None)
+            run.skip()
             continue
-        authors = cleaned["authors"]
-        for author in authors:
+        for author in cleaned["authors"]:
             author["profile_id"] = None
-        listed_by_owner = own_index is not None and not authors
-        if listed_by_owner:
-            # A CV's own list (JSON Resume, ORCID without contributors): the authors are unknown.
-            # They are never invented: the paper is stored without authors and listed by its member.
-            pass
-        elif own_index is not None:
-            own = [i for i, a in enumerate(authors) if match_author(a["name"], a["orcid"], own_index)[0]]
-            if len(own) != 1:
-                why = "is not in the author list" if not own else "matches several authors"
-                report.warn(
-                    f"{cleaned['where']}: skipped: {profile.full_name} {why} "
-                    "(check the spelling of the name or the native-script name on the profile)"
-                )
-                touched.append(None)
-                continue
-            authors[own[0]]["profile_id"] = profile.pk
-            authors[own[0]]["selected"] = cleaned["selected"]  # al-folio's selected={true}
+        # A CV's own list (JSON Resume, ORCID without contributors): the authors are unknown.
+        # They are never invented: the paper is stored without authors and listed by its member.
+        listed_by_owner = own_index is not None and not cleaned["authors"]
+        if own_index is not None and not listed_by_owner and not _claim_own_row(cleaned, profile, own_index, report):
+            run.skip()
+            continue
         if link_others:
-            for author in authors:
-                if author["profile_id"]:
-                    continue
-                key = (author["name"], author["orcid"])
-                if key not in matches:  # a lab's papers repeat the same few names
-                    matches[key] = match_author(author["name"], author["orcid"], member_index)
-                pk, ambiguous = matches[key]
-                if ambiguous:
-                    report.warn(f"{cleaned['where']}: author {author['name']!r} matches several members; not linked")
-                elif pk and all(a["profile_id"] != pk for a in authors):
-                    author["profile_id"] = pk
+            _link_members(cleaned, member_index, matches, report)
         if listed_by_owner:
-            cleaned["values"]["authors_unknown"] = True
-            authors.append(
-                {
-                    "name": profile.full_name,
-                    "orcid": "",
-                    "equal_contribution": False,
-                    "corresponding": False,
-                    "profile_id": profile.pk,
-                }
-            )
-            warn_entry(report, f"{cleaned['where']}: no author list in the file; stored with authors unknown, "
-                               f"listed by {profile.full_name}")  # fmt: skip
-        known = None if listed_by_owner else authors  # unknown authors agree with any list
+            _list_by_owner(cleaned, profile, report)
+        known = None if listed_by_owner else cleaned["authors"]  # unknown authors agree with any list
+        run.place(cleaned, known, index, report)
+        if len(run) >= batch_size:
+            run.flush()
+    run.flush()
+    return run.ids()
+
+
+def _claim_own_row(cleaned, profile, own_index, report):
+    """Link the importing member to their own author row; False (and a warning) when the list
+    does not name them exactly once: the record is skipped."""
+    authors = cleaned["authors"]
+    own = [i for i, a in enumerate(authors) if match_author(a["name"], a["orcid"], own_index)[0]]
+    if len(own) != 1:
+        why = "is not in the author list" if not own else "matches several authors"
+        report.warn(
+            f"{cleaned['where']}: skipped: {profile.full_name} {why} "
+            "(check the spelling of the name or the native-script name on the profile)"
+        )
+        return False
+    authors[own[0]]["profile_id"] = profile.pk
+    authors[own[0]]["selected"] = cleaned["selected"]  # al-folio's selected={true}
+    return True
+
+
+def _link_members(cleaned, member_index, matches, report):
+    """Link the still unlinked authors to the lab's members (an ambiguous name stays unlinked)."""
+    authors = cleaned["authors"]
+    for author in authors:
+        if author["profile_id"]:
+            continue
+        key = (author["name"], author["orcid"])
+        if key not in matches:
+            matches[key] = match_author(author["name"], author["orcid"], member_index)
+        pk, ambiguous = matches[key]
+        if ambiguous:
+            report.warn(f"{cleaned['where']}: author {author['name']!r} matches several members; not linked")
+        elif pk and all(a["profile_id"] != pk for a in authors):
+            author["profile_id"] = pk
+
+
+def _list_by_owner(cleaned, profile, report):
+    """A record without authors in a member's own list: stored with authors unknown, listed by them."""
+    cleaned["values"]["authors_unknown"] = True
+    cleaned["authors"].append(
+        {
+            "name": profile.full_name,
+            "orcid": "",
+            "equal_contribution": False,
+            "corresponding": False,
+            "profile_id": profile.pk,
+        }
+    )
+    warn_entry(report, f"{cleaned['where']}: no author list in the file; stored with authors unknown, "
+                       f"listed by {profile.full_name}")  # fmt: skip
+
+
+class _Run:
+    """The records of one run, in batches: each is a new row or a merge into a paper (stored, or
+    new in this run); `write` writes a batch and returns its new rows' ids."""
+
+    def __init__(self, write):
+        self.write = write
+        self.new_rows = []  # [{"values", "authors", "key"}] of this batch, in order
+        self.merges = []  # (target, cleaned) of this batch
+        self.touched = []  # per record: a stored pk, -(n + 1) for the run's n-th new row, or None
+        self.created = []  # pk of the run's n-th new row, once written
+        self.first_new = 0  # the run's number of new_rows[0]
+
+    def __len__(self):
+        return len(self.new_rows) + len(self.merges)
+
+    def skip(self):
+        self.touched.append(None)
+
+    def place(self, cleaned, known, index, report):
+        """A new row, or a merge into the paper `index` finds (`known`: the authors, or None)."""
         target = index.find(cleaned["values"], known)
         if target is None:
-            target = ("new", first_new + len(new_rows))
-            first = authors[0]["name"] if authors else ""
+            target = ("new", self.first_new + len(self.new_rows))
+            first = cleaned["authors"][0]["name"] if cleaned["authors"] else ""
             cleaned["key"] = index.new_citation_key(
                 cleaned["citation_key"], cleaned["values"], _family(first), report, cleaned["where"]
             )
             cleaned["slug"] = index.new_slug(cleaned["key"])
-            new_rows.append(cleaned)
+            self.new_rows.append(cleaned)
             index.add(target, cleaned["values"], known)
         else:
-            merges.append((target, cleaned))
-        touched.append(target[1] if target[0] == "db" else -(target[1] + 1))
-        if len(new_rows) + len(merges) >= batch_size:
-            flush()
-    flush()
-    return [None if t is None else t if t >= 0 else created[-t - 1] for t in touched]
+            self.merges.append((target, cleaned))
+        self.touched.append(target[1] if target[0] == "db" else -(target[1] + 1))
+
+    def flush(self):
+        self.created.extend(
+            self.write(new_rows=self.new_rows, merges=self.merges, first_new=self.first_new, created=self.created)
+        )
+        self.first_new += len(self.new_rows)
+        self.new_rows, self.merges = [], []
+
+    def ids(self):
+        """The publication id of each record, in record order (None: not imported)."""
+        return [None if t is None else t if t >= 0 else self.created[-t - 1] for t in self.touched]
 
 
 def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges, first_new, created):
     """Write one batch: merges, then the new rows; returns the new rows' ids in order."""
+    earlier = _merge_into_batch(merges, new_rows, first_new, created, report)
+    run_ids = {t[1] for t, _ in earlier}
+    merges = [*(m for m in merges if m[0][0] == "db"), *earlier]
+    history = {"default_user": actor if getattr(actor, "pk", None) else None}
+    changed_authors = _merge_into_stored(
+        merges, run_ids, actor=actor, profile=profile, link_others=link_others, report=report, index=index,
+        history=history,
+    )  # fmt: skip
+    if changed_authors.get("update"):
+        updated = list(changed_authors["update"].values())
+        report.count("authorship", "updated", len(updated))
+        bulk_update_with_history(updated, Authorship, ["profile"], batch_size=BATCH_SIZE, **history)
+    return _insert_batch(new_rows, changed_authors.get("create", []), actor, report)
 
-    # Merges into papers created earlier in this run: fill blanks, link more authors.
+
+def _merge_into_batch(merges, new_rows, first_new, created, report):
+    """Merges into papers new in this batch: fill blanks, link more authors. Returns the merges
+    into papers an earlier batch of this run wrote, as merges into stored papers."""
     earlier = []  # merges into rows written by an earlier batch of this run
     for target, cleaned in merges:
         if target[0] == "new" and target[1] < first_new:
@@ -481,10 +534,13 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
                 f"{cleaned['where']}: same paper as {base['where']} (merged"
                 + (f"; took {', '.join(taken)} from the later entry)" if taken else ")")
             )
+    return earlier
 
-    # Merges into papers already in the lab: fetched in chunks, updated in bulk.
-    run_ids = {t[1] for t, _ in earlier}
-    merges = [*(m for m in merges if m[0][0] == "db"), *earlier]
+
+def _merge_into_stored(merges, run_ids, *, actor, profile, link_others, report, index, history):
+    """Merges into papers already in the lab (fetched in chunks, updated in bulk): fill blanks,
+    give a paper without authors the record's, link more authors. Returns the author rows to
+    write: {"create": [Authorship], "update": {pk: Authorship}}."""
     db_ids = sorted({t[1] for t, _ in merges})
     existing, author_rows = {}, {}
     for chunk in _chunks(db_ids):
@@ -499,16 +555,10 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
         if not _may_change(actor, profile, link_others, author_rows.get(publication.pk, []), cleaned["authors"]):
             report.warn(f"{cleaned['where']}: matches {publication.citation_key}, which you may not change")
             continue
-        filled = []
-        for name in FILL_FIELDS:
-            new = cleaned["values"][name]
-            if getattr(publication, name) in ("", None) and new not in ("", None):
-                if name in ("doi", "arxiv_id") and index.find({name: new}) not in (None, target):
-                    continue  # that identifier belongs to another paper
-                setattr(publication, name, new)
-                changed_pubs[publication.pk] = publication
-                changed_fields.add(name)
-                filled.append(name)
+        filled = _fill_stored(publication, target, cleaned, index)
+        if filled:
+            changed_pubs[publication.pk] = publication
+            changed_fields.update(filled)
         if publication.pk in run_ids:
             report.note(
                 f"{cleaned['where']}: same paper as {publication.citation_key}, an earlier entry of this run (merged"
@@ -533,17 +583,30 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
     stored = {t[1] for t, _ in merges} - run_ids  # papers of this run are counted as created
     report.count("publication", "updated", len(stored & set(changed_pubs)))
     report.count("publication", "unchanged", len(stored - set(changed_pubs)))
-    history = {"default_user": actor if getattr(actor, "pk", None) else None}
     if changed_pubs:
         changed = list(changed_pubs.values())
         fields = _with_rendered_markdown(changed, changed_fields)
         bulk_update_with_history(changed, Publication, fields, batch_size=BATCH_SIZE, **history)
-    if changed_authors.get("update"):
-        updated = list(changed_authors["update"].values())
-        report.count("authorship", "updated", len(updated))
-        bulk_update_with_history(updated, Authorship, ["profile"], batch_size=BATCH_SIZE, **history)
+    return changed_authors
 
-    # New papers, then their authors: plain multi-row INSERTs (with their history rows).
+
+def _fill_stored(publication, target, cleaned, index):
+    """Fill the blank fields of a stored `publication` from the record (never an identifier that
+    belongs to another paper); returns the names filled."""
+    filled = []
+    for name in FILL_FIELDS:
+        new = cleaned["values"][name]
+        if getattr(publication, name) in ("", None) and new not in ("", None):
+            if name in ("doi", "arxiv_id") and index.find({name: new}) not in (None, target):
+                continue  # that identifier belongs to another paper
+            setattr(publication, name, new)
+            filled.append(name)
+    return filled
+
+
+def _insert_batch(new_rows, created_authors, actor, report):
+    """New papers, then their authors (and the author lists given to stored papers without one):
+    plain multi-row INSERTs with their history rows. Returns the new papers' ids in order."""
     user_id = actor.pk if getattr(actor, "pk", None) else None
     created_ids = insert_publications(
         [row["values"] | {"citation_key": row["key"], "slug": row["slug"]} for row in new_rows], user_id
@@ -553,15 +616,14 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
         for i, row in enumerate(new_rows)
         for position, author in enumerate(row["authors"], start=1)
     ]
-    if changed_authors.get("create"):
-        new_authors += [
-            (row.publication_id, row.position, {"name": row.name, "profile_id": row.profile_id,
-                                                "equal_contribution": row.equal_contribution,
-                                                "corresponding": row.corresponding})
-            for row in changed_authors["create"]
-        ]  # fmt: skip
+    new_authors += [
+        (row.publication_id, row.position, {"name": row.name, "profile_id": row.profile_id,
+                                            "equal_contribution": row.equal_contribution,
+                                            "corresponding": row.corresponding})
+        for row in created_authors
+    ]  # fmt: skip
     insert_authorships(new_authors, user_id)
-    report.count("authorship", "created", len(new_authors) - len(changed_authors.get("create", [])))
+    report.count("authorship", "created", len(new_authors) - len(created_authors))
     report.count("publication", "created", len(new_rows))
     return created_ids
 
