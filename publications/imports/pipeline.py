@@ -878,14 +878,33 @@ def import_spreadsheet_rows(*, actor, rows, columns):
     transaction). Returns one outcome per row: (kind, publication id, title, problems) with kind
     "new", "update", "skip" or "invalid" (problems: {field: [messages]})."""
     from profiles import permissions
-    from profiles.imports.matching import member_index_from_db
-    from publications.models import check_citation_key
 
     if actor is not None and not permissions.can_manage_lab(actor):
         raise PermissionDenied("Only lab admins import publications from a spreadsheet.")
     columns = [c for c in columns if c in SHEET_FIELDS or c in ("citation_key", "authors")]
     fields = [c for c in columns if c in SHEET_FIELDS]
     keys = [str(row.get("citation_key") or "").strip() for row in rows]
+    stored, old_authors, identifiers = _sheet_lookups(rows, keys)
+    sheet = _SheetChanges(old_authors)
+    seen = {}
+    for number, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
+        publication = stored.get(key)
+        values, problems = _check_sheet_row(row, key, number, fields, publication, seen, identifiers)
+        authors = parse_authors(row.get("authors") or "") if "authors" in columns else None
+        if problems:
+            sheet.outcomes.append(("invalid", None, values.get("title", ""), problems))
+        else:
+            sheet.add(key, values, authors, publication)
+    ids = _write_sheet(sheet, actor)
+    return [
+        (kind, ids[target] if kind == "new" else target, title, problems)
+        for kind, target, title, problems in sheet.outcomes
+    ]
+
+
+def _sheet_lookups(rows, keys):
+    """What the sheet's rows refer to, in chunked queries: the stored papers by citation key,
+    their author rows in order, and the owners of the rows' DOIs and arXiv ids."""
     stored, old_authors = {}, {}
     for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
         for publication in Publication.objects.filter(citation_key__in=chunk):
@@ -899,100 +918,117 @@ def import_spreadsheet_rows(*, actor, rows, columns):
         for chunk in _chunks(wanted, LOOKUP_CHUNK):
             query = Publication.objects.filter(**{f"{name}__in": chunk}).values_list(name, "citation_key")
             identifiers.update(((name, value.lower()), key) for value, key in query)
-    member_index, matches = member_index_from_db(), {}
-    outcomes, new_rows, new_authors, updated, replaced, seen = [], [], [], {}, [], {}
-    changed_fields = set()
-    for number, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
-        problems = {}
-        values = {}
-        for name in fields:
-            try:
-                values[name] = _sheet_value(name, row.get(name))
-            except ValidationError as exc:
-                problems[name] = exc.messages
-        if key in seen:
-            problems["citation_key"] = [f"{key!r} is on row {seen[key]} too"]
-        else:
-            try:
-                check_citation_key(key)
-            except ValidationError as exc:
-                problems.update(exc.message_dict)
-        seen.setdefault(key, number)
-        publication = stored.get(key)
-        year = values.get("year", getattr(publication, "year", None)) if "year" in values or publication else None
-        if values.get("month") and not year:
-            problems["month"] = ["A month needs a year."]
-        for name, label in (("doi", "DOI"), ("arxiv_id", "arXiv id")):
-            value = (values.get(name) or "").lower()
-            owner = identifiers.get((name, value)) if value else None
-            if owner is not None and owner != key:
-                problems[name] = [f"Publication with this {label} already exists ({owner})."]
-            elif value:
-                identifiers[(name, value)] = key
-        if not problems and "title" in fields and not values.get("title"):
-            problems["title"] = ["This field cannot be blank."]
-        authors = parse_authors(row.get("authors") or "") if "authors" in columns else None
-        if problems:
-            outcomes.append(("invalid", None, values.get("title", ""), problems))
-            continue
+    return stored, old_authors, identifiers
+
+
+def _check_sheet_row(row, key, number, fields, publication, seen, identifiers):
+    """One sheet row's field values and its problems ({field: [messages]}), the model's rules
+    plus those across rows: a citation key, DOI or arXiv id on two rows or owned by another paper."""
+    from publications.models import check_citation_key
+
+    problems = {}
+    values = {}
+    for name in fields:
+        try:
+            values[name] = _sheet_value(name, row.get(name))
+        except ValidationError as exc:
+            problems[name] = exc.messages
+    if key in seen:
+        problems["citation_key"] = [f"{key!r} is on row {seen[key]} too"]
+    else:
+        try:
+            check_citation_key(key)
+        except ValidationError as exc:
+            problems.update(exc.message_dict)
+    seen.setdefault(key, number)
+    year = values.get("year", getattr(publication, "year", None)) if "year" in values or publication else None
+    if values.get("month") and not year:
+        problems["month"] = ["A month needs a year."]
+    for name, label in (("doi", "DOI"), ("arxiv_id", "arXiv id")):
+        value = (values.get(name) or "").lower()
+        owner = identifiers.get((name, value)) if value else None
+        if owner is not None and owner != key:
+            problems[name] = [f"Publication with this {label} already exists ({owner})."]
+        elif value:
+            identifiers[(name, value)] = key
+    if not problems and "title" in fields and not values.get("title"):
+        problems["title"] = ["This field cannot be blank."]
+    return values, problems
+
+
+class _SheetChanges:
+    """What the valid rows of a sheet change: new papers, stored papers edited, author lists
+    replaced, and one outcome per row (a new paper's target: its number among the new rows)."""
+
+    def __init__(self, old_authors):
+        self.old_authors = old_authors
+        self.outcomes, self.new_rows, self.new_authors, self.updated, self.replaced = [], [], [], {}, []
+        self.changed_fields = set()
+
+    def add(self, key, values, authors, publication):
         if publication is None:
             full = {name: Publication._meta.get_field(name).get_default() for name in SHEET_FIELDS}
             full.update(values)
             full["citation_key"] = key
-            new_rows.append(full)
-            new_authors.append(authors or [])
-            outcomes.append(("new", len(new_rows) - 1, full["title"], None))
-            continue
+            self.new_rows.append(full)
+            self.new_authors.append(authors or [])
+            self.outcomes.append(("new", len(self.new_rows) - 1, full["title"], None))
+            return
         changes = {name: value for name, value in values.items() if getattr(publication, name) != value}
-        authors_differ = authors is not None and not same_author_list(old_authors.get(publication.pk, []), authors)
+        authors_differ = authors is not None and not same_author_list(self.old_authors.get(publication.pk, []), authors)
         if not changes and not authors_differ:
-            outcomes.append(("skip", publication.pk, publication.title, None))
-            continue
+            self.outcomes.append(("skip", publication.pk, publication.title, None))
+            return
         for name, value in changes.items():
             setattr(publication, name, value)
-            changed_fields.add(name)
+            self.changed_fields.add(name)
         if "title" in changes:
             publication.title_normalised = normalise_title(publication.title)[:500]
-            changed_fields.add("title_normalised")
-        updated[publication.pk] = publication
+            self.changed_fields.add("title_normalised")
+        self.updated[publication.pk] = publication
         if authors_differ:
-            replaced.append((publication, authors))
-        outcomes.append(("update", publication.pk, publication.title, None))
+            self.replaced.append((publication, authors))
+        self.outcomes.append(("update", publication.pk, publication.title, None))
 
+
+def _write_sheet(sheet, actor):
+    """Write a sheet's changes: edited papers in bulk, replaced author lists through the service,
+    new papers and their authors (matched to members) by insert. Returns the new papers' ids."""
+    from profiles.imports.matching import member_index_from_db
+
+    member_index, matches = member_index_from_db(), {}
     user_id = actor.pk if getattr(actor, "pk", None) else None
     history = {"default_user": actor if getattr(actor, "pk", None) else None}
-    if updated:
+    if sheet.updated:
         now = timezone.now()
-        for publication in updated.values():
+        for publication in sheet.updated.values():
             publication.updated_at = now
-        changed = list(updated.values())
-        fields = _with_rendered_markdown(changed, changed_fields | {"updated_at"})
+        changed = list(sheet.updated.values())
+        fields = _with_rendered_markdown(changed, sheet.changed_fields | {"updated_at"})
         bulk_update_with_history(changed, Publication, fields, batch_size=BATCH_SIZE, **history)
-    if replaced:  # an edited author list: replaced through the service, with its history (few rows)
+    if sheet.replaced:  # an edited author list: replaced through the service, with its history (few rows)
         from publications.services import publication_replace_authors
 
-        for publication, authors in replaced:
+        for publication, authors in sheet.replaced:
             rows_ = replacement_authorships(
-                publication, old_authors.get(publication.pk, []), authors, member_index, matches
+                publication, sheet.old_authors.get(publication.pk, []), authors, member_index, matches
             )
             publication_replace_authors(actor=actor, publication=publication, rows=rows_)
-    slugs = _free_slugs([row["citation_key"] for row in new_rows])
-    for row in new_rows:
+    slugs = _free_slugs([row["citation_key"] for row in sheet.new_rows])
+    for row in sheet.new_rows:
         row["slug"] = slugs[row["citation_key"]]
-    ids = insert_publications(new_rows, user_id)
+    ids = insert_publications(sheet.new_rows, user_id)
     author_rows = []
-    for publication_id, authors in zip(ids, new_authors, strict=True):
+    for publication_id, authors in zip(ids, sheet.new_authors, strict=True):
         author_rows += _sheet_authors(publication_id, [], authors, member_index, matches)
     insert_authorships(author_rows, user_id)
-    if new_rows or updated:  # bulk writes bypass post_save: invalidate the cached pages once
+    if sheet.new_rows or sheet.updated:  # bulk writes bypass post_save: invalidate the cached pages once
         from django.db import transaction
 
         from profiles.cache import bump_generation
 
         transaction.on_commit(bump_generation)
-    return [
-        (kind, ids[target] if kind == "new" else target, title, problems) for kind, target, title, problems in outcomes
-    ]
+    return ids
 
 
 def _free_slugs(keys):
