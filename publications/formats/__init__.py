@@ -390,6 +390,18 @@ def parse_year(value) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def year_and_month(year_text: str, month_text: str, date_text: str = "") -> tuple[int | None, int | None]:
+    """(year, month) of a record's year and month texts (``"2022a"``, ``"Sept."``); what is
+    missing taken from a date text, its month only when its year is the record's."""
+    year = parse_year(year_text)
+    month = parse_month(month_text) if month_text else None
+    if (year is None or month is None) and date_text:
+        d_year, d_month, _ = parse_partial_date(date_text)
+        year = year if year is not None else d_year
+        month = month if month is not None else (d_month if d_year == year else None)
+    return year, month
+
+
 def parse_partial_date(value) -> tuple[int | None, int | None, int | None]:
     """Parse EDTF-ish / free-text dates into ``(year, month, day)``, never inventing parts.
 

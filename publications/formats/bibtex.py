@@ -35,9 +35,8 @@ from publications.formats import (
     normalise_arxiv,
     normalise_doi,
     parse_month,
-    parse_partial_date,
-    parse_year,
     strip_accents,
+    year_and_month,
 )
 
 __all__ = ["StreamCheck", "iter_bibtex", "iter_bibtex_chunks", "parse_bibtex", "write_bibtex"]
@@ -634,14 +633,7 @@ def _kind_fields(fields: _EntryFields, eprint: str) -> dict[str, str]:
 
 def _entry_date(fields: _EntryFields) -> tuple[int | None, int | None]:
     """(year, month) from year and month, completed from ``date`` (its month only with its year)."""
-    raw_fields = fields.raw
-    year = parse_year(fields.text("year"))
-    month = parse_month(fields.text("month")) if raw_fields.get("month") else None
-    if (year is None or month is None) and raw_fields.get("date"):
-        d_year, d_month, _ = parse_partial_date(fields.text("date"))
-        year = year if year is not None else d_year
-        month = month if month is not None else (d_month if d_year == year else None)
-    return year, month
+    return year_and_month(fields.text("year"), fields.text("month"), fields.text("date"))
 
 
 def _entry_links(record: dict, fields: _EntryFields, url: str, warnings: list[str]) -> None:

@@ -22,10 +22,9 @@ from publications.formats import (
     make_author,
     normalise_arxiv,
     normalise_doi,
-    parse_month,
     parse_partial_date,
-    parse_year,
     split_name,
+    year_and_month,
 )
 
 __all__ = ["parse_csl_json", "write_csl_json"]
@@ -108,10 +107,8 @@ def _date(value) -> tuple[int | None, int | None]:
     if isinstance(parts, list) and parts:
         first = parts[0] if isinstance(parts[0], list) else parts
         if first:
-            year = parse_year(str(first[0])) if first[0] not in (None, "") else None
-            month = None
-            if len(first) > 1 and first[1] not in (None, ""):
-                month = parse_month(str(first[1]))
+            texts = [str(part) if part not in (None, "") else "" for part in first[:2]]
+            year, month = year_and_month(texts[0], texts[1] if len(texts) > 1 else "")
             if year is not None:
                 return year, month
     for key in ("raw", "literal"):
