@@ -95,6 +95,12 @@ def _where(record):
 def clean_record(record, report, source=""):
     """Normalise one record into model field values; problems go to `report`.
 
+    The one cleaner of publication records, whatever they were read from: BibTeX, CSL-JSON,
+    the publications CSV, JSON Resume and ORCID, a member's native document, a site, an
+    import draft (all through `import_publication_records`). The admin's spreadsheet is an
+    edit, not a merge: its rows are checked by the model's field rules (`_check_sheet_row`),
+    with the same identifier and number rules (`normalise_identifier`, `parse_number`).
+
     Returns the values dict, or None when the record cannot be imported (it is skipped and
     reported; an error in a strict run).
     """
