@@ -121,6 +121,28 @@ def clean_record(record, report, source=""):
         problems.append("no title")
     if values["kind"] not in KINDS:
         values["kind"] = "other"
+    _drop_invalid(values, report, where)
+    for name, limit in LIMITS.items():
+        if limit and len(values[name]) > limit:
+            problems.append(f"{name} is longer than {limit} characters")
+    authors = _clean_authors(record.get("authors") or [], problems)
+    if problems:
+        skip_entry(report, f"{where}: {'; '.join(problems)}")
+        return None
+    values["title_normalised"] = normalise_title(values["title"])[:500]
+    key = str(record.get("citation_key") or "").strip()
+    return {
+        "values": values,
+        "authors": authors,
+        "citation_key": key,
+        "where": where,
+        "selected": bool(record.get("selected")),
+    }
+
+
+def _drop_invalid(values, report, where):
+    """Leave out (with a warning) what a record may not keep: an identifier that is none, an
+    address that is not http(s), a year or month out of range, a month without a year."""
     for name in ("doi", "arxiv_id"):
         raw = values[name]
         if raw:
@@ -147,11 +169,12 @@ def clean_record(record, report, source=""):
         values["month"] = None
     if values["month"] and not values["year"]:
         values["month"] = None
-    for name, limit in LIMITS.items():
-        if limit and len(values[name]) > limit:
-            problems.append(f"{name} is longer than {limit} characters")
+
+
+def _clean_authors(raw_authors, problems):
+    """The record's authors with a name (spaces collapsed); a name too long is a problem."""
     authors = []
-    for author in record.get("authors") or []:
+    for author in raw_authors:
         name = " ".join(str(author.get("name") or "").split())
         if not name:
             continue
@@ -164,18 +187,7 @@ def clean_record(record, report, source=""):
             "equal_contribution": bool(author.get("equal_contribution")),
             "corresponding": bool(author.get("corresponding")),
         })  # fmt: skip
-    if problems:
-        skip_entry(report, f"{where}: {'; '.join(problems)}")
-        return None
-    values["title_normalised"] = normalise_title(values["title"])[:500]
-    key = str(record.get("citation_key") or "").strip()
-    return {
-        "values": values,
-        "authors": authors,
-        "citation_key": key,
-        "where": where,
-        "selected": bool(record.get("selected")),
-    }
+    return authors
 
 
 # --- The lab's identifiers, in memory ---------------------------------------------------------
