@@ -176,7 +176,7 @@ def make_records(n, members):
 
 
 def write_csv(records, members_forms=True, keys=False):
-    from publications.imports.pipeline import format_authors
+    from publications.formats.csv import format_authors
 
     rng = random.Random(3)
     out = io.StringIO()

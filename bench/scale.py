@@ -275,7 +275,7 @@ def make_profile(i, name, native, rng, heavy):
 
 def write_data(folder, n_profiles, n_papers, seed=13):
     """Profile documents in folder/profiles/, papers in folder/papers.csv. -> what to query."""
-    from publications.imports.pipeline import format_authors
+    from publications.formats.csv import format_authors
 
     rng = random.Random(seed)
     names = make_names(n_profiles + 4000, seed)

@@ -207,16 +207,16 @@ class Publication(RendersMarkdown, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        # Never let one odd row take down a list page: a bad slug gives no link and a log line.
-        try:
-            return reverse("publications:detail", kwargs={"key": self.slug or slug_for_key(self.citation_key)})
-        except NoReverseMatch:
-            logger.warning("publication %s has no valid page address (slug %r)", self.pk, self.slug)
-            return ""
+        return self._address("publications:detail")
 
     def get_bibtex_url(self):
+        return self._address("publications:bibtex_file")
+
+    def _address(self, view):
+        """The paper's address at `view`, by its slug. Never let one odd row take down a list
+        page: a bad slug gives no link ("") and a log line."""
         try:
-            return reverse("publications:bibtex_file", kwargs={"key": self.slug or slug_for_key(self.citation_key)})
+            return reverse(view, kwargs={"key": self.slug or slug_for_key(self.citation_key)})
         except NoReverseMatch:
             logger.warning("publication %s has no valid page address (slug %r)", self.pk, self.slug)
             return ""

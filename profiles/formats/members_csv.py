@@ -12,6 +12,7 @@ import csv
 import io
 
 from profiles.formats import ParseError, ParseResult, orcid_from_text
+from publications.formats.csv import header_map
 
 __all__ = ["LINK_COLUMNS", "MEMBER_COLUMNS", "header_map", "member_columns", "parse_members_csv"]
 
@@ -46,18 +47,6 @@ _HEADERS = {name: [name, *others] for name, others in MEMBER_COLUMNS.items()}
 # The columns that become a ProfileLink of that kind rather than a profile field.
 LINK_COLUMNS = ["homepage", "github", "scholar", "linkedin"]
 _TRUE = {"1", "yes", "true", "y"}
-
-
-def header_map(headers, columns):
-    """{field: column index} for the headers that name a field in `columns` (the first one wins)."""
-    wanted = {alias: name for name, aliases in columns.items() for alias in aliases}
-    mapping = {}
-    for index, header in enumerate(headers):
-        key = " ".join((header or "").replace("\ufeff", "").strip().lower().replace("-", " ").split())
-        name = wanted.get(key) or wanted.get(key.replace(" ", "_"))
-        if name and name not in mapping:
-            mapping[name] = index
-    return mapping
 
 
 def member_columns(headers):

@@ -54,11 +54,10 @@ from profiles.models import Profile, ProfileLink
 from publications.formats import JSONTooDeep, load_json
 from publications.formats.bibtex import StreamCheck, iter_bibtex, iter_bibtex_chunks, parse_bibtex
 from publications.formats.csl import parse_csl_json
+from publications.formats.csv import iter_publications_csv, looks_like_publications_csv
 from publications.imports.pipeline import (
     PublicationIndex,
     import_publication_records,
-    iter_publications_csv,
-    looks_like_publications_csv,
     skip_entry,
     warn_entry,
 )

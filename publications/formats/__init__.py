@@ -296,6 +296,17 @@ def normalise_arxiv(value: str | None) -> str:
     return _ARXIV_VERSION.sub("", s)
 
 
+def normalise_identifier(name: str, value: str | None) -> str:
+    """The stored form of a paper's identifier `name` ("doi" or "arxiv_id"): the one rule every
+    import path (the record cleaner, the admin's spreadsheet) applies before validating it."""
+    return normalise_doi(value) if name == "doi" else normalise_arxiv(value)
+
+
+def arxiv_from_doi(doi: str) -> str:
+    """The arXiv id of an arXiv DOI (``10.48550/arXiv.2201.12345`` -> ``2201.12345``); else ``""``."""
+    return normalise_arxiv(doi.split("arxiv.", 1)[1]) if doi.startswith("10.48550/arxiv.") else ""
+
+
 def looks_like_arxiv_id(value: str | None) -> bool:
     s = normalise_arxiv(value)
     return bool(_NEW_ARXIV_ID.match(s) or _OLD_ARXIV_ID.match(s))
@@ -344,6 +355,11 @@ _MONTHS = {
 }  # fmt: skip
 
 
+def parse_number(text: str) -> int:
+    """A spreadsheet's number cell (``"2022"``, ``"2022.0"``) -> int; ``ValueError`` if it is none."""
+    return int(float(text))
+
+
 def parse_month(value) -> int | None:
     """``7``, ``"07"``, ``"jul"``, ``"July"``, ``"Sept."``, ``"July 11"`` -> 7; else None."""
     if value is None or value == "":
@@ -372,6 +388,18 @@ def parse_year(value) -> int | None:
         return value if 1000 <= value <= 2999 else None
     m = _YEAR.search(str(value))
     return int(m.group(1)) if m else None
+
+
+def year_and_month(year_text: str, month_text: str, date_text: str = "") -> tuple[int | None, int | None]:
+    """(year, month) of a record's year and month texts (``"2022a"``, ``"Sept."``); what is
+    missing taken from a date text, its month only when its year is the record's."""
+    year = parse_year(year_text)
+    month = parse_month(month_text) if month_text else None
+    if (year is None or month is None) and date_text:
+        d_year, d_month, _ = parse_partial_date(date_text)
+        year = year if year is not None else d_year
+        month = month if month is not None else (d_month if d_year == year else None)
+    return year, month
 
 
 def parse_partial_date(value) -> tuple[int | None, int | None, int | None]:

@@ -23,6 +23,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from publications.formats import (
     ParseError,
     ParseResult,
+    arxiv_from_doi,
     arxiv_from_text,
     bibsplit,
     doi_from_text,
@@ -34,9 +35,8 @@ from publications.formats import (
     normalise_arxiv,
     normalise_doi,
     parse_month,
-    parse_partial_date,
-    parse_year,
     strip_accents,
+    year_and_month,
 )
 
 __all__ = ["StreamCheck", "iter_bibtex", "iter_bibtex_chunks", "parse_bibtex", "write_bibtex"]
@@ -500,38 +500,98 @@ _URL_IN_TEXT = re.compile(r"\\url|https?://")
 _KEYWORD_SEPARATOR = re.compile(r"[,;]")
 
 
-def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fields: dict[str, str]) -> dict:
+class _EntryFields:
+    """An entry's raw fields, read as text (LaTeX decoded, once per field: venue and kind both
+    read some) or verbatim (addresses and identifiers); the first of several names not blank."""
 
-    # Normalised keys for the flexible "equal-contribution" style fields (names never hold spaces).
-    compact = {k.replace("-", "").replace("_", ""): v for k, v in raw_fields.items()}
-    cleaned: dict[tuple[str, bool], str] = {}  # each field decoded once (venue and kind both read it)
+    def __init__(self, raw_fields: dict[str, str]):
+        self.raw = raw_fields
+        self._cleaned: dict[tuple[str, bool], str] = {}
 
-    def clean(name: str, paragraphs: bool = False) -> str:
+    def clean(self, name: str, paragraphs: bool = False) -> str:
         key = (name, paragraphs)
-        value = cleaned.get(key)
+        value = self._cleaned.get(key)
         if value is None:
-            value = cleaned[key] = _clean_text(raw_fields[name], keep_paragraphs=paragraphs)
+            value = self._cleaned[key] = _clean_text(self.raw[name], keep_paragraphs=paragraphs)
         return value
 
-    def text(*names: str, paragraphs: bool = False) -> str:
+    def text(self, *names: str, paragraphs: bool = False) -> str:
         for name in names:
-            if name in raw_fields and raw_fields[name].strip():
-                return clean(name, paragraphs)
+            if name in self.raw and self.raw[name].strip():
+                return self.clean(name, paragraphs)
         return ""
 
-    def verbatim(*names: str) -> str:
+    def verbatim(self, *names: str) -> str:
         for name in names:
-            if name in raw_fields and raw_fields[name].strip():
-                return _clean_verbatim(raw_fields[name])
+            if name in self.raw and self.raw[name].strip():
+                return _clean_verbatim(self.raw[name])
         return ""
 
+
+# record field: the entry's fields it is read from (the first not blank), as text
+_TEXT_FIELDS = {
+    "volume": ("volume",),
+    "number": ("number", "issue"),
+    "publisher": ("publisher",),
+}
+_PARAGRAPH_FIELDS = {"abstract": ("abstract",), "note": ("note",)}  # text, paragraphs kept
+_SHORT_VENUE_FIELDS = (
+    "abbr",  # al-folio's badge
+    "shortbooktitle",
+    "booktitleshort",
+    "shortjournal",
+    "journalabbr",
+    "journal-abbreviation",
+    "series",
+    "eventtitle",
+)
+_LINK_FIELDS = {  # verbatim, http(s) addresses only
+    "url_code": ("code", "url_code", "github"),
+    "url_slides": ("slides", "url_slides"),
+    "url_video": ("video", "url_video"),
+    "url_project": ("project", "url_project", "website", "blog"),
+}
+
+
+def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fields: dict[str, str]) -> dict:
+    """One entry -> a record (``empty_record``); what is not stored is said in ``record["warnings"]``."""
+    fields = _EntryFields(raw_fields)
     record = empty_record()
     record["citation_key"] = entry_key
     record["line"] = line
     warnings: list[str] = []
     record["warnings"] = warnings
-    record["title"] = text("title")
+    record["title"] = fields.text("title")
+    record["authors"], record["authors_truncated"] = _entry_authors(raw_fields)
 
+    url = fields.verbatim("url")
+    venue = fields.text("booktitle", "journal", "journaltitle", "school", "institution")
+    if not venue and not _URL_IN_TEXT.search(raw_fields.get("howpublished", "")):
+        venue = fields.text("howpublished")
+    eprint = fields.verbatim("eprint")
+    record["doi"] = doi = normalise_doi(fields.verbatim("doi")) or doi_from_text(url if _DOI_HOST.search(url) else "")
+    record["arxiv_id"] = arxiv_id = _entry_arxiv_id(fields, eprint, venue, url, doi)
+    record["kind"] = _kind(entry_type, _kind_fields(fields, eprint), arxiv_id)
+    record["venue"] = venue
+    record["venue_short"] = fields.text(*_SHORT_VENUE_FIELDS)
+    record["year"], record["month"] = _entry_date(fields)
+
+    for name, names in _TEXT_FIELDS.items():
+        record[name] = fields.text(*names)
+    for name, names in _PARAGRAPH_FIELDS.items():
+        record[name] = fields.text(*names, paragraphs=True)
+    record["pages"] = fields.text("pages").replace("--", "\u2013").replace("\u2014", "\u2013")
+    keywords = fields.text("keywords", "keyword")
+    record["keywords"] = ", ".join(k.strip() for k in _KEYWORD_SEPARATOR.split(keywords) if k.strip())
+    _entry_links(record, fields, url, warnings)
+    record["selected"] = fields.verbatim("selected").lower() in {"true", "yes", "1"}
+    return record
+
+
+def _entry_authors(raw_fields: dict[str, str]) -> tuple[list[dict], bool]:
+    """The entry's authors, flagged by the "equal-contribution" / "corresponding" style fields."""
+    # Normalised keys for the flexible "equal-contribution" style fields (names never hold spaces).
+    compact = {k.replace("-", "").replace("_", ""): v for k, v in raw_fields.items()}
     authors, truncated = _parse_authors(raw_fields.get("author", ""))
     for field_names, flag in (
         (EQUAL_CONTRIBUTION_FIELDS, "equal_contribution"),
@@ -541,97 +601,64 @@ def _entry_to_record(entry_type: str, entry_key: str, line: int | None, raw_fiel
             if name in compact:
                 for idx in _flag_positions(_clean_text(compact[name]), authors):
                     authors[idx][flag] = True
-    record["authors"] = authors
-    record["authors_truncated"] = truncated
+    return authors, truncated
 
-    # Identifiers.
-    url = verbatim("url")
-    doi = normalise_doi(verbatim("doi")) or doi_from_text(url if _DOI_HOST.search(url) else "")
-    record["doi"] = doi
-    eprint = verbatim("eprint")
-    prefix = (verbatim("archiveprefix") or verbatim("eprinttype")).lower()
+
+def _entry_arxiv_id(fields: _EntryFields, eprint: str, venue: str, url: str, doi: str) -> str:
+    """The arXiv id: an arXiv eprint, an arxivid field, the venue ("arXiv preprint arXiv:…",
+    DBLP's CoRR), an arxiv.org address or an arXiv DOI, in that order."""
+    prefix = (fields.verbatim("archiveprefix") or fields.verbatim("eprinttype")).lower()
     arxiv_id = ""
     if eprint and (prefix == "arxiv" or (not prefix and looks_like_arxiv_id(eprint))):
         arxiv_id = normalise_arxiv(eprint)
-    arxiv_id = arxiv_id or normalise_arxiv(verbatim("arxivid", "arxiv"))
-    venue = text("booktitle", "journal", "journaltitle", "school", "institution")
-    if not venue and not _URL_IN_TEXT.search(raw_fields.get("howpublished", "")):
-        venue = text("howpublished")
+    arxiv_id = arxiv_id or normalise_arxiv(fields.verbatim("arxivid", "arxiv"))
     if not arxiv_id and PREPRINT_SERVERS.search(venue):
         # "arXiv preprint arXiv:2201.12345"; DBLP: journal = {CoRR}, volume = {abs/2201.12345}
-        arxiv_id = arxiv_from_text(f"{venue} {verbatim('volume')}")
+        arxiv_id = arxiv_from_text(f"{venue} {fields.verbatim('volume')}")
     if not arxiv_id and "arxiv.org" in url:
         arxiv_id = arxiv_from_text(url)
-    if not arxiv_id and doi.startswith("10.48550/arxiv."):
-        arxiv_id = normalise_arxiv(doi.split("arxiv.", 1)[1])
-    record["arxiv_id"] = arxiv_id
+    return arxiv_id or arxiv_from_doi(doi)
 
+
+def _kind_fields(fields: _EntryFields, eprint: str) -> dict[str, str]:
+    """What ``_kind`` reads besides the entry type."""
     cleaned_for_kind = {
-        k: clean(k) if k in raw_fields else ""
+        k: fields.clean(k) if k in fields.raw else ""
         for k in ("booktitle", "journal", "journaltitle", "howpublished", "publisher")
     }
     cleaned_for_kind["eprint"] = eprint
-    cleaned_for_kind["pubstate"] = verbatim("pubstate")
-    record["kind"] = _kind(entry_type, cleaned_for_kind, arxiv_id)
+    cleaned_for_kind["pubstate"] = fields.verbatim("pubstate")
+    return cleaned_for_kind
 
-    record["venue"] = venue
-    short = text(
-        "abbr",  # al-folio's badge
-        "shortbooktitle",
-        "booktitleshort",
-        "shortjournal",
-        "journalabbr",
-        "journal-abbreviation",
-        "series",
-        "eventtitle",
-    )
-    record["venue_short"] = short
 
-    # Dates.
-    year_raw = text("year")
-    year = parse_year(year_raw)
-    month = parse_month(text("month")) if raw_fields.get("month") else None
-    if (year is None or month is None) and raw_fields.get("date"):
-        d_year, d_month, _ = parse_partial_date(text("date"))
-        year = year if year is not None else d_year
-        month = month if month is not None else (d_month if d_year == year else None)
-    record["year"] = year
-    record["month"] = month
+def _entry_date(fields: _EntryFields) -> tuple[int | None, int | None]:
+    """(year, month) from year and month, completed from ``date`` (its month only with its year)."""
+    return year_and_month(fields.text("year"), fields.text("month"), fields.text("date"))
 
-    record["volume"] = text("volume")
-    record["number"] = text("number", "issue")
-    record["pages"] = text("pages").replace("--", "\u2013").replace("\u2014", "\u2013")
-    record["publisher"] = text("publisher")
-    record["abstract"] = text("abstract", paragraphs=True)
-    record["note"] = text("note", paragraphs=True)
-    keywords = text("keywords", "keyword")
-    record["keywords"] = ", ".join(k.strip() for k in _KEYWORD_SEPARATOR.split(keywords) if k.strip())
 
+def _entry_links(record: dict, fields: _EntryFields, url: str, warnings: list[str]) -> None:
+    """The paper's addresses (http(s) only); a local PDF or a link without a field is a warning."""
     if not url:
-        url = _http_url(verbatim("html"))  # al-folio: the paper's page
+        url = _http_url(fields.verbatim("html"))  # al-folio: the paper's page
     record["url"] = url
-    pdf_raw = verbatim("pdf", "url_pdf", "urlpdf")
+    pdf_raw = fields.verbatim("pdf", "url_pdf", "urlpdf")
     pdf = _http_url(pdf_raw)
     if pdf_raw and not pdf:
         warnings.append(f"pdf {pdf_raw!r} is a local file, not stored: upload it and add its address")
-    if not pdf and raw_fields.get("file"):
-        pdf = _url_from_file_field(raw_fields["file"])
+    if not pdf and fields.raw.get("file"):
+        pdf = _url_from_file_field(fields.raw["file"])
     record["url_pdf"] = pdf
-    record["url_code"] = _http_url(verbatim("code", "url_code", "github"))
-    record["url_slides"] = _http_url(verbatim("slides", "url_slides"))
-    record["url_video"] = _http_url(verbatim("video", "url_video"))
-    record["url_project"] = _http_url(verbatim("project", "url_project", "website", "blog"))
+    for name, names in _LINK_FIELDS.items():
+        record[name] = _http_url(fields.verbatim(*names))
     for name, label in (("poster", "poster"), ("blog", "blog"), ("website", "website")):
-        value = verbatim(name)
+        value = fields.verbatim(name)
         stored = value and value in (record["url_project"], record["url"])
         if value and not stored:
             warnings.append(f"{label} link {value!r} not stored (no field for it)")
     for name in ("code", "slides", "video"):
-        value = verbatim(name)
+        value = fields.verbatim(name)
         if value and not _http_url(value):
             warnings.append(f"{name} {value!r} is not an http(s) address, not stored")
-    record["selected"] = verbatim("selected").lower() in {"true", "yes", "1"}
-    return record
 
 
 def parse_bibtex(text: str) -> ParseResult:

@@ -14,17 +14,17 @@ from publications.formats import (
     NOT_READ,
     ParseError,
     ParseResult,
+    arxiv_from_doi,
     arxiv_from_text,
     empty_record,
     is_suffix,
     make_author,
     normalise_arxiv,
     normalise_doi,
-    parse_month,
     parse_partial_date,
-    parse_year,
     read_json_document,
     split_name,
+    year_and_month,
 )
 
 __all__ = ["parse_csl_json", "write_csl_json"]
@@ -107,10 +107,8 @@ def _date(value) -> tuple[int | None, int | None]:
     if isinstance(parts, list) and parts:
         first = parts[0] if isinstance(parts[0], list) else parts
         if first:
-            year = parse_year(str(first[0])) if first[0] not in (None, "") else None
-            month = None
-            if len(first) > 1 and first[1] not in (None, ""):
-                month = parse_month(str(first[1]))
+            texts = [str(part) if part not in (None, "") else "" for part in first[:2]]
+            year, month = year_and_month(texts[0], texts[1] if len(texts) > 1 else "")
             if year is not None:
                 return year, month
     for key in ("raw", "literal"):
@@ -166,17 +164,63 @@ def _kind(item: dict, venue: str, arxiv_id: str) -> str:
 
 
 def _item_to_record(item: dict) -> dict:
+    """One CSL item -> a record (``empty_record``)."""
     record = empty_record()
+    record["title"] = _item_title(item)
+    record["citation_key"] = _item_key(item)
+    record["authors"], record["authors_truncated"] = _item_authors(item)
+
+    venue = _first(item.get("container-title"))
+    if not venue and isinstance(item.get("institution"), list):
+        # Crossref posted-content (preprints): the server is the "institution".
+        venue = _first([i.get("name") for i in item["institution"] if isinstance(i, dict)])
+    doi = normalise_doi(_first(item.get("DOI") or item.get("doi")))
+    url = _first(item.get("URL") or item.get("url"))
+    number = _first(item.get("number"))
+    arxiv_id = _item_arxiv_id(item, number, url, doi)
+    kind = _kind(item, venue, arxiv_id)
+    record["kind"] = kind
+    record["doi"] = doi
+    record["arxiv_id"] = arxiv_id
+    record["url"] = url
+
+    publisher = _first(item.get("publisher"))
+    if kind == "thesis" and not venue:
+        venue, publisher = publisher, ""
+    record["venue"] = venue
+    record["publisher"] = publisher
+    record["venue_short"] = _item_short_venue(item)
+    record["year"], record["month"] = _item_date(item)
+
+    record["volume"] = _first(item.get("volume"))
+    arxiv_number = bool(re.search(r"arxiv", number, re.IGNORECASE))
+    record["number"] = _first(item.get("issue")) or ("" if arxiv_number else number)
+    record["pages"] = _item_pages(item)
+    record["abstract"] = strip_markup(item.get("abstract"))
+    record["note"] = strip_markup(item.get("note"))
+    record["keywords"] = _item_keywords(item)
+    _item_links(record, item)
+    return record
+
+
+def _item_title(item: dict) -> str:
+    """The title, its subtitle added (unless the title already says it), markup stripped."""
     title = _first(item.get("title"))
     subtitle = _first(item.get("subtitle"))
     if subtitle and subtitle.lower() not in title.lower():
         title = f"{title}: {subtitle}"
-    record["title"] = strip_markup(title) if "<" in title else title
-    # Better BibTeX puts the citation key in "id" (or CSL 1.0.2 "citation-key"); Zotero's
-    # plain export uses item URIs there, which are no use as keys.
-    key = _first(item.get("citation-key")) or _first(item.get("id"))
-    record["citation_key"] = "" if re.match(r"^[a-z]+://", key) or " " in key else key
+    return strip_markup(title) if "<" in title else title
 
+
+def _item_key(item: dict) -> str:
+    """Better BibTeX puts the citation key in "id" (or CSL 1.0.2 "citation-key"); Zotero's
+    plain export uses item URIs there, which are no use as keys ("")."""
+    key = _first(item.get("citation-key")) or _first(item.get("id"))
+    return "" if re.match(r"^[a-z]+://", key) or " " in key else key
+
+
+def _item_authors(item: dict) -> tuple[list[dict], bool]:
+    """The authors, and whether the list ends with "others" / "et al."."""
     authors, truncated = [], False
     for name in item.get("author") or []:
         if isinstance(name, dict) and _first(name.get("literal")).lower() in {
@@ -189,62 +233,59 @@ def _item_to_record(item: dict) -> dict:
         author = _author(name)
         if author:
             authors.append(author)
-    record["authors"] = authors
-    record["authors_truncated"] = truncated
+    return authors, truncated
 
-    venue = _first(item.get("container-title"))
-    if not venue and isinstance(item.get("institution"), list):
-        # Crossref posted-content (preprints): the server is the "institution".
-        venue = _first([i.get("name") for i in item["institution"] if isinstance(i, dict)])
-    doi = normalise_doi(_first(item.get("DOI") or item.get("doi")))
-    url = _first(item.get("URL") or item.get("url"))
-    number = _first(item.get("number"))
+
+def _item_arxiv_id(item: dict, number: str, url: str, doi: str) -> str:
+    """The arXiv id in the number, the archive location or the URL (the first naming arXiv), or
+    of an arXiv DOI."""
     arxiv_id = ""
     for candidate in (number, _first(item.get("archive_location")), url):
         if candidate and re.search(r"arxiv", candidate, re.IGNORECASE):
             arxiv_id = arxiv_from_text(candidate) or normalise_arxiv(candidate)
             if arxiv_id:
                 break
-    if not arxiv_id and doi.startswith("10.48550/arxiv."):
-        arxiv_id = normalise_arxiv(doi.split("arxiv.", 1)[1])
-    kind = _kind(item, venue, arxiv_id)
-    record["kind"] = kind
-    record["doi"] = doi
-    record["arxiv_id"] = arxiv_id
-    record["url"] = url
+    return arxiv_id or arxiv_from_doi(doi)
 
-    publisher = _first(item.get("publisher"))
-    if kind == "thesis" and not venue:
-        venue, publisher = publisher, ""
-    record["venue"] = venue
-    record["publisher"] = publisher
-    short = ""
+
+def _item_short_venue(item: dict) -> str:
+    """The venue's short name; an event's name only when it is short enough for a badge."""
     for key in ("container-title-short", "short-container-title", "event", "event-title"):
         candidate = _first(item.get(key))
         if candidate and (key == "container-title-short" or len(candidate) <= _SHORT_VENUE_MAX):
-            short = candidate
-            break
-    record["venue_short"] = short
+            return candidate
+    return ""
 
+
+def _item_date(item: dict) -> tuple[int | None, int | None]:
+    """(year, month) of the first of the item's dates that has a year."""
     year = month = None
     for key in ("issued", "published-print", "published-online", "published", "created"):
         year, month = _date(item.get(key))
         if year is not None:
             break
-    record["year"], record["month"] = year, month
+    return year, month
 
-    record["volume"] = _first(item.get("volume"))
-    arxiv_number = bool(re.search(r"arxiv", number, re.IGNORECASE))
-    record["number"] = _first(item.get("issue")) or ("" if arxiv_number else number)
-    record["pages"] = _first(item.get("page")).replace("--", "\u2013")
-    if re.fullmatch(r"\d+-\d+", record["pages"]):
-        record["pages"] = record["pages"].replace("-", "\u2013")
-    record["abstract"] = strip_markup(item.get("abstract"))
-    record["note"] = strip_markup(item.get("note"))
+
+def _item_pages(item: dict) -> str:
+    """The page range with an en dash."""
+    pages = _first(item.get("page")).replace("--", "\u2013")
+    if re.fullmatch(r"\d+-\d+", pages):
+        pages = pages.replace("-", "\u2013")
+    return pages
+
+
+def _item_keywords(item: dict) -> str:
+    """The keywords (a list or a `,`/`;`-separated text) as one ", "-separated text."""
     keywords = item.get("keyword") or item.get("subject") or ""
     if isinstance(keywords, list):
         keywords = ", ".join(_first(k) for k in keywords if _first(k))
-    record["keywords"] = ", ".join(k.strip() for k in re.split(r"[,;]", str(keywords)) if k.strip())
+    return ", ".join(k.strip() for k in re.split(r"[,;]", str(keywords)) if k.strip())
+
+
+def _item_links(record: dict, item: dict) -> None:
+    """The PDF of a Crossref ``link``, then the links of CSL-JSON 1.0.2's ``custom`` object
+    (never over one already set)."""
     for link in item.get("link") or []:
         if (
             isinstance(link, dict)
@@ -258,7 +299,6 @@ def _item_to_record(item: dict) -> dict:
         value = custom.get(name)
         if isinstance(value, str) and re.match(r"^https?://\S+$", value.strip()) and not record.get(field):
             record[field] = value.strip()
-    return record
 
 
 # CSL has no variables for a paper's code, slides, video or project page: they travel in

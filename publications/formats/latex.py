@@ -142,12 +142,17 @@ class _Decoder:
         self.n = len(s)
         self.pos = 0
 
-    # ------------------------------------------------------------------ text mode
+    # ------------------------------------------------------------------ both modes
 
-    def text(self, depth: int, closer: str | None = None) -> str:
-        """Decode until ``closer`` (``"}"`` ends a group) or the end of the input."""
+    def group(self, depth: int, closer: str | None = None) -> str:
+        """Decode until ``closer`` (``"}"`` ends a group) or the end of the input.
+
+        Braces and control sequences are read the same way in text and in math
+        (`_MathDecoder`); what the other characters mean is the mode's `char`, what a stray
+        ``}`` or too deep a nesting does its `stray_brace` and `too_deep`.
+        """
         if depth > MAX_DEPTH:
-            raise Unknown("nesting too deep")
+            self.too_deep()
         s, n = self.s, self.n
         out: list[str] = []
         while self.pos < n:
@@ -156,37 +161,74 @@ class _Decoder:
                 self.pos += 1
                 if closer == "}":
                     return "".join(out)
-                continue  # a stray closing brace: drop it
-            if c == "{":
+                self.stray_brace()
+            elif c == "{":
                 self.pos += 1
-                out.append(self.text(depth + 1, "}"))
+                out.append(self.group(depth + 1, "}"))
             elif c == "\\":
-                out.append(self.command(depth))
-            elif c == "$":
-                out.append(self.math_dollar(depth))
-            elif c == "~":
-                out.append(" ")
-                self.pos += 1
-            elif c == "-" and s.startswith("--", self.pos):
-                if s.startswith("---", self.pos):
-                    out.append("—")
-                    self.pos += 3
-                else:
-                    out.append("–")
-                    self.pos += 2
-            elif c == "`" and s.startswith("``", self.pos):
-                out.append("“")
-                self.pos += 2
-            elif c == "'" and s.startswith("''", self.pos):
-                out.append("”")
-                self.pos += 2
+                out.append(self.control(depth))
             else:
-                # Copy the run of ordinary characters in one slice.
-                start = self.pos
-                m = _SPECIAL.search(s, start + 1)
-                self.pos = m.start() if m else n
-                out.append(s[start : self.pos])
+                self.char(c, out, depth)
+        return self.end(out, closer)
+
+    def arg(self, depth: int) -> str:
+        """One argument: a group, a command or a single character (none: `missing_arg`)."""
+        self._skip_spaces()
+        if self.pos >= self.n:
+            return self.missing_arg()
+        c = self.s[self.pos]
+        if c == "{":
+            self.pos += 1
+            return self.group(depth + 1, "}")
+        if c == "\\":
+            return self.control(depth + 1)
+        self.pos += 1
+        return c
+
+    # ------------------------------------------------------------------ text mode
+
+    def too_deep(self) -> None:
+        raise Unknown("nesting too deep")
+
+    def stray_brace(self) -> None:
+        """A stray closing brace in text: dropped."""
+
+    def missing_arg(self) -> str:
+        return ""
+
+    def end(self, out: list[str], closer: str | None) -> str:
         return "".join(out)
+
+    def control(self, depth: int) -> str:
+        return self.command(depth)
+
+    def char(self, c: str, out: list[str], depth: int) -> None:
+        """Text mode's characters from pos: math, ties, dashes, quotes, or a run of ordinary ones."""
+        s = self.s
+        if c == "$":
+            out.append(self.math_dollar(depth))
+        elif c == "~":
+            out.append(" ")
+            self.pos += 1
+        elif c == "-" and s.startswith("--", self.pos):
+            if s.startswith("---", self.pos):
+                out.append("—")
+                self.pos += 3
+            else:
+                out.append("–")
+                self.pos += 2
+        elif c == "`" and s.startswith("``", self.pos):
+            out.append("“")
+            self.pos += 2
+        elif c == "'" and s.startswith("''", self.pos):
+            out.append("”")
+            self.pos += 2
+        else:
+            # Copy the run of ordinary characters in one slice.
+            start = self.pos
+            m = _SPECIAL.search(s, start + 1)
+            self.pos = m.start() if m else self.n
+            out.append(s[start : self.pos])
 
     def _name(self) -> str:
         """Read a control sequence name after the backslash (pos is on the backslash)."""
@@ -209,20 +251,6 @@ class _Decoder:
     def _skip_spaces(self) -> None:
         while self.pos < self.n and self.s[self.pos] in " \t\n":
             self.pos += 1
-
-    def arg(self, depth: int) -> str:
-        """One argument in text mode: a group, a command or a single character."""
-        self._skip_spaces()
-        if self.pos >= self.n:
-            return ""
-        c = self.s[self.pos]
-        if c == "{":
-            self.pos += 1
-            return self.text(depth + 1, "}")
-        if c == "\\":
-            return self.command(depth + 1)
-        self.pos += 1
-        return c
 
     def raw_arg(self) -> str:
         """One argument's source text, undecoded (for \\url and \\href targets)."""
@@ -378,63 +406,49 @@ class _MathDecoder(_Decoder):
     __slots__ = ()
 
     def run(self, depth: int) -> str:
-        return self.math_text(depth, None)
+        return self.group(depth, None)
 
-    def math_text(self, depth: int, closer: str | None) -> str:
-        if depth > MAX_DEPTH:
-            raise _MathFail()
-        s, n = self.s, self.n
-        out: list[str] = []
-        while self.pos < n:
-            c = s[self.pos]
-            if c == "}":
-                self.pos += 1
-                if closer == "}":
-                    return "".join(out)
-                raise _MathFail()
-            if c == "{":
-                self.pos += 1
-                out.append(self.math_text(depth + 1, "}"))
-            elif c == "\\":
-                out.append(self.math_command(depth))
-            elif c in "^_":
-                self.pos += 1
-                value = self.math_arg(depth)
-                table = SUPERSCRIPT if c == "^" else SUBSCRIPT
-                value = value.strip()
-                if not value:
-                    continue
-                if not all(ch in table for ch in value):
-                    raise _MathFail()
-                out.append("".join(table[ch] for ch in value))
-            elif c == "'":
-                out.append("′")
-                self.pos += 1
-            elif c in "$&#%~":
-                raise _MathFail()
-            elif c in " \t\n":
-                if out and not out[-1].endswith(" "):
-                    out.append(" ")
-                self.pos += 1
-            else:
-                out.append(c)
-                self.pos += 1
+    def too_deep(self) -> None:
+        raise _MathFail()
+
+    def stray_brace(self) -> None:
+        raise _MathFail()
+
+    def missing_arg(self) -> str:
+        raise _MathFail()
+
+    def end(self, out: list[str], closer: str | None) -> str:
         if closer is not None:
             raise _MathFail()
         return "".join(out).strip()
 
-    def math_arg(self, depth: int) -> str:
-        self._skip_spaces()
-        if self.pos >= self.n:
-            raise _MathFail()
-        c = self.s[self.pos]
-        if c == "{":
+    def control(self, depth: int) -> str:
+        return self.math_command(depth)
+
+    def char(self, c: str, out: list[str], depth: int) -> None:
+        """Math mode's characters: super- and subscripts, primes, spaces (one), the rest as they are."""
+        if c in "^_":
             self.pos += 1
-            return self.math_text(depth + 1, "}")
-        if c == "\\":
-            return self.math_command(depth + 1)
-        self.pos += 1
-        return c
+            value = self.arg(depth)
+            table = SUPERSCRIPT if c == "^" else SUBSCRIPT
+            value = value.strip()
+            if not value:
+                return
+            if not all(ch in table for ch in value):
+                raise _MathFail()
+            out.append("".join(table[ch] for ch in value))
+        elif c == "'":
+            out.append("′")
+            self.pos += 1
+        elif c in "$&#%~":
+            raise _MathFail()
+        elif c in " \t\n":
+            if out and not out[-1].endswith(" "):
+                out.append(" ")
+            self.pos += 1
+        else:
+            out.append(c)
+            self.pos += 1
 
     def math_command(self, depth: int) -> str:
         name = self._name()
@@ -477,24 +491,28 @@ class _MathDecoder(_Decoder):
                 self.pos += 1
                 if name in {"text", "textrm", "textit", "textbf", "mbox", "hbox", "textup", "texttt", "textsf",
                             "emph"}:  # fmt: skip
+                    text = _Decoder(self.s)  # text mode inside math
+                    text.pos = self.pos
                     try:
-                        return _Decoder.text(self, depth + 1, "}")
+                        value = text.group(depth + 1, "}")
                     except Unknown as exc:
                         raise _MathFail() from exc
-                return self.math_text(depth + 1, "}")
-            return self.math_arg(depth)
+                    self.pos = text.pos
+                    return value
+                return self.group(depth + 1, "}")
+            return self.arg(depth)
         if name == "mathbb":
-            value = self.math_arg(depth)
+            value = self.arg(depth)
             if value in BLACKBOARD:
                 return BLACKBOARD[value]
             raise _MathFail()
         if name == "sqrt":
             if self.pos < self.n and self.s[self.pos] == "[":
                 raise _MathFail()
-            value = self.math_arg(depth)
+            value = self.arg(depth)
             return f"√{value}" if len(value) == 1 else f"√({value})"
         if name in {"frac", "tfrac", "dfrac"}:
-            top, bottom = self.math_arg(depth), self.math_arg(depth)
+            top, bottom = self.arg(depth), self.arg(depth)
             wrap = lambda v: v if len(v) == 1 or v.isalnum() else f"({v})"  # noqa: E731
             return f"{wrap(top)}/{wrap(bottom)}"
         raise _MathFail()
@@ -502,4 +520,4 @@ class _MathDecoder(_Decoder):
 
 def decode(value: str) -> str:
     """Decode LaTeX markup in a field value; raises ``Unknown`` for what it cannot read."""
-    return _Decoder(value).text(0)
+    return _Decoder(value).group(0)

@@ -17,9 +17,7 @@ A matched publication keeps its curated content: blank fields are filled in, unl
 author rows are linked to members; nothing is overwritten.
 """
 
-import csv
 import functools
-import io
 import operator
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +28,8 @@ from simple_history.utils import bulk_update_with_history
 
 from profiles.imports.matching import build_member_index, match_author
 from profiles.markdown import render_markdown
-from publications.formats import ParseError, ParseResult, empty_record, normalise_arxiv, normalise_doi, split_name
+from publications.formats import normalise_identifier, parse_number, split_name
+from publications.formats.csv import parse_authors
 from publications.models import (
     CITATION_KEY_MAX,
     STOPWORDS,
@@ -45,10 +44,6 @@ from publications.models import (
 )
 
 BATCH_SIZE = 1000
-
-EQUAL_MARK = "*"
-CORRESPONDING_MARK = "†"
-AUTHOR_SEPARATOR = ";"
 
 TEXT_FIELDS = [
     "kind", "title", "venue", "venue_short", "volume", "number", "pages", "publisher", "doi", "arxiv_id",
@@ -85,147 +80,6 @@ def warn_entry(report, message):
         report.warn(message)
 
 
-# --- The authors column: "Chijun Sima*; Yao Fu*; Luo Mai†" -------------------------------
-
-
-def format_authors(authors):
-    """Authors (dicts or Authorship rows) -> one `;`-separated cell, order kept, * and † marks."""
-    cells = []
-    for author in authors:
-        get = author.get if isinstance(author, dict) else lambda k, a=author: getattr(a, k)
-        name = get("name").replace(AUTHOR_SEPARATOR, ",")
-        cells.append(
-            name
-            + (EQUAL_MARK if get("equal_contribution") else "")
-            + (CORRESPONDING_MARK if get("corresponding") else "")
-        )
-    return f"{AUTHOR_SEPARATOR} ".join(cells)
-
-
-def parse_authors(cell):
-    """The inverse of `format_authors`: author dicts with the flags read off the marks."""
-    authors = []
-    for raw in (cell or "").split(AUTHOR_SEPARATOR):
-        name, equal, corresponding = raw.strip(), False, False
-        while name and name[-1] in (EQUAL_MARK, CORRESPONDING_MARK):
-            equal |= name[-1] == EQUAL_MARK
-            corresponding |= name[-1] == CORRESPONDING_MARK
-            name = name[:-1].rstrip()
-        if not name:
-            continue
-        author = {
-            "name": " ".join(name.split()),
-            "orcid": "",
-            "equal_contribution": equal,
-            "corresponding": corresponding,
-        }
-        authors.append(author)
-    return authors
-
-
-# --- The lab's publications CSV ----------------------------------------------------------
-
-CSV_COLUMNS = {
-    # column: aliases people use
-    "title": ["title"],
-    "authors": ["authors", "author"],
-    "year": ["year"],
-    "month": ["month"],
-    "kind": ["kind", "type"],
-    "venue": ["venue", "journal", "booktitle", "conference"],
-    "venue_short": ["venue_short", "short venue", "badge"],
-    "volume": ["volume"],
-    "number": ["number", "issue"],
-    "pages": ["pages"],
-    "publisher": ["publisher"],
-    "doi": ["doi"],
-    "arxiv_id": ["arxiv_id", "arxiv", "eprint"],
-    "abstract": ["abstract"],
-    "note": ["note"],
-    "keywords": ["keywords"],
-    "url": ["url", "paper url", "link"],
-    "url_pdf": ["url_pdf", "pdf"],
-    "url_code": ["url_code", "code"],
-    "url_slides": ["url_slides", "slides"],
-    "url_video": ["url_video", "video"],
-    "url_project": ["url_project", "project"],
-    "citation_key": ["citation_key", "key", "bibtex key", "id"],
-}
-CSV_REQUIRED = ["title", "authors", "year"]
-
-
-def _header_map(headers, columns):
-    wanted = {alias: name for name, aliases in columns.items() for alias in aliases}
-    mapping = {}
-    for index, header in enumerate(headers):
-        key = " ".join((header or "").replace("\ufeff", "").strip().lower().replace("-", " ").split())
-        name = wanted.get(key) or wanted.get(key.replace(" ", "_"))
-        if name and name not in mapping:
-            mapping[name] = index
-    return mapping
-
-
-def looks_like_publications_csv(headers):
-    mapping = _header_map(headers, CSV_COLUMNS)
-    return "title" in mapping and ("authors" in mapping or "doi" in mapping or "venue" in mapping)
-
-
-def _int_or_error(value, label, errors, line):
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return int(float(value))
-    except ValueError:
-        errors.append(ParseError(f"{label} {value!r} is not a number", line=line))
-        return None
-
-
-def parse_publications_csv(text):
-    """A lab publications CSV (header row + one paper a row) -> ParseResult of records."""
-    result = ParseResult()
-    result.records.extend(iter_publications_csv(text, result))
-    return result
-
-
-def iter_publications_csv(text, result):
-    """The records of a publications CSV one row at a time; problems go to `result`.
-
-    `text`: the whole file, or its lines as an iterable (a file opened with ``newline=""``,
-    so that a big file on disk is never held in memory whole).
-    """
-    rows = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
-    headers = next(rows, None)
-    if not headers:
-        result.errors.append(ParseError("the file is empty (expected a header row)", line=1))
-        return
-    mapping = _header_map(headers, CSV_COLUMNS)
-    missing = [c for c in CSV_REQUIRED if c not in mapping]
-    if missing:
-        result.errors.append(ParseError(f"missing column(s): {', '.join(missing)}", line=1))
-        return
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(headers):
-            result.errors.append(ParseError(f"{len(row)} cells for {len(headers)} columns", line=line))
-            continue
-
-        def cell(name, row=row):
-            index = mapping.get(name)
-            return row[index].strip() if index is not None and index < len(row) else ""
-
-        record = empty_record()
-        for name in [*TEXT_FIELDS, "citation_key"]:
-            record[name] = cell(name)
-        record["kind"] = record["kind"].lower() or "other"
-        record["year"] = _int_or_error(cell("year"), "year", result.errors, line)
-        record["month"] = _int_or_error(cell("month"), "month", result.errors, line)
-        record["authors"] = parse_authors(cell("authors"))
-        record["line"] = line
-        yield record
-
-
 # --- Cleaning one record --------------------------------------------------------------------
 
 
@@ -240,6 +94,12 @@ def _where(record):
 
 def clean_record(record, report, source=""):
     """Normalise one record into model field values; problems go to `report`.
+
+    The one cleaner of publication records, whatever they were read from: BibTeX, CSL-JSON,
+    the publications CSV, JSON Resume and ORCID, a member's native document, a site, an
+    import draft (all through `import_publication_records`). The admin's spreadsheet is an
+    edit, not a merge: its rows are checked by the model's field rules (`_check_sheet_row`),
+    with the same identifier and number rules (`normalise_identifier`, `parse_number`).
 
     Returns the values dict, or None when the record cannot be imported (it is skipped and
     reported; an error in a strict run).
@@ -261,10 +121,32 @@ def clean_record(record, report, source=""):
         problems.append("no title")
     if values["kind"] not in KINDS:
         values["kind"] = "other"
+    _drop_invalid(values, report, where)
+    for name, limit in LIMITS.items():
+        if limit and len(values[name]) > limit:
+            problems.append(f"{name} is longer than {limit} characters")
+    authors = _clean_authors(record.get("authors") or [], problems)
+    if problems:
+        skip_entry(report, f"{where}: {'; '.join(problems)}")
+        return None
+    values["title_normalised"] = normalise_title(values["title"])[:500]
+    key = str(record.get("citation_key") or "").strip()
+    return {
+        "values": values,
+        "authors": authors,
+        "citation_key": key,
+        "where": where,
+        "selected": bool(record.get("selected")),
+    }
+
+
+def _drop_invalid(values, report, where):
+    """Leave out (with a warning) what a record may not keep: an identifier that is none, an
+    address that is not http(s), a year or month out of range, a month without a year."""
     for name in ("doi", "arxiv_id"):
         raw = values[name]
         if raw:
-            raw = normalise_doi(raw) if name == "doi" else normalise_arxiv(raw)
+            raw = normalise_identifier(name, raw)
             try:
                 (doi_validator if name == "doi" else arxiv_validator)(raw)
                 values[name] = raw
@@ -287,11 +169,12 @@ def clean_record(record, report, source=""):
         values["month"] = None
     if values["month"] and not values["year"]:
         values["month"] = None
-    for name, limit in LIMITS.items():
-        if limit and len(values[name]) > limit:
-            problems.append(f"{name} is longer than {limit} characters")
+
+
+def _clean_authors(raw_authors, problems):
+    """The record's authors with a name (spaces collapsed); a name too long is a problem."""
     authors = []
-    for author in record.get("authors") or []:
+    for author in raw_authors:
         name = " ".join(str(author.get("name") or "").split())
         if not name:
             continue
@@ -304,18 +187,7 @@ def clean_record(record, report, source=""):
             "equal_contribution": bool(author.get("equal_contribution")),
             "corresponding": bool(author.get("corresponding")),
         })  # fmt: skip
-    if problems:
-        skip_entry(report, f"{where}: {'; '.join(problems)}")
-        return None
-    values["title_normalised"] = normalise_title(values["title"])[:500]
-    key = str(record.get("citation_key") or "").strip()
-    return {
-        "values": values,
-        "authors": authors,
-        "citation_key": key,
-        "where": where,
-        "selected": bool(record.get("selected")),
-    }
+    return authors
 
 
 # --- The lab's identifiers, in memory ---------------------------------------------------------
@@ -516,97 +388,150 @@ def import_publication_records(
         if profile is not None
         else None
     )
-
-    new_rows = []  # [{"values", "authors", "key"}] of this batch, in order
-    merges = []  # (target, cleaned) of this batch
-    touched = []  # per record: a stored pk, -(n + 1) for the run's n-th new row, or None
-    created = []  # pk of the run's n-th new row, once written
-    first_new = 0  # the run's number of new_rows[0]
-    matches = {}
-
-    def flush():
-        nonlocal new_rows, merges, first_new
-        created.extend(_write_batch(
-            actor=actor, profile=profile, link_others=link_others, report=report, index=index,
-            new_rows=new_rows, merges=merges, first_new=first_new, created=created,
-        ))  # fmt: skip
-        first_new += len(new_rows)
-        new_rows, merges = [], []
-
+    run = _Run(functools.partial(
+        _write_batch, actor=actor, profile=profile, link_others=link_others, report=report, index=index,
+    ))  # fmt: skip
+    matches = {}  # (name, orcid) -> match_author's answer: a lab's papers repeat the same few names
     for record in records:
         cleaned = clean_record(record, report, source)
         if cleaned is None:
-            touched.append(None)
+            run.skip()
             continue
-        authors = cleaned["authors"]
-        for author in authors:
+        for author in cleaned["authors"]:
             author["profile_id"] = None
-        listed_by_owner = own_index is not None and not authors
-        if listed_by_owner:
-            # A CV's own list (JSON Resume, ORCID without contributors): the authors are unknown.
-            # They are never invented: the paper is stored without authors and listed by its member.
-            pass
-        elif own_index is not None:
-            own = [i for i, a in enumerate(authors) if match_author(a["name"], a["orcid"], own_index)[0]]
-            if len(own) != 1:
-                why = "is not in the author list" if not own else "matches several authors"
-                report.warn(
-                    f"{cleaned['where']}: skipped: {profile.full_name} {why} "
-                    "(check the spelling of the name or the native-script name on the profile)"
-                )
-                touched.append(None)
-                continue
-            authors[own[0]]["profile_id"] = profile.pk
-            authors[own[0]]["selected"] = cleaned["selected"]  # al-folio's selected={true}
+        # A CV's own list (JSON Resume, ORCID without contributors): the authors are unknown.
+        # They are never invented: the paper is stored without authors and listed by its member.
+        listed_by_owner = own_index is not None and not cleaned["authors"]
+        if own_index is not None and not listed_by_owner and not _claim_own_row(cleaned, profile, own_index, report):
+            run.skip()
+            continue
         if link_others:
-            for author in authors:
-                if author["profile_id"]:
-                    continue
-                key = (author["name"], author["orcid"])
-                if key not in matches:  # a lab's papers repeat the same few names
-                    matches[key] = match_author(author["name"], author["orcid"], member_index)
-                pk, ambiguous = matches[key]
-                if ambiguous:
-                    report.warn(f"{cleaned['where']}: author {author['name']!r} matches several members; not linked")
-                elif pk and all(a["profile_id"] != pk for a in authors):
-                    author["profile_id"] = pk
+            _link_members(cleaned, member_index, matches, report)
         if listed_by_owner:
-            cleaned["values"]["authors_unknown"] = True
-            authors.append(
-                {
-                    "name": profile.full_name,
-                    "orcid": "",
-                    "equal_contribution": False,
-                    "corresponding": False,
-                    "profile_id": profile.pk,
-                }
-            )
-            warn_entry(report, f"{cleaned['where']}: no author list in the file; stored with authors unknown, "
-                               f"listed by {profile.full_name}")  # fmt: skip
-        known = None if listed_by_owner else authors  # unknown authors agree with any list
+            _list_by_owner(cleaned, profile, report)
+        known = None if listed_by_owner else cleaned["authors"]  # unknown authors agree with any list
+        run.place(cleaned, known, index, report)
+        if len(run) >= batch_size:
+            run.flush()
+    run.flush()
+    return run.ids()
+
+
+def _claim_own_row(cleaned, profile, own_index, report):
+    """Link the importing member to their own author row; False (and a warning) when the list
+    does not name them exactly once: the record is skipped."""
+    authors = cleaned["authors"]
+    own = [i for i, a in enumerate(authors) if match_author(a["name"], a["orcid"], own_index)[0]]
+    if len(own) != 1:
+        why = "is not in the author list" if not own else "matches several authors"
+        report.warn(
+            f"{cleaned['where']}: skipped: {profile.full_name} {why} "
+            "(check the spelling of the name or the native-script name on the profile)"
+        )
+        return False
+    authors[own[0]]["profile_id"] = profile.pk
+    authors[own[0]]["selected"] = cleaned["selected"]  # al-folio's selected={true}
+    return True
+
+
+def _link_members(cleaned, member_index, matches, report):
+    """Link the still unlinked authors to the lab's members (an ambiguous name stays unlinked)."""
+    authors = cleaned["authors"]
+    for author in authors:
+        if author["profile_id"]:
+            continue
+        key = (author["name"], author["orcid"])
+        if key not in matches:
+            matches[key] = match_author(author["name"], author["orcid"], member_index)
+        pk, ambiguous = matches[key]
+        if ambiguous:
+            report.warn(f"{cleaned['where']}: author {author['name']!r} matches several members; not linked")
+        elif pk and all(a["profile_id"] != pk for a in authors):
+            author["profile_id"] = pk
+
+
+def _list_by_owner(cleaned, profile, report):
+    """A record without authors in a member's own list: stored with authors unknown, listed by them."""
+    cleaned["values"]["authors_unknown"] = True
+    cleaned["authors"].append(
+        {
+            "name": profile.full_name,
+            "orcid": "",
+            "equal_contribution": False,
+            "corresponding": False,
+            "profile_id": profile.pk,
+        }
+    )
+    warn_entry(report, f"{cleaned['where']}: no author list in the file; stored with authors unknown, "
+                       f"listed by {profile.full_name}")  # fmt: skip
+
+
+class _Run:
+    """The records of one run, in batches: each is a new row or a merge into a paper (stored, or
+    new in this run); `write` writes a batch and returns its new rows' ids."""
+
+    def __init__(self, write):
+        self.write = write
+        self.new_rows = []  # [{"values", "authors", "key"}] of this batch, in order
+        self.merges = []  # (target, cleaned) of this batch
+        self.touched = []  # per record: a stored pk, -(n + 1) for the run's n-th new row, or None
+        self.created = []  # pk of the run's n-th new row, once written
+        self.first_new = 0  # the run's number of new_rows[0]
+
+    def __len__(self):
+        return len(self.new_rows) + len(self.merges)
+
+    def skip(self):
+        self.touched.append(None)
+
+    def place(self, cleaned, known, index, report):
+        """A new row, or a merge into the paper `index` finds (`known`: the authors, or None)."""
         target = index.find(cleaned["values"], known)
         if target is None:
-            target = ("new", first_new + len(new_rows))
-            first = authors[0]["name"] if authors else ""
+            target = ("new", self.first_new + len(self.new_rows))
+            first = cleaned["authors"][0]["name"] if cleaned["authors"] else ""
             cleaned["key"] = index.new_citation_key(
                 cleaned["citation_key"], cleaned["values"], _family(first), report, cleaned["where"]
             )
             cleaned["slug"] = index.new_slug(cleaned["key"])
-            new_rows.append(cleaned)
+            self.new_rows.append(cleaned)
             index.add(target, cleaned["values"], known)
         else:
-            merges.append((target, cleaned))
-        touched.append(target[1] if target[0] == "db" else -(target[1] + 1))
-        if len(new_rows) + len(merges) >= batch_size:
-            flush()
-    flush()
-    return [None if t is None else t if t >= 0 else created[-t - 1] for t in touched]
+            self.merges.append((target, cleaned))
+        self.touched.append(target[1] if target[0] == "db" else -(target[1] + 1))
+
+    def flush(self):
+        self.created.extend(
+            self.write(new_rows=self.new_rows, merges=self.merges, first_new=self.first_new, created=self.created)
+        )
+        self.first_new += len(self.new_rows)
+        self.new_rows, self.merges = [], []
+
+    def ids(self):
+        """The publication id of each record, in record order (None: not imported)."""
+        return [None if t is None else t if t >= 0 else self.created[-t - 1] for t in self.touched]
 
 
 def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges, first_new, created):
     """Write one batch: merges, then the new rows; returns the new rows' ids in order."""
+    earlier = _merge_into_batch(merges, new_rows, first_new, created, report)
+    run_ids = {t[1] for t, _ in earlier}
+    merges = [*(m for m in merges if m[0][0] == "db"), *earlier]
+    history = {"default_user": actor if getattr(actor, "pk", None) else None}
+    changed_authors = _merge_into_stored(
+        merges, run_ids, actor=actor, profile=profile, link_others=link_others, report=report, index=index,
+        history=history,
+    )  # fmt: skip
+    if changed_authors.get("update"):
+        updated = list(changed_authors["update"].values())
+        report.count("authorship", "updated", len(updated))
+        bulk_update_with_history(updated, Authorship, ["profile"], batch_size=BATCH_SIZE, **history)
+    return _insert_batch(new_rows, changed_authors.get("create", []), actor, report)
 
-    # Merges into papers created earlier in this run: fill blanks, link more authors.
+
+def _merge_into_batch(merges, new_rows, first_new, created, report):
+    """Merges into papers new in this batch: fill blanks, link more authors. Returns the merges
+    into papers an earlier batch of this run wrote, as merges into stored papers."""
     earlier = []  # merges into rows written by an earlier batch of this run
     for target, cleaned in merges:
         if target[0] == "new" and target[1] < first_new:
@@ -627,10 +552,13 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
                 f"{cleaned['where']}: same paper as {base['where']} (merged"
                 + (f"; took {', '.join(taken)} from the later entry)" if taken else ")")
             )
+    return earlier
 
-    # Merges into papers already in the lab: fetched in chunks, updated in bulk.
-    run_ids = {t[1] for t, _ in earlier}
-    merges = [*(m for m in merges if m[0][0] == "db"), *earlier]
+
+def _merge_into_stored(merges, run_ids, *, actor, profile, link_others, report, index, history):
+    """Merges into papers already in the lab (fetched in chunks, updated in bulk): fill blanks,
+    give a paper without authors the record's, link more authors. Returns the author rows to
+    write: {"create": [Authorship], "update": {pk: Authorship}}."""
     db_ids = sorted({t[1] for t, _ in merges})
     existing, author_rows = {}, {}
     for chunk in _chunks(db_ids):
@@ -645,16 +573,10 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
         if not _may_change(actor, profile, link_others, author_rows.get(publication.pk, []), cleaned["authors"]):
             report.warn(f"{cleaned['where']}: matches {publication.citation_key}, which you may not change")
             continue
-        filled = []
-        for name in FILL_FIELDS:
-            new = cleaned["values"][name]
-            if getattr(publication, name) in ("", None) and new not in ("", None):
-                if name in ("doi", "arxiv_id") and index.find({name: new}) not in (None, target):
-                    continue  # that identifier belongs to another paper
-                setattr(publication, name, new)
-                changed_pubs[publication.pk] = publication
-                changed_fields.add(name)
-                filled.append(name)
+        filled = _fill_stored(publication, target, cleaned, index)
+        if filled:
+            changed_pubs[publication.pk] = publication
+            changed_fields.update(filled)
         if publication.pk in run_ids:
             report.note(
                 f"{cleaned['where']}: same paper as {publication.citation_key}, an earlier entry of this run (merged"
@@ -679,17 +601,30 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
     stored = {t[1] for t, _ in merges} - run_ids  # papers of this run are counted as created
     report.count("publication", "updated", len(stored & set(changed_pubs)))
     report.count("publication", "unchanged", len(stored - set(changed_pubs)))
-    history = {"default_user": actor if getattr(actor, "pk", None) else None}
     if changed_pubs:
         changed = list(changed_pubs.values())
         fields = _with_rendered_markdown(changed, changed_fields)
         bulk_update_with_history(changed, Publication, fields, batch_size=BATCH_SIZE, **history)
-    if changed_authors.get("update"):
-        updated = list(changed_authors["update"].values())
-        report.count("authorship", "updated", len(updated))
-        bulk_update_with_history(updated, Authorship, ["profile"], batch_size=BATCH_SIZE, **history)
+    return changed_authors
 
-    # New papers, then their authors: plain multi-row INSERTs (with their history rows).
+
+def _fill_stored(publication, target, cleaned, index):
+    """Fill the blank fields of a stored `publication` from the record (never an identifier that
+    belongs to another paper); returns the names filled."""
+    filled = []
+    for name in FILL_FIELDS:
+        new = cleaned["values"][name]
+        if getattr(publication, name) in ("", None) and new not in ("", None):
+            if name in ("doi", "arxiv_id") and index.find({name: new}) not in (None, target):
+                continue  # that identifier belongs to another paper
+            setattr(publication, name, new)
+            filled.append(name)
+    return filled
+
+
+def _insert_batch(new_rows, created_authors, actor, report):
+    """New papers, then their authors (and the author lists given to stored papers without one):
+    plain multi-row INSERTs with their history rows. Returns the new papers' ids in order."""
     user_id = actor.pk if getattr(actor, "pk", None) else None
     created_ids = insert_publications(
         [row["values"] | {"citation_key": row["key"], "slug": row["slug"]} for row in new_rows], user_id
@@ -699,15 +634,14 @@ def _write_batch(*, actor, profile, link_others, report, index, new_rows, merges
         for i, row in enumerate(new_rows)
         for position, author in enumerate(row["authors"], start=1)
     ]
-    if changed_authors.get("create"):
-        new_authors += [
-            (row.publication_id, row.position, {"name": row.name, "profile_id": row.profile_id,
-                                                "equal_contribution": row.equal_contribution,
-                                                "corresponding": row.corresponding})
-            for row in changed_authors["create"]
-        ]  # fmt: skip
+    new_authors += [
+        (row.publication_id, row.position, {"name": row.name, "profile_id": row.profile_id,
+                                            "equal_contribution": row.equal_contribution,
+                                            "corresponding": row.corresponding})
+        for row in created_authors
+    ]  # fmt: skip
     insert_authorships(new_authors, user_id)
-    report.count("authorship", "created", len(new_authors) - len(changed_authors.get("create", [])))
+    report.count("authorship", "created", len(new_authors) - len(created_authors))
     report.count("publication", "created", len(new_rows))
     return created_ids
 
@@ -903,15 +837,13 @@ def _sheet_value(name, raw):
         if not text:
             return None
         try:
-            raw = int(float(text))
+            raw = parse_number(text)
         except ValueError:
             raise ValidationError(f"{text!r} is not a number") from None
     else:
         raw = str(raw)
-        if name == "doi" and raw:
-            raw = normalise_doi(raw)
-        elif name == "arxiv_id" and raw:
-            raw = normalise_arxiv(raw.strip())
+        if name in ("doi", "arxiv_id") and raw:
+            raw = normalise_identifier(name, raw)
     return field.clean(raw, None)
 
 
@@ -941,19 +873,56 @@ def _sheet_authors(publication_id, old_rows, wanted, member_index, matches):
     return out
 
 
+def same_author_list(rows, wanted):
+    """Stored Authorship `rows` (in position order) print exactly the `wanted` author dicts: the
+    same names in the same order with the same * and † flags (else the sheet replaces them)."""
+    return [(a.name, a.equal_contribution, a.corresponding) for a in rows] == [
+        (a["name"], a["equal_contribution"], a["corresponding"]) for a in wanted
+    ]
+
+
+def replacement_authorships(publication, old_rows, wanted, member_index, matches=None):
+    """Unsaved Authorship rows replacing `old_rows` of `publication` with the `wanted` list: the
+    admin sheet's rule for both of its paths (in bulk here, row by row in resources.py)."""
+    matches = {} if matches is None else matches
+    return [
+        Authorship(publication=publication, position=position, **author)
+        for _, position, author in _sheet_authors(publication.pk, old_rows, wanted, member_index, matches)
+    ]
+
+
 def import_spreadsheet_rows(*, actor, rows, columns):
     """Write the admin spreadsheet's `rows` ({column: cell}, keyed by citation_key; call inside a
     transaction). Returns one outcome per row: (kind, publication id, title, problems) with kind
     "new", "update", "skip" or "invalid" (problems: {field: [messages]})."""
     from profiles import permissions
-    from profiles.imports.matching import member_index_from_db
-    from publications.models import check_citation_key
 
     if actor is not None and not permissions.can_manage_lab(actor):
         raise PermissionDenied("Only lab admins import publications from a spreadsheet.")
     columns = [c for c in columns if c in SHEET_FIELDS or c in ("citation_key", "authors")]
     fields = [c for c in columns if c in SHEET_FIELDS]
     keys = [str(row.get("citation_key") or "").strip() for row in rows]
+    stored, old_authors, identifiers = _sheet_lookups(rows, keys)
+    sheet = _SheetChanges(old_authors)
+    seen = {}
+    for number, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
+        publication = stored.get(key)
+        values, problems = _check_sheet_row(row, key, number, fields, publication, seen, identifiers)
+        authors = parse_authors(row.get("authors") or "") if "authors" in columns else None
+        if problems:
+            sheet.outcomes.append(("invalid", None, values.get("title", ""), problems))
+        else:
+            sheet.add(key, values, authors, publication)
+    ids = _write_sheet(sheet, actor)
+    return [
+        (kind, ids[target] if kind == "new" else target, title, problems)
+        for kind, target, title, problems in sheet.outcomes
+    ]
+
+
+def _sheet_lookups(rows, keys):
+    """What the sheet's rows refer to, in chunked queries: the stored papers by citation key,
+    their author rows in order, and the owners of the rows' DOIs and arXiv ids."""
     stored, old_authors = {}, {}
     for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
         for publication in Publication.objects.filter(citation_key__in=chunk):
@@ -967,106 +936,117 @@ def import_spreadsheet_rows(*, actor, rows, columns):
         for chunk in _chunks(wanted, LOOKUP_CHUNK):
             query = Publication.objects.filter(**{f"{name}__in": chunk}).values_list(name, "citation_key")
             identifiers.update(((name, value.lower()), key) for value, key in query)
-    member_index, matches = member_index_from_db(), {}
-    outcomes, new_rows, new_authors, updated, replaced, seen = [], [], [], {}, [], {}
-    changed_fields = set()
-    for number, (row, key) in enumerate(zip(rows, keys, strict=True), start=1):
-        problems = {}
-        values = {}
-        for name in fields:
-            try:
-                values[name] = _sheet_value(name, row.get(name))
-            except ValidationError as exc:
-                problems[name] = exc.messages
-        if key in seen:
-            problems["citation_key"] = [f"{key!r} is on row {seen[key]} too"]
-        else:
-            try:
-                check_citation_key(key)
-            except ValidationError as exc:
-                problems.update(exc.message_dict)
-        seen.setdefault(key, number)
-        publication = stored.get(key)
-        year = values.get("year", getattr(publication, "year", None)) if "year" in values or publication else None
-        if values.get("month") and not year:
-            problems["month"] = ["A month needs a year."]
-        for name, label in (("doi", "DOI"), ("arxiv_id", "arXiv id")):
-            value = (values.get(name) or "").lower()
-            owner = identifiers.get((name, value)) if value else None
-            if owner is not None and owner != key:
-                problems[name] = [f"Publication with this {label} already exists ({owner})."]
-            elif value:
-                identifiers[(name, value)] = key
-        if not problems and "title" in fields and not values.get("title"):
-            problems["title"] = ["This field cannot be blank."]
-        authors = parse_authors(row.get("authors") or "") if "authors" in columns else None
-        if problems:
-            outcomes.append(("invalid", None, values.get("title", ""), problems))
-            continue
+    return stored, old_authors, identifiers
+
+
+def _check_sheet_row(row, key, number, fields, publication, seen, identifiers):
+    """One sheet row's field values and its problems ({field: [messages]}), the model's rules
+    plus those across rows: a citation key, DOI or arXiv id on two rows or owned by another paper."""
+    from publications.models import check_citation_key
+
+    problems = {}
+    values = {}
+    for name in fields:
+        try:
+            values[name] = _sheet_value(name, row.get(name))
+        except ValidationError as exc:
+            problems[name] = exc.messages
+    if key in seen:
+        problems["citation_key"] = [f"{key!r} is on row {seen[key]} too"]
+    else:
+        try:
+            check_citation_key(key)
+        except ValidationError as exc:
+            problems.update(exc.message_dict)
+    seen.setdefault(key, number)
+    year = values.get("year", getattr(publication, "year", None)) if "year" in values or publication else None
+    if values.get("month") and not year:
+        problems["month"] = ["A month needs a year."]
+    for name, label in (("doi", "DOI"), ("arxiv_id", "arXiv id")):
+        value = (values.get(name) or "").lower()
+        owner = identifiers.get((name, value)) if value else None
+        if owner is not None and owner != key:
+            problems[name] = [f"Publication with this {label} already exists ({owner})."]
+        elif value:
+            identifiers[(name, value)] = key
+    if not problems and "title" in fields and not values.get("title"):
+        problems["title"] = ["This field cannot be blank."]
+    return values, problems
+
+
+class _SheetChanges:
+    """What the valid rows of a sheet change: new papers, stored papers edited, author lists
+    replaced, and one outcome per row (a new paper's target: its number among the new rows)."""
+
+    def __init__(self, old_authors):
+        self.old_authors = old_authors
+        self.outcomes, self.new_rows, self.new_authors, self.updated, self.replaced = [], [], [], {}, []
+        self.changed_fields = set()
+
+    def add(self, key, values, authors, publication):
         if publication is None:
             full = {name: Publication._meta.get_field(name).get_default() for name in SHEET_FIELDS}
             full.update(values)
             full["citation_key"] = key
-            new_rows.append(full)
-            new_authors.append(authors or [])
-            outcomes.append(("new", len(new_rows) - 1, full["title"], None))
-            continue
+            self.new_rows.append(full)
+            self.new_authors.append(authors or [])
+            self.outcomes.append(("new", len(self.new_rows) - 1, full["title"], None))
+            return
         changes = {name: value for name, value in values.items() if getattr(publication, name) != value}
-        current = [(a.name, a.equal_contribution, a.corresponding) for a in old_authors.get(publication.pk, [])]
-        authors_differ = authors is not None and current != [
-            (a["name"], a["equal_contribution"], a["corresponding"]) for a in authors
-        ]
+        authors_differ = authors is not None and not same_author_list(self.old_authors.get(publication.pk, []), authors)
         if not changes and not authors_differ:
-            outcomes.append(("skip", publication.pk, publication.title, None))
-            continue
+            self.outcomes.append(("skip", publication.pk, publication.title, None))
+            return
         for name, value in changes.items():
             setattr(publication, name, value)
-            changed_fields.add(name)
+            self.changed_fields.add(name)
         if "title" in changes:
             publication.title_normalised = normalise_title(publication.title)[:500]
-            changed_fields.add("title_normalised")
-        updated[publication.pk] = publication
+            self.changed_fields.add("title_normalised")
+        self.updated[publication.pk] = publication
         if authors_differ:
-            replaced.append((publication, authors))
-        outcomes.append(("update", publication.pk, publication.title, None))
+            self.replaced.append((publication, authors))
+        self.outcomes.append(("update", publication.pk, publication.title, None))
 
+
+def _write_sheet(sheet, actor):
+    """Write a sheet's changes: edited papers in bulk, replaced author lists through the service,
+    new papers and their authors (matched to members) by insert. Returns the new papers' ids."""
+    from profiles.imports.matching import member_index_from_db
+
+    member_index, matches = member_index_from_db(), {}
     user_id = actor.pk if getattr(actor, "pk", None) else None
     history = {"default_user": actor if getattr(actor, "pk", None) else None}
-    if updated:
+    if sheet.updated:
         now = timezone.now()
-        for publication in updated.values():
+        for publication in sheet.updated.values():
             publication.updated_at = now
-        changed = list(updated.values())
-        fields = _with_rendered_markdown(changed, changed_fields | {"updated_at"})
+        changed = list(sheet.updated.values())
+        fields = _with_rendered_markdown(changed, sheet.changed_fields | {"updated_at"})
         bulk_update_with_history(changed, Publication, fields, batch_size=BATCH_SIZE, **history)
-    if replaced:  # an edited author list: replaced through the service, with its history (few rows)
+    if sheet.replaced:  # an edited author list: replaced through the service, with its history (few rows)
         from publications.services import publication_replace_authors
 
-        for publication, authors in replaced:
-            rows_ = [
-                Authorship(publication=publication, position=position, **author)
-                for _, position, author in _sheet_authors(
-                    publication.pk, old_authors.get(publication.pk, []), authors, member_index, matches
-                )
-            ]
+        for publication, authors in sheet.replaced:
+            rows_ = replacement_authorships(
+                publication, sheet.old_authors.get(publication.pk, []), authors, member_index, matches
+            )
             publication_replace_authors(actor=actor, publication=publication, rows=rows_)
-    slugs = _free_slugs([row["citation_key"] for row in new_rows])
-    for row in new_rows:
+    slugs = _free_slugs([row["citation_key"] for row in sheet.new_rows])
+    for row in sheet.new_rows:
         row["slug"] = slugs[row["citation_key"]]
-    ids = insert_publications(new_rows, user_id)
+    ids = insert_publications(sheet.new_rows, user_id)
     author_rows = []
-    for publication_id, authors in zip(ids, new_authors, strict=True):
+    for publication_id, authors in zip(ids, sheet.new_authors, strict=True):
         author_rows += _sheet_authors(publication_id, [], authors, member_index, matches)
     insert_authorships(author_rows, user_id)
-    if new_rows or updated:  # bulk writes bypass post_save: invalidate the cached pages once
+    if sheet.new_rows or sheet.updated:  # bulk writes bypass post_save: invalidate the cached pages once
         from django.db import transaction
 
         from profiles.cache import bump_generation
 
         transaction.on_commit(bump_generation)
-    return [
-        (kind, ids[target] if kind == "new" else target, title, problems) for kind, target, title, problems in outcomes
-    ]
+    return ids
 
 
 def _free_slugs(keys):

@@ -13,10 +13,11 @@ from django.utils.html import escape
 from import_export import fields, resources
 from import_export.results import Error, Result, RowResult
 
-from profiles.imports.matching import match_author, member_index_from_db, printed_keys
+from profiles.imports.matching import member_index_from_db
 from publications import services
-from publications.imports.pipeline import format_authors, import_spreadsheet_rows, parse_authors
-from publications.models import Authorship, Publication
+from publications.formats.csv import format_authors, parse_authors
+from publications.imports.pipeline import import_spreadsheet_rows, replacement_authorships, same_author_list
+from publications.models import Publication
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -138,12 +139,12 @@ class PublicationResource(FormulaSafeResource):
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if instance.pk and "authors" in row:
-            stored = instance.authorships.order_by("position")
-            current = [(a.name, a.equal_contribution, a.corresponding) for a in stored]
-            wanted = [(a["name"], a["equal_contribution"], a["corresponding"]) for a in instance._imported_authors]
-            if current != wanted:
-                return False
+        if (
+            instance.pk
+            and "authors" in row
+            and not same_author_list(instance.authorships.order_by("position"), instance._imported_authors)
+        ):
+            return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def before_import(self, dataset, **kwargs):
@@ -155,23 +156,9 @@ class PublicationResource(FormulaSafeResource):
         wanted = getattr(instance, "_imported_authors", None)
         if wanted is None or "authors" not in row:
             return
-        existing = {a.position: a for a in instance.authorships.all()}
-        current = [(a.name, a.equal_contribution, a.corresponding) for _, a in sorted(existing.items())]
-        if current == [(a["name"], a["equal_contribution"], a["corresponding"]) for a in wanted]:
+        existing = sorted(instance.authorships.all(), key=lambda a: a.position)
+        if same_author_list(existing, wanted):
             return
         index = getattr(self, "_member_index", None) or member_index_from_db()
-        rows, linked = [], set()
-        for position, author in enumerate(wanted, start=1):
-            old = existing.get(position)
-            same_name = old is not None and set(printed_keys(old.name)) & set(printed_keys(author["name"]))
-            keep = bool(same_name and old.profile_id)
-            profile_id = old.profile_id if keep else match_author(author["name"], "", index)[0]
-            if profile_id in linked:
-                profile_id = None
-            linked.add(profile_id)
-            rows.append(Authorship(
-                publication=instance, position=position, name=author["name"], profile_id=profile_id,
-                equal_contribution=author["equal_contribution"], corresponding=author["corresponding"],
-                selected=bool(keep and old.selected),
-            ))  # fmt: skip
+        rows = replacement_authorships(instance, existing, wanted, index)
         services.publication_replace_authors(actor=kwargs.get("user"), publication=instance, rows=rows)

@@ -132,7 +132,7 @@ def test_files_read_in_pieces_fall_back_to_whole_reading_when_needed(lab, tmp_pa
 
 
 def lab_csv(rows=5, bad=False):
-    from publications.imports.pipeline import format_authors
+    from publications.formats.csv import format_authors
 
     lines = ["title,authors,year,venue,citation_key,doi"]
     for i in range(rows):
