@@ -15,8 +15,6 @@ Gunicorn is stopped at the end, whatever happens.
 
 import argparse
 import http.client
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 
-from bench.server import free_port, server_env  # noqa: E402
+from bench.server import free_port, server_env, stop  # noqa: E402
 
 
 def run(cmd, env):
@@ -121,8 +119,6 @@ def main():
         env = server_env(tmp, f"sqlite:///{tmp}/bench.sqlite3")
         if args.no_cache:
             env["CACHE_URL"] = "dummy://"
-        elif "CACHE_URL" not in os.environ:
-            env["CACHE_URL"] = f"file://{tmp}/cache"  # the production default, in the temporary folder
         if args.no_page_cache:
             env["PAGE_CACHE"] = "0"
         print("Seeding a profile with 300 publications …", flush=True)
@@ -158,12 +154,7 @@ def main():
             for label, (rate, errors) in results.items():
                 print(f"{label:<14}{rate:>10.0f}{rate / base:>11.2f}x{errors:>8}")
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop(server)
 
 
 if __name__ == "__main__":

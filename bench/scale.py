@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 
-from bench.server import free_port, server_env  # noqa: E402
+from bench.server import free_port, server_env, stop  # noqa: E402
 
 ROLES = [  # (role, share of current members)
     ("pi", 0.02), ("faculty", 0.05), ("postdoc", 0.12), ("phd", 0.40), ("masters", 0.15), ("undergrad", 0.08),
@@ -525,12 +525,7 @@ def serve_and_measure(env, urls, args, cache_on):
             log(f"  {label:<48} p50 {p50 * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
                 f"{'' if rps is None else f'{rps:7.1f} req/s'}  ({len(times)} requests)")  # fmt: skip
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server, timeout=15)
     return results
 
 

@@ -31,8 +31,22 @@ def server_env(tmp, database_url, **extra):
         "DATABASE_URL": database_url,
         "STATIC_ROOT": f"{tmp}/static",
         "MEDIA_ROOT": f"{tmp}/media",
+        "VAR_DIR": f"{tmp}/var",  # the default cache (VAR_DIR/diskcache) and private files
         "PLAIN_STATIC": "",
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
         **extra,
     }
+
+
+def stop(server, timeout=10):
+    """Stop a server started with ``start_new_session=True`` (gunicorn and its workers)."""
+    import signal
+    import subprocess
+
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()

@@ -31,20 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def _setup(tmp, cache_url):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portfolio_site.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-" + "x" * 50,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        PLAIN_STATIC="1",
-        LOG_LEVEL="ERROR",
-        DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
-        VAR_DIR=f"{tmp}/var",
-        MEDIA_ROOT=f"{tmp}/media",
-    )
+    from bench.server import server_env
+
+    os.environ.update(server_env(tmp, f"sqlite:///{tmp}/bench.sqlite3", ALLOWED_HOSTS="testserver", PLAIN_STATIC="1"))
     if cache_url:
         os.environ["CACHE_URL"] = cache_url
     import django
