@@ -53,6 +53,7 @@ migrations-check: $(STAMP)
 # minutes) when PostgreSQL answers: `make bench-scale` runs the full size.
 bench: $(STAMP)
 	$(PY) bench/pages.py
+	$(PY) bench/writes.py
 	$(PY) bench/import_bench.py
 	$(PY) bench/move_in_bench.py
 	@if pg_isready -q -h $${PGHOST:-127.0.0.1} -p $${PGPORT:-5432} 2>/dev/null; then \
