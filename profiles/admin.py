@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from portfolio_site.admin_mixins import LabImportExportMixin, PermissionsModuleMixin
+from profiles import fields as profile_fields
 from profiles import models, permissions, sections, services
 
 
@@ -99,26 +100,20 @@ class ProfileAdmin(ServiceWritesMixin, LabImportExportMixin, PermissionsModuleMi
             "Position",
             {
                 "fields": [
-                    "headline",
-                    "tagline",
+                    *profile_fields.IDENTITY[3:],  # headline, tagline (the names are above)
                     "role",
                     "status",
-                    "joined_on",
+                    *profile_fields.JOINED,
                     "left_on",
                     "alumni_destination",
-                    "organisation",
-                    "team",
-                    "location",
+                    *profile_fields.AFFILIATION,
                     "display_order",
                 ]
             },
         ),
-        ("Contact", {"fields": ["email", "orcid", "avatar"]}),
-        ("About", {"fields": ["short_bio", "long_bio", "research_interests", "interest_tags"]}),
-        (
-            "Section introductions",
-            {"classes": ["collapse"], "fields": ["projects_intro", "press_intro", "recognition_intro"]},
-        ),
+        ("Contact", {"fields": [*profile_fields.CONTACT, "avatar"]}),
+        ("About", {"fields": list(profile_fields.ABOUT)}),
+        ("Section introductions", {"classes": ["collapse"], "fields": list(profile_fields.INTROS)}),
     ]
     inlines = [section_inline(section) for section in sections.top_level()]
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from portfolio_site.api.links import api_url, profile_api_path
+from profiles import fields as profile_fields
 from profiles import permissions, sections
 from profiles.api.sections import BY_KEY, SECTIONS
 from profiles.models import ApiToken, Profile, Statement
@@ -201,13 +202,9 @@ class ProfileSummarySerializer(serializers.ModelSerializer):
         return profile.get_absolute_url()
 
 
-MEMBER_EDITABLE = (
-    "full_name", "native_name", "pronouns", "headline", "tagline", "joined_on", "organisation", "team",
-    "location", "email", "orcid", "short_bio", "long_bio", "research_interests", "interest_tags",
-    "projects_intro", "press_intro", "recognition_intro",
-)  # fmt: skip
+MEMBER_EDITABLE = profile_fields.MEMBER_EDITABLE
 # Changeable by lab admins only (profiles.services.MEMBERSHIP_FIELDS enforces it).
-ADMIN_EDITABLE = ("role", "status", "left_on", "alumni_destination", "published", "display_order", "slug")
+ADMIN_EDITABLE = profile_fields.MEMBERSHIP
 
 
 class ProfileUpdateSerializer(serializers.ModelSerializer):

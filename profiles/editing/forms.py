@@ -4,8 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
+from profiles import fields as profile_fields
 from profiles import permissions, sections, services, uploads
 from profiles.models import Profile
+from publications import fields as publication_fields
 from publications.models import Publication
 
 
@@ -55,33 +57,13 @@ class VersionedForm(forms.ModelForm):
 class IdentityForm(VersionedForm):
     class Meta:
         model = Profile
-        fields = [
-            "full_name",
-            "native_name",
-            "pronouns",
-            "headline",
-            "tagline",
-            "organisation",
-            "team",
-            "location",
-            "email",
-            "orcid",
-            "joined_on",
-        ]
+        fields = profile_fields.IDENTITY_FORM
 
 
 class AboutForm(VersionedForm):
     class Meta:
         model = Profile
-        fields = [
-            "short_bio",
-            "long_bio",
-            "research_interests",
-            "interest_tags",
-            "projects_intro",
-            "press_intro",
-            "recognition_intro",
-        ]
+        fields = profile_fields.ABOUT_FORM
         labels = {"interest_tags": "Interests (comma-separated)"}
 
 
@@ -92,7 +74,7 @@ class MembershipForm(VersionedForm):
 
     class Meta:
         model = Profile
-        fields = ["role", "status", "left_on", "alumni_destination", "published", "display_order", "verified_names"]
+        fields = profile_fields.MEMBERSHIP_FORM
         widgets = {"verified_names": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -137,24 +119,7 @@ def section_form_class(config):
 class PublicationForm(VersionedForm):
     class Meta:
         model = Publication
-        fields = [
-            "kind",
-            "title",
-            "venue",
-            "venue_short",
-            "year",
-            "month",
-            "doi",
-            "arxiv_id",
-            "note",
-            "url",
-            "url_pdf",
-            "url_code",
-            "url_slides",
-            "url_video",
-            "url_project",
-            "abstract",
-        ]
+        fields = publication_fields.FORM
 
 
 class AuthorForm(forms.Form):

@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from profiles import fields as profile_fields
 from profiles import permissions, sections, services
 from profiles.cache import bulk_run
 from profiles.formats import ParseError, ParseResult, members_csv
@@ -397,10 +398,7 @@ def _add_link(report, profile, kind, url):
 
 # --- Foreign profile documents (JSON Resume, ORCID): merged, never overwritten ----------------
 
-FILL_FIELDS = [
-    "native_name", "headline", "email", "orcid", "short_bio", "long_bio", "research_interests", "interest_tags",
-    "organisation", "team",
-]  # fmt: skip
+FILL_FIELDS = list(profile_fields.FOREIGN_FILL)
 
 
 def _natural(values, keys):

@@ -14,25 +14,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from profiles import fields as profile_fields
 from profiles import permissions, services
 from profiles import sections as registry
 from profiles.imports.matching import profile_by_trusted_email, profile_by_trusted_orcid
 from profiles.imports.report import ImportReport
 from profiles.models import MARKDOWN_HTML_FIELDS, Profile, Skill
+from publications import fields as publication_fields
 from publications import services as publication_services
 from publications.models import Authorship, Publication
 
 FORMAT = "academic-profile"
 VERSION = 1
 
-# Fields a member may not set on their own profile (see profiles/services.py).
-MEMBERSHIP_FIELDS = {"role", "status", "left_on", "alumni_destination", "published", "display_order", "slug"}
-PROFILE_FIELDS = [
-    "slug", "full_name", "native_name", "pronouns", "headline", "tagline", "role", "status", "joined_on",
-    "left_on", "alumni_destination", "organisation", "team", "location", "email", "orcid", "short_bio",
-    "long_bio", "research_interests", "interest_tags", "projects_intro", "press_intro", "recognition_intro",
-    "published", "display_order",
-]  # fmt: skip
+# Fields a member may not set on their own profile, and the profile's own fields in a document.
+MEMBERSHIP_FIELDS = profile_fields.MEMBERSHIP_FIELDS
+PROFILE_FIELDS = list(profile_fields.DOCUMENT)
 
 # Document key -> model field, where they differ.
 RENAMES = {"start": "start_date", "end": "end_date"}
@@ -338,11 +335,7 @@ def sync_profile(report, data, publications, *, profile=None, fields=None, new=F
     return profile
 
 
-PUBLICATION_FIELDS = [
-    "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages", "publisher", "doi",
-    "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code", "url_slides", "url_video",
-    "url_project",
-]  # fmt: skip
+PUBLICATION_FIELDS = list(publication_fields.BIBLIOGRAPHIC)
 
 
 def find_publication(record):

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from profiles import fields as profile_fields
 from profiles import permissions, sections, uploads
 from profiles.models import ActivityEntry, Invitation, Profile, ProfileRedirect, Statement, hash_token
 from profiles.services.writing import (
@@ -44,11 +45,7 @@ from publications.models import Authorship
 
 # --- Profile fields --------------------------------------------------------------------
 
-MEMBERSHIP_FIELDS = {
-    "role", "status", "left_on", "alumni_destination", "published", "display_order", "slug",
-    # Names a member may claim author slots under at once (publications.services.authorship_claim).
-    "verified_names",
-}  # fmt: skip
+MEMBERSHIP_FIELDS = profile_fields.MEMBERSHIP_FIELDS  # lab admins only (profiles/fields.py)
 
 
 def profile_update(*, actor, profile, changes, version=None):
@@ -552,22 +549,7 @@ def _free_slug(base):
     return slug
 
 
-MERGE_FILL_FIELDS = [
-    "native_name",
-    "pronouns",
-    "headline",
-    "tagline",
-    "organisation",
-    "team",
-    "location",
-    "email",
-    "orcid",
-    "short_bio",
-    "long_bio",
-    "research_interests",
-    "interest_tags",
-    "joined_on",
-]
+MERGE_FILL_FIELDS = profile_fields.MERGE_FILL
 
 
 def profiles_merge(*, actor, source, target):

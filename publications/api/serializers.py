@@ -7,13 +7,10 @@ from rest_framework.validators import UniqueValidator
 
 from portfolio_site.api.links import api_url, profile_api_path
 from profiles import permissions
+from publications import fields as publication_fields
 from publications.models import Authorship, Publication
 
-PUBLICATION_FIELDS = (
-    "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages", "publisher",
-    "doi", "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code", "url_slides",
-    "url_video", "url_project",
-)  # fmt: skip
+PUBLICATION_FIELDS = publication_fields.BIBLIOGRAPHIC
 
 
 class AuthorSerializer(serializers.ModelSerializer):

@@ -5,14 +5,11 @@ and publications.formats.bibtex.write_bibtex does the writing, so what the site 
 for download imports back to the same publication.
 """
 
+from publications import fields as publication_fields
 from publications.formats import is_corporate
 from publications.formats.bibtex import write_bibtex
 
-RECORD_FIELDS = [
-    "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages",
-    "publisher", "doi", "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code",
-    "url_slides", "url_video", "url_project", "citation_key", "authors_truncated",
-]  # fmt: skip
+RECORD_FIELDS = list(publication_fields.RECORD)
 
 
 def split_name(name):

@@ -28,6 +28,7 @@ from simple_history.utils import bulk_update_with_history
 
 from profiles.imports.matching import build_member_index, match_author
 from profiles.markdown import render_markdown
+from publications import fields as publication_fields
 from publications.formats import normalise_identifier, parse_number, split_name
 from publications.formats.csv import parse_authors
 from publications.models import (
@@ -821,11 +822,7 @@ def _link_existing_rows(rows, authors, report, where):
 # while the printed name stays); new papers get their authors matched to members. Queries
 # grow with batches, not rows.
 
-SHEET_FIELDS = [
-    "kind", "title", "venue", "venue_short", "year", "month", "volume", "number", "pages", "publisher", "doi",
-    "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf", "url_code", "url_slides", "url_video",
-    "url_project",
-]  # fmt: skip
+SHEET_FIELDS = list(publication_fields.BIBLIOGRAPHIC)
 
 
 def _sheet_value(name, raw):

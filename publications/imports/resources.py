@@ -14,6 +14,7 @@ from import_export import fields, resources
 from import_export.results import Error, Result, RowResult
 
 from profiles.imports.matching import member_index_from_db
+from publications import fields as publication_fields
 from publications import services
 from publications.formats.csv import format_authors, parse_authors
 from publications.imports.pipeline import import_spreadsheet_rows, replacement_authorships, same_author_list
@@ -57,11 +58,7 @@ class PublicationResource(FormulaSafeResource):
     class Meta:
         model = Publication
         import_id_fields = ["citation_key"]
-        fields = [
-            "citation_key", "kind", "title", "authors", "venue", "venue_short", "year", "month", "volume",
-            "number", "pages", "publisher", "doi", "arxiv_id", "abstract", "note", "keywords", "url", "url_pdf",
-            "url_code", "url_slides", "url_video", "url_project",
-        ]  # fmt: skip
+        fields = list(publication_fields.SHEET_COLUMNS)
         export_order = fields
         skip_unchanged = True
         clean_model_instances = True
