@@ -195,13 +195,15 @@ def write_bib(records):
     parts = []
     for i, r in enumerate(records):
         authors = " and ".join(a for a, _, _ in r["authors"])
-        fields = [f"  title = {{{r['title']}}}", f"  author = {{{authors}}}", f"  year = {{{r['year']}}}",
-                  f"  booktitle = {{{r['venue']}}}"]  # fmt: skip
-        if r["doi"]:
-            fields.append(f"  doi = {{{r['doi']}}}")
-        body = ",\n".join(fields)
-        parts.append(f"@inproceedings{{bench{i},\n{body},\n}}\n")
+        fields = {"title": r["title"], "author": authors, "year": r["year"], "booktitle": r["venue"], "doi": r["doi"]}
+        parts.append(_entry(f"bench{i}", fields))
     return "\n".join(parts).encode()
+
+
+def _entry(key, fields):
+    """One @inproceedings entry; empty fields are left out."""
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
+    return f"@inproceedings{{{key},\n{body},\n}}\n"
 
 
 LATEX_GIVEN = [
@@ -267,13 +269,15 @@ def write_latex_bib(records):
         for _ in range(3):
             words.insert(rng.randrange(len(words)), rng.choice(LATEX_TITLE_BITS))
         title = " ".join(words)
-        fields = [f"  title = {{{title}}}", f"  author = {{{authors}}}", f"  year = {{{r['year']}}}",
-                  f"  booktitle = {{Proc.\\ of the {r['venue']} ({rng.choice(LATEX_TITLE_BITS)})}}",
-                  f"  pages = {{{i}--{i + 12}}}"]  # fmt: skip
-        if r["doi"]:
-            fields.append(f"  doi = {{https://doi.org/{r['doi']}}}")
-        body = ",\n".join(fields)
-        parts.append(f"@inproceedings{{latex{i},\n{body},\n}}\n")
+        fields = {
+            "title": title,
+            "author": authors,
+            "year": r["year"],
+            "booktitle": f"Proc.\\ of the {r['venue']} ({rng.choice(LATEX_TITLE_BITS)})",
+            "pages": f"{i}--{i + 12}",
+            "doi": r["doi"] and f"https://doi.org/{r['doi']}",
+        }
+        parts.append(_entry(f"latex{i}", fields))
     return "\n".join(parts).encode()
 
 

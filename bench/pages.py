@@ -18,7 +18,6 @@ import http.client
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 
-from bench.server import free_port, server_env, stop  # noqa: E402
+from bench.server import free_port, run_threads, server_env, stop  # noqa: E402
 
 
 def run(cmd, env):
@@ -95,13 +94,7 @@ def measure(port, path, seconds, threads):
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.close()
 
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
-    started = time.monotonic()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = time.monotonic() - started
+    elapsed = run_threads(client, threads)
     return sum(counts) / elapsed, sum(errors)
 
 

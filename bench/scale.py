@@ -39,7 +39,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -47,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 
-from bench.server import free_port, server_env, stop  # noqa: E402
+from bench.server import free_port, run_threads, server_env, stop  # noqa: E402
 
 ROLES = [  # (role, share of current members)
     ("pi", 0.02), ("faculty", 0.05), ("postdoc", 0.12), ("phd", 0.40), ("masters", 0.15), ("undergrad", 0.08),
@@ -450,13 +449,7 @@ def throughput(port, path, *, threads, seconds, timeout):
             elif status == 0:
                 return
 
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
-    started = time.monotonic()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return sum(counts) / (time.monotonic() - started)
+    return sum(counts) / run_threads(client, threads)
 
 
 def urls_for(info, n_papers):

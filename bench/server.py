@@ -50,3 +50,17 @@ def stop(server, timeout=10):
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def run_threads(client, threads):
+    """Run `client(i)` in `threads` threads at once; the seconds until the last one ends."""
+    import threading
+    import time
+
+    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
+    started = time.monotonic()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return time.monotonic() - started
