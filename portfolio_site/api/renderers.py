@@ -23,28 +23,17 @@ class TextRenderer(BaseRenderer):
         return json.dumps(data, ensure_ascii=False).encode(self.charset)
 
 
-class BibTeXRenderer(TextRenderer):
-    media_type = "application/x-bibtex"
-    format = "bibtex"
-    extension = "bib"
+def _text_renderer(name, media_type, fmt, extension):
+    """A TextRenderer for one download format (`extension`: the file name's ending)."""
+    return type(name, (TextRenderer,), {"media_type": media_type, "format": fmt, "extension": extension})
 
 
-class CSLJSONRenderer(TextRenderer):
-    media_type = "application/vnd.citationstyles.csl+json"
-    format = "csl"
-    extension = "csl.json"
-
-
-class JSONResumeRenderer(TextRenderer):
-    media_type = "application/vnd.jsonresume+json"
-    format = "jsonresume"
-    extension = "resume.json"
-
-
-class NativeRenderer(TextRenderer):
-    media_type = "application/vnd.portfolio.profile+json"
-    format = "native"
-    extension = "profile.json"
+BibTeXRenderer = _text_renderer("BibTeXRenderer", "application/x-bibtex", "bibtex", "bib")
+CSLJSONRenderer = _text_renderer("CSLJSONRenderer", "application/vnd.citationstyles.csl+json", "csl", "csl.json")
+JSONResumeRenderer = _text_renderer(
+    "JSONResumeRenderer", "application/vnd.jsonresume+json", "jsonresume", "resume.json"
+)
+NativeRenderer = _text_renderer("NativeRenderer", "application/vnd.portfolio.profile+json", "native", "profile.json")
 
 
 def attachment(response, filename):

@@ -391,27 +391,31 @@ RESTORE_NEVER = {"avatar", "user", "slug", "created_at", "updated_at"}
 # --- Statements ------------------------------------------------------------------------
 
 
-def statement_share_link_create(*, actor, statement):
-    """(Re)issue the unguessable link; an older link stops working."""
+def _statement_share_link(actor, statement, *, issue):
+    """Issue (a fresh token; a private statement becomes link-visible) or revoke (a
+    link-visible statement becomes private) the unguessable link, in one locked write."""
     with transaction.atomic():
         locked = _lock(statement)
         _require(permissions.can_edit_object(actor, locked))
-        locked.create_share_token()
-        if locked.visibility == Statement.Visibility.PRIVATE:
-            locked.visibility = Statement.Visibility.LINK
+        if issue:
+            locked.create_share_token()
+        else:
+            locked.revoke_share_token()
+        visibility = Statement.Visibility
+        was, becomes = (visibility.PRIVATE, visibility.LINK) if issue else (visibility.LINK, visibility.PRIVATE)
+        if locked.visibility == was:
+            locked.visibility = becomes
         _by(locked, actor).save(update_fields=["share_token", "visibility", "updated_at"])
     return locked
+
+
+def statement_share_link_create(*, actor, statement):
+    """(Re)issue the unguessable link; an older link stops working."""
+    return _statement_share_link(actor, statement, issue=True)
 
 
 def statement_share_link_revoke(*, actor, statement):
-    with transaction.atomic():
-        locked = _lock(statement)
-        _require(permissions.can_edit_object(actor, locked))
-        locked.revoke_share_token()
-        if locked.visibility == Statement.Visibility.LINK:
-            locked.visibility = Statement.Visibility.PRIVATE
-        _by(locked, actor).save(update_fields=["share_token", "visibility", "updated_at"])
-    return locked
+    return _statement_share_link(actor, statement, issue=False)
 
 
 # --- Invitations ------------------------------------------------------------------------
