@@ -205,13 +205,35 @@ def _end(env: str, out: _Lines) -> None:
 # and returns the position after its arguments.
 
 
-def _heading(marker: str):
+def _one_argument(line):
+    """The handler of a one-argument command: ``line(argument, cmd)`` is the line it adds (``None``:
+    none). The argument is ``None`` when the command has none."""
+
     def handler(text: str, pos: int, lines: list[str], cmd: str) -> int:
         args, pos = _read_args(text, pos, 1)
-        lines.append(f"{marker} {_inline(args[0]) if args else ''}")
+        out = line(args[0] if args else None, cmd)
+        if out is not None:
+            lines.append(out)
         return pos
 
     return handler
+
+
+def _homepage_line(url: str | None, cmd: str) -> str | None:
+    url = (url or "").strip()
+    if not url:
+        return None
+    return url if "://" in url else f"https://{url}"
+
+
+_HEADING = _one_argument(lambda arg, cmd: f"## {_inline(arg or '')}")
+_ENTRY_HEADING = _one_argument(lambda arg, cmd: f"### {_inline(arg or '')}")
+_CVLISTITEM = _one_argument(lambda arg, cmd: f"- {_inline(arg or '')}")
+# \firstname/\familyname: a marked line that ``latex_to_text`` joins into the name.
+_NAME_PART = _one_argument(lambda arg, cmd: f"\x01{cmd}\x01{_inline(arg or '')}")
+_HEADLINE = _one_argument(lambda arg, cmd: f"\x01headline\x01{_inline(arg)}" if arg and _inline(arg) else None)
+_EMAIL = _one_argument(lambda arg, cmd: "" if arg is None else f"Email: {arg.strip()}")
+_HOMEPAGE = _one_argument(_homepage_line)
 
 
 def _cventry_moderncv(text: str, pos: int, lines: list[str], cmd: str) -> int:
@@ -270,12 +292,6 @@ def _cvitem(text: str, pos: int, lines: list[str], cmd: str) -> int:
     return pos
 
 
-def _cvlistitem(text: str, pos: int, lines: list[str], cmd: str) -> int:
-    args, pos = _read_args(text, pos, 1)
-    lines.append(f"- {_inline(args[0]) if args else ''}")
-    return pos
-
-
 def _cvdoubleitem(text: str, pos: int, lines: list[str], cmd: str) -> int:
     """``\\cvdoubleitem{label}{text}{label}{text}`` (two labelled bullets), ``\\cvlistdoubleitem{a}{b}``."""
     n = 4 if cmd == "cvdoubleitem" else 2
@@ -292,34 +308,6 @@ def _cvdoubleitem(text: str, pos: int, lines: list[str], cmd: str) -> int:
 def _name(text: str, pos: int, lines: list[str], cmd: str) -> int:
     args, pos = _read_args(text, pos, 2)
     lines.insert(0, "# " + " ".join(_inline(a) for a in args if _inline(a)))
-    return pos
-
-
-def _name_part(text: str, pos: int, lines: list[str], cmd: str) -> int:
-    """``\\firstname``/``\\familyname``: a marked line that ``latex_to_text`` joins into the name."""
-    args, pos = _read_args(text, pos, 1)
-    lines.append(f"\x01{cmd}\x01{_inline(args[0]) if args else ''}")
-    return pos
-
-
-def _headline(text: str, pos: int, lines: list[str], cmd: str) -> int:
-    args, pos = _read_args(text, pos, 1)
-    if args and _inline(args[0]):
-        lines.append(f"\x01headline\x01{_inline(args[0])}")
-    return pos
-
-
-def _email(text: str, pos: int, lines: list[str], cmd: str) -> int:
-    args, pos = _read_args(text, pos, 1)
-    lines.append(f"Email: {args[0].strip()}" if args else "")
-    return pos
-
-
-def _homepage(text: str, pos: int, lines: list[str], cmd: str) -> int:
-    args, pos = _read_args(text, pos, 1)
-    if args and args[0].strip():
-        url = args[0].strip()
-        lines.append(url if "://" in url else f"https://{url}")
     return pos
 
 
@@ -368,24 +356,24 @@ def _drop_layout(text: str, pos: int, lines: list[str], cmd: str) -> int:
 
 # makecvtitle, newpage, …: not here, nothing to keep
 _COMMANDS = {
-    "section": _heading("##"),
-    "cvsection": _heading("##"),
-    **dict.fromkeys(("subsection", "cvsubsection", "subsubsection", "paragraph", "cvparagraph"), _heading("###")),
+    "section": _HEADING,
+    "cvsection": _HEADING,
+    **dict.fromkeys(("subsection", "cvsubsection", "subsubsection", "paragraph", "cvparagraph"), _ENTRY_HEADING),
     "cventry": _cventry_moderncv,
     "cvhonor": _cvhonor,
     "cvskill": _cvskill,
     "cvitem": _cvitem,
     "cvitemwithcomment": _cvitem,
-    "cvlistitem": _cvlistitem,
+    "cvlistitem": _CVLISTITEM,
     "cvdoubleitem": _cvdoubleitem,
     "cvlistdoubleitem": _cvdoubleitem,
     "name": _name,
-    "firstname": _name_part,
-    "familyname": _name_part,
-    "title": _headline,
-    "position": _headline,
-    "email": _email,
-    "homepage": _homepage,
+    "firstname": _NAME_PART,
+    "familyname": _NAME_PART,
+    "title": _HEADLINE,
+    "position": _HEADLINE,
+    "email": _EMAIL,
+    "homepage": _HOMEPAGE,
     "social": _social,
     **dict.fromkeys(("github", "linkedin", "gitlab", "twitter", "googlescholar", "orcid"), _account),
     **dict.fromkeys(

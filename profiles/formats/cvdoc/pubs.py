@@ -122,29 +122,30 @@ _PREPRINT = re.compile(r"arxiv|biorxiv|medrxiv|preprint|\bcorr\b|ssrn|under revi
 _JOURNAL = re.compile(
     r"journal|transactions|\btrans\.|letters|magazine|review|\baccess\b|\bj\.|nature|science\b", re.IGNORECASE
 )
-_CONFERENCE = re.compile(
-    r"conference|proceedings|\bproc\.|symposium|\bconf\.|[A-Z]{3,}\s*['’]?\d{2,4}|^[A-Z]{3,}", re.IGNORECASE
-)
 _THESIS = re.compile(r"thesis|dissertation", re.IGNORECASE)
 _PATENT = re.compile(r"\bpatent\b", re.IGNORECASE)
 
 
+# The first that matches names the kind; then the conference test.
+_VENUE_KINDS = (
+    (_PATENT, "patent"),
+    (_THESIS, "thesis"),
+    (_PREPRINT, "preprint"),
+    (_WORKSHOP, "workshop"),
+    (_JOURNAL, "journal"),
+)
+_CONFERENCE = re.compile(r"conference|proceedings|\bproc\.|symposium|\bconf\.", re.IGNORECASE)
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]{2,}")  # OSDI, SIGCOMM, NeurIPS
+
+
 def guess_kind(venue: str) -> str:
+    """A publication kind from the words of its venue ("other" when nothing says)."""
     if not venue:
         return "other"
-    if _PATENT.search(venue):
-        return "patent"
-    if _THESIS.search(venue):
-        return "thesis"
-    if _PREPRINT.search(venue):
-        return "preprint"
-    if _WORKSHOP.search(venue):
-        return "workshop"
-    if _JOURNAL.search(venue):
-        return "journal"
-    if re.search(r"conference|proceedings|\bproc\.|symposium|\bconf\.", venue, re.IGNORECASE) or re.match(
-        r"^[A-Z][A-Za-z]*[A-Z]{2,}", venue.strip()
-    ):
+    found = next((kind for pattern, kind in _VENUE_KINDS if pattern.search(venue)), None)
+    if found:
+        return found
+    if _CONFERENCE.search(venue) or _ACRONYM.match(venue.strip()):
         return "conference"
     return "other"
 

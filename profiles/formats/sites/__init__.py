@@ -18,6 +18,7 @@ from profiles.formats.sites.common import SiteImport
 __all__ = ["GENERATORS", "SiteImport", "SiteReadError", "detect_generator", "find_site_root", "read_site"]
 
 GENERATORS = {"hugo-academic": hugo, "al-folio": alfolio, "academicpages": academicpages}
+_DETECTION_ORDER = ("hugo-academic", "academicpages", "al-folio")  # an al-folio test also matches academicpages
 MAX_ZIP_FILES = 20000
 MAX_ZIP_BYTES = 500 * 1024 * 1024
 
@@ -29,13 +30,7 @@ class SiteReadError(ValueError):
 def detect_generator(root: Path) -> str | None:
     """``"hugo-academic"``, ``"al-folio"``, ``"academicpages"`` or ``None``."""
     root = Path(root)
-    if hugo.detect(root):
-        return "hugo-academic"
-    if academicpages.detect(root):
-        return "academicpages"
-    if alfolio.detect(root):
-        return "al-folio"
-    return None
+    return next((name for name in _DETECTION_ORDER if GENERATORS[name].detect(root)), None)
 
 
 def find_site_root(path: Path) -> Path:

@@ -19,6 +19,8 @@ from profiles.formats.sites.common import (
     add_link,
     markdown_plain,
     partial,
+    publication_title,
+    put_year_month,
     read_page,
     read_pages,
     read_yaml,
@@ -131,18 +133,14 @@ def _citation_authors(citation: str) -> tuple[list, bool]:
 
 
 def _publication(root: Path, page: Page, site: SiteImport, doc: dict) -> None:
-    where, data, body = page.path, page.data, page.body
-    title = text(data.get("title"))
+    title = publication_title(page, site)
     if not title:
-        site.warn(where, "publication without a title; skipped")
         return
+    where, data, body = page.path, page.data, page.body
     record = empty_record()
     record["title"] = title
     record["venue"] = strip_html(text(data.get("venue")))[:300]
-    date = partial(data.get("date"))
-    if date:
-        record["year"] = int(date[:4])
-        record["month"] = int(date[5:7]) if len(date) >= 7 else None
+    put_year_month(record, data.get("date"))
     record["kind"] = _CATEGORY.get(text(data.get("category")), "") or guess_kind(record["venue"])
     paper = text(data.get("paperurl"))
     if paper.startswith("http"):

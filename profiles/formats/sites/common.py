@@ -147,6 +147,22 @@ def read_pages(root: Path, files, site: SiteImport):
             yield page
 
 
+def publication_title(page: Page, site: SiteImport) -> str:
+    """The title of a publication page; a page without one is named in a warning (the caller skips it)."""
+    title = text(page.data.get("title"))
+    if not title:
+        site.warn(page.path, "publication without a title; skipped")
+    return title
+
+
+def put_year_month(record: dict, value) -> None:
+    """A front-matter date's year and month into a publication record (unchanged when there is no date)."""
+    date = partial(value)
+    if date:
+        record["year"] = int(date[:4])
+        record["month"] = int(date[5:7]) if len(date) >= 7 else None
+
+
 def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}

@@ -21,6 +21,8 @@ from profiles.formats.sites.common import (
     as_list,
     markdown_plain,
     partial,
+    publication_title,
+    put_year_month,
     read_page,
     read_pages,
     rel,
@@ -312,11 +314,10 @@ def _author_list(names, notes, authors: dict) -> list[dict]:
 
 
 def _read_publication(root: Path, page: Page, site: SiteImport, authors: dict) -> None:
-    path, data, body = page.path, page.data, page.body
-    title = text(data.get("title"))
+    title = publication_title(page, site)
     if not title:
-        site.warn(path, "publication without a title; skipped")
         return
+    path, data, body = page.path, page.data, page.body
     record = empty_record()
     bib = page.file.parent / "cite.bib"
     if bib.is_file():
@@ -331,10 +332,7 @@ def _read_publication(root: Path, page: Page, site: SiteImport, authors: dict) -
     hugo_authors = _author_list(data.get("authors"), data.get("author_notes"), authors)
     if hugo_authors:
         record["authors"] = hugo_authors
-    date = partial(data.get("date"))
-    if date:
-        record["year"] = int(date[:4])
-        record["month"] = int(date[5:7]) if len(date) >= 7 else None
+    put_year_month(record, data.get("date"))
     types = [text(t) for t in as_list(data.get("publication_types"))]
     if types and types[0] in _PUB_TYPES:
         record["kind"] = _PUB_TYPES[types[0]]
