@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from profiles.fields import FOREIGN_FILL
 from publications.formats import (
     ParseError,
     ParseResult,
@@ -35,34 +36,17 @@ __all__ = [
 ]
 
 
+# The lists of a profile document, in the order readers fill them.
+DOCUMENT_LISTS = (
+    "other_names", "links", "focus_themes", "news", "education", "experience", "projects", "open_source",
+    "talks", "service", "awards", "press", "skills", "publications",
+)  # fmt: skip
+
+
 def empty_document() -> dict:
-    return {
-        "full_name": "",
-        "native_name": "",
-        "headline": "",
-        "email": "",
-        "orcid": "",
-        "short_bio": "",
-        "long_bio": "",
-        "research_interests": "",
-        "interest_tags": "",
-        "organisation": "",
-        "team": "",
-        "other_names": [],
-        "links": [],
-        "focus_themes": [],
-        "news": [],
-        "education": [],
-        "experience": [],
-        "projects": [],
-        "open_source": [],
-        "talks": [],
-        "service": [],
-        "awards": [],
-        "press": [],
-        "skills": [],
-        "publications": [],
-    }
+    """A profile document with nothing in it: the name, the profile fields a foreign document
+    can carry (profiles.fields.FOREIGN_FILL, what a merge fills), then every list."""
+    return {"full_name": "", **dict.fromkeys(FOREIGN_FILL, ""), **{key: [] for key in DOCUMENT_LISTS}}
 
 
 def empty_link(kind: str = "other", url: str = "", label: str = "") -> dict:

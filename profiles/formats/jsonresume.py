@@ -206,23 +206,18 @@ def _document_from_resume(data: dict) -> dict:
         keywords += _strings(item.get("keywords"))
     doc["interest_tags"] = ", ".join(tags)
     doc["research_interests"] = ", ".join(keywords)
-    for item in _list(data.get("skills")):
-        item = _dict(item)
-        if not text(item.get("name")):
-            continue
-        skill = empty_skill("skill")
-        skill["name"] = text(item.get("name"))
-        skill["level"] = text(item.get("level"))
-        skill["keywords"] = _strings(item.get("keywords"))
-        doc["skills"].append(skill)
-    for item in _list(data.get("languages")):
-        item = _dict(item)
-        if not text(item.get("language")):
-            continue
-        skill = empty_skill("language")
-        skill["name"] = text(item.get("language"))
-        skill["level"] = text(item.get("fluency"))
-        doc["skills"].append(skill)
+    # skills, then languages: (JSON Resume key, kind, the name's key, the level's key)
+    for key, kind, name_key, level_key in (("skills", "skill", "name", "level"),
+                                           ("languages", "language", "language", "fluency")):  # fmt: skip
+        for item in map(_dict, _list(data.get(key))):
+            if not text(item.get(name_key)):
+                continue
+            skill = empty_skill(kind)
+            skill["name"] = text(item.get(name_key))
+            skill["level"] = text(item.get(level_key))
+            if kind == "skill":
+                skill["keywords"] = _strings(item.get("keywords"))
+            doc["skills"].append(skill)
     return doc
 
 
