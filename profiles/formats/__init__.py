@@ -53,51 +53,26 @@ def empty_link(kind: str = "other", url: str = "", label: str = "") -> dict:
     return {"kind": kind, "label": label, "url": url}
 
 
+def _blank(*names, **others) -> dict:
+    """{name: ""} for each of `names`, then `others` as given (keys in that order)."""
+    return {**dict.fromkeys(names, ""), **others}
+
+
 def empty_education() -> dict:
-    return {
-        "institution": "",
-        "degree": "",
-        "programme": "",
-        "location": "",
-        "start": "",
-        "end": "",
-        "is_current": False,
-        "gpa": "",
-        "gpa_scale": "",
-        "rank": None,
-        "rank_of": None,
-        "advisor": "",
-        "note": "",
-    }
+    dates = _blank("institution", "degree", "programme", "location", "start", "end", is_current=False)
+    return {**dates, **_blank("gpa", "gpa_scale", rank=None, rank_of=None), **_blank("advisor", "note")}
 
 
 def empty_experience() -> dict:
     return {
         "kind": "industry",
-        "organisation": "",
-        "unit": "",
-        "title": "",
-        "location": "",
-        "start": "",
-        "end": "",
-        "is_current": False,
-        "summary": "",
-        "highlights": [],
-        "projects": [],
+        **_blank("organisation", "unit", "title", "location", "start", "end", is_current=False),
+        **_blank("summary", highlights=[], projects=[]),
     }
 
 
 def empty_project() -> dict:
-    return {
-        "title": "",
-        "summary": "",
-        "narrative": "",
-        "outcomes": "",
-        "url": "",
-        "start": "",
-        "end": "",
-        "highlights": [],
-    }
+    return _blank("title", "summary", "narrative", "outcomes", "url", "start", "end", highlights=[])
 
 
 def empty_award() -> dict:
