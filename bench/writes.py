@@ -122,9 +122,12 @@ def _run_child(args, url, fill):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, default=20_000, help="entries in the full cache")
-    parser.add_argument("--saves", type=int, default=200, help="saves of each kind per measurement")
-    parser.add_argument("--requests", type=int, default=500, help="cached page requests per measurement")
+    for flag, default, meaning in (
+        ("--entries", 20_000, "entries in the full cache"),
+        ("--saves", 200, "saves of each kind per measurement"),
+        ("--requests", 500, "cached page requests per measurement"),
+    ):
+        parser.add_argument(flag, type=int, default=default, help=meaning)
     parser.add_argument("--cache-url", default="", help="CACHE_URL to measure (default: the default cache)")
     parser.add_argument("--compare-file-cache", action="store_true", help="also measure file:// (the old default)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
