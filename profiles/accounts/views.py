@@ -89,9 +89,27 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
 # request (above) and accepting an invitation are ours.
 
 
+# Like Django's password reset confirm view: the link in the e-mail carries the token; its
+# first visit keeps the token in the session and redirects to the same address with
+# ACCEPT_URL_TOKEN in its place, so the form page has no secret in its URL and needs no
+# `Referrer-Policy: no-referrer` (with which Chromium posts the form with `Origin: null`,
+# and Django's CSRF check refuses it).
+INVITATION_SESSION_KEY = "_invitation_token"
+ACCEPT_URL_TOKEN = "accept"
+
+
 @never_cache
 def accept_invitation(request, token):
-    invitation = services.invitation_for_token(token)
+    if token == ACCEPT_URL_TOKEN:
+        token = request.session.get(INVITATION_SESSION_KEY, "")
+    elif request.method == "GET":
+        if services.invitation_for_token(token) is None:
+            return render(request, "registration/invitation_invalid.html", status=404)
+        request.session[INVITATION_SESSION_KEY] = token
+        response = redirect(request.path.replace(f"/{token}/", f"/{ACCEPT_URL_TOKEN}/"))
+        response["Referrer-Policy"] = "no-referrer"  # this response's URL still holds the token
+        return response
+    invitation = services.invitation_for_token(token) if token else None
     if invitation is None:
         return render(request, "registration/invitation_invalid.html", status=404)
     if request.user.is_authenticated:
@@ -107,10 +125,9 @@ def accept_invitation(request, token):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome! You can now edit {invitation.profile.full_name}'s profile.")
             return redirect("me:dashboard")
     context = {"form": form, "invitation": invitation}
-    response = render(request, "registration/invitation_accept.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
-    return response
+    return render(request, "registration/invitation_accept.html", context)

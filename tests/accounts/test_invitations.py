@@ -55,7 +55,7 @@ def test_invite_for_a_new_profile_and_accept(admin, invite):
     assert invitation.token_hash not in link  # only the hash is stored
     profile = Profile.objects.get(full_name="Nova Member")
     assert not profile.published
-    assert Client().get(link).status_code == 200
+    assert Client().get(link, follow=True).status_code == 200  # via the token-free address
 
     client, response = accept(link)
     assert response.status_code == 302
@@ -103,7 +103,7 @@ def test_resend_replaces_the_link_and_revoke_kills_it(admin, invite, django_capt
     new_link = last_link()
     assert new_link != old_link
     assert Client().get(old_link).status_code == 404
-    assert Client().get(new_link).status_code == 200
+    assert Client().get(new_link, follow=True).status_code == 200
     client.post(f"/me/lab/invitations/{invitation.pk}/revoke/")
     assert Client().get(new_link).status_code == 404
 
@@ -121,3 +121,29 @@ def test_a_profile_with_an_account_cannot_be_invited_again(admin, alice):
     response = login(admin).post("/me/lab/invite/", {"email": "x@example.org", "profile": alice.profile.pk})
     assert response.status_code == 200
     assert not Invitation.objects.exists()
+
+
+def test_the_form_page_has_no_token_in_its_address_and_a_browser_can_post_it(admin, invite):
+    """Chromium posted the form with `Origin: null` (the page was `Referrer-Policy: no-referrer`
+    because its address held the token) and Django's CSRF check refused it. Now the e-mail's
+    link keeps the token in the session and redirects to a token-free address, as Django's
+    password reset does; the form is posted there with the page's real origin."""
+    link = invite(login(admin), email="new@example.org", full_name="Nova Member")
+    browser = Client(enforce_csrf_checks=True)
+    first = browser.get(link)
+    assert first.status_code == 302
+    assert first["Location"] == "/accounts/invitation/accept/"
+    assert first["Referrer-Policy"] == "no-referrer"  # the one response whose URL holds the token
+    page = browser.get(first["Location"])
+    assert page.status_code == 200
+    assert page["Referrer-Policy"] == "same-origin"
+    assert link.split("/")[-2] not in page.content.decode()
+    csrf = browser.cookies["csrftoken"].value
+    data = {"username": "newbie", "password1": PASSWORD, "password2": PASSWORD, "csrfmiddlewaretoken": csrf}
+    done = browser.post("/accounts/invitation/accept/", data, HTTP_ORIGIN="http://testserver")
+    assert done.status_code == 302, done.content[:300]
+    assert get_user_model().objects.get(username="newbie").profile.full_name == "Nova Member"
+
+
+def test_the_token_free_address_without_a_session_is_refused():
+    assert Client().get("/accounts/invitation/accept/").status_code == 404
