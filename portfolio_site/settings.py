@@ -313,6 +313,19 @@ IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 120)
 # Files larger than this import as a background job from the import pages (sites and CV
 # documents always do).
 IMPORT_JOB_THRESHOLD_BYTES = env_int("IMPORT_JOB_THRESHOLD_BYTES", 1024 * 1024)
+# The reader sandbox (issue 23, docs/security.md): every uploaded document is read in a
+# child process of the worker under these limits; on a limit the import fails with the
+# reason, nothing is written, and the worker goes on.
+IMPORT_READER_SANDBOX = env_bool("IMPORT_READER_SANDBOX", True)
+IMPORT_READER_MEMORY_MB = env_int("IMPORT_READER_MEMORY_MB", 512)  # above what the worker already maps
+IMPORT_READER_CPU_SECONDS = env_int("IMPORT_READER_CPU_SECONDS", 60)
+IMPORT_READER_WALL_SECONDS = env_int("IMPORT_READER_WALL_SECONDS", 120)
+IMPORT_READER_RESULT_MB = env_int("IMPORT_READER_RESULT_MB", 256)  # what the reader may hand back, pickled
+# Fair use of the import pages (profiles/jobs/queue.py): previews waiting for a confirm and
+# the space they hold, and jobs queued or running, per member.
+IMPORT_PREVIEWS_PER_MEMBER = env_int("IMPORT_PREVIEWS_PER_MEMBER", 5)
+IMPORT_PREVIEW_SPACE_MB = env_int("IMPORT_PREVIEW_SPACE_MB", 100)
+IMPORT_JOBS_PER_MEMBER = env_int("IMPORT_JOBS_PER_MEMBER", 2)
 # django-import-export (admin CSV/JSON/XLSX). Formula cells are escaped by our resources
 # (publications/imports/resources.py: =, +, -, @ get a leading '); import-export 4's own
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips "=" and writes empty cells as "None".

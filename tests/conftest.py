@@ -7,7 +7,7 @@ def _private_cache_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _test_environment(settings, _private_cache_dir):
+def _test_environment(settings, _private_cache_dir, tmp_path):
     # The default cache lives in ./var/diskcache; a test run gets its own folder so that
     # two runs in one checkout never clear each other's pages (Redis runs keep Redis).
     if settings.CACHES["default"]["BACKEND"].endswith(("FileBasedCache", "EmbeddedCache")):
@@ -15,9 +15,14 @@ def _test_environment(settings, _private_cache_dir):
     # The suite talks plain HTTP through the test client, and pages are rendered
     # without a collectstatic manifest (DEBUG is off under pytest-django).
     settings.SECURE_SSL_REDIRECT = False
+    # Previews and imports are background jobs: the suite runs them inside the request
+    # (the tests of the queue itself, tests/importing/test_jobs*.py, choose their backend).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # Each test's uploads wait in its own private folder (job ids restart with each test database).
+        "imports": {**settings.STORAGES["imports"], "OPTIONS": {"location": str(tmp_path / "private-imports")}},
     }
 
 

@@ -38,6 +38,7 @@ ALLOWED = {
     ("profiles/jobs/queue.py", "ImportJob.new("),
     ("profiles/jobs/queue.py", "job.mark_finished("),
     ("profiles/jobs/queue.py", "job._write("),
+    ("profiles/jobs/queue.py", "preview._write("),  # a preview's options: confirmed, cancelled, expired
     ("profiles/jobs/runner.py", "job.mark_running("),
     ("profiles/jobs/runner.py", "job.mark_finished("),
     ("profiles/jobs/status.py", "ImportJob.fail_stale("),

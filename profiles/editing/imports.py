@@ -1,19 +1,16 @@
 """Import pages: upload, preview (a dry run with its full report), confirm.
 
-`/me/import/` imports into one's own profile (profiles.imports.files.import_for_profile);
-`/admin/import-profiles/` is the lab admins' bulk import (import_uploads), the same as
-`manage.py import_profiles`. Between preview and confirm the uploaded files wait in a
-private storage that is never served (STORAGES["imports"], outside MEDIA_ROOT) under a
-random token scoped to the user; confirming re-runs the import for real. The files are
-deleted when the preview is confirmed (whatever the outcome), cancelled, or fails; what
-is left (previews nobody confirmed) is deleted after IMPORT_UPLOAD_MAX_AGE_HOURS by
-`manage.py expire_import_uploads`.
+`/me/import/` imports into one's own profile; `/admin/import-profiles/` is the lab admins'
+bulk import, the same as `manage.py import_profiles`. The web request never parses a
+file: an upload is checked for what it is and how big (profiles.uploads), kept in the
+private storage (STORAGES["imports"], never served) and previewed by a background job
+(a dry run, in the worker, the readers in a child process with limits:
+profiles.imports.sandbox). The preview's page shows what would change with Confirm and
+Cancel; the confirm form carries only the preview's id, and the import runs exactly the
+files, kind and options the preview checked (profiles.jobs.queue.confirm_preview; a
+tampered or repeated confirm is a 400). A preview nobody confirmed is deleted after
+IMPORT_UPLOAD_MAX_AGE_HOURS by `manage.py expire_import_uploads`.
 """
-
-import re
-import secrets
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -21,50 +18,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from profiles import permissions
+from profiles.editing.views import Editing
 from profiles.exports.lab import export_file
-from profiles.imports.documents import cv_import, site_import
-from profiles.imports.files import FORMATS, import_for_profile, import_uploads, max_bytes, too_big
-from profiles.imports.report import ImportReport
-from profiles.jobs.queue import export_start, job_start
+from profiles.imports.files import FORMATS, max_bytes
+from profiles.jobs.queue import (
+    FairUse,
+    PreviewRefused,
+    cancel_preview,
+    confirm_preview,
+    export_start,
+    preview_start,
+)
 from profiles.jobs.status import job_state, visible_jobs
 from profiles.models import ImportJob, Profile
-from profiles.uploads import UploadRefused, check_site_zip, discard_folder, keep_files, kept_files, upload_kind
-
-STASH = "import-uploads"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def _folder(user, token):
-    return f"{STASH}/{user.pk}/{token}"
-
-
-def _stash(request, uploads, *, kind="files"):
-    """Keep the uploaded files until the user confirms; returns (token, sources, problems)."""
-    token = secrets.token_urlsafe(24)
-    sources, problems = [], []
-    for upload in uploads:
-        problem = "" if kind == "site" else too_big(upload.size)  # a site's limit was checked by _kind_of
-        if problem:  # refused before reading it
-            problems.append(f"{upload.name}: refused: {problem}")
-            continue
-        sources.append((upload.name, upload.read()))
-    keep_files(_folder(request.user, token), sources)
-    return token, sources, problems
-
-
-def _unstash(request, token):
-    if not token or not TOKEN.match(token):
-        return None
-    return kept_files(_folder(request.user, token)) or None
-
-
-def _discard(request, token):
-    if token and TOKEN.match(token):
-        discard_folder(_folder(request.user, token))
-
+from profiles.uploads import UploadRefused, check_site_zip, upload_kind
 
 KINDS = {
     "auto": "decide from the file",
@@ -106,111 +78,41 @@ def _kind_of(request, uploads):
     return kinds.pop(), ""
 
 
+def _editing(request, profile=None):
+    """The editing pages' context (their layout and menu) for `profile`, or one's own when it is not editable."""
+    own = permissions.own_profile_id(request.user)
+    if profile is None or not permissions.can_edit_profile(request.user, profile):
+        profile = Profile.objects.filter(pk=own).first() if own else None
+    slug = None if profile is None or profile.pk == own else profile.slug
+    return Editing(request, profile, slug).context()
+
+
 def _strict(request):
     return request.POST.get("strict") in ("on", "1", "true")
 
 
-def _as_job(kind, sources):
-    """Sites and CVs always run as background jobs; publication files when they are large."""
-    return kind in ("site", "cv") or sum(len(data) for _name, data in sources) > settings.IMPORT_JOB_THRESHOLD_BYTES
-
-
-def _run(request, target, template, context):
-    """The shared preview/confirm flow. `target` knows how to import (`run`) and to start a job (`start`)."""
-    action = request.POST.get("action") if request.method == "POST" else None
-    context = {**context, "kinds": KINDS, "strict": _strict(request)}
-    if action == "cancel":
-        _discard(request, request.POST.get("token", ""))
-        messages.info(request, "Import cancelled; the uploaded files were deleted.")
-        return redirect(request.get_full_path())
-    if action == "confirm":
-        token = request.POST.get("token", "")
-        kind = request.POST.get("kind", "files")
-        kind = kind if kind in ("files", "site", "cv") else "files"
-        sources = _unstash(request, token)
-        if sources is None:
-            messages.error(request, "That preview has expired; upload the files again.")
-            return redirect(request.path)
-        try:
-            if _as_job(kind, sources):
-                job = target.start(kind, sources, _strict(request))
-                return redirect(job.get_absolute_url())
-            report, reading = target.run(kind, sources, False, _strict(request))
-        finally:
-            _discard(request, token)  # confirmed: whatever the outcome, the upload is not kept
-        if report.ok:
-            messages.success(request, f"Imported: {report.summary()}.")
-        return render(request, template, {**context, "report": report, "reading": reading, "done": report.ok})
-    if request.method == "POST":
-        uploads = request.FILES.getlist("files")
-        if not uploads:
-            return render(request, template, {**context, "problem": "Choose at least one file."}, status=400)
-        kind, problem = _kind_of(request, uploads)
-        if problem:
-            return render(request, template, {**context, "problem": problem}, status=400)
-        token, sources, problems = _stash(request, uploads, kind=kind)
-        try:
-            report, reading = target.run(kind, sources, True, _strict(request))
-        except BaseException:
-            _discard(request, token)
-            raise
-        for problem in problems:
-            report.error(problem)
-        if not report.ok:
-            _discard(request, token)  # a failed preview cannot be confirmed: keep nothing
-            token = ""
-        return render(request, template, {
-            **context, "report": report, "reading": reading, "token": token, "kind": kind,
-            "as_job": _as_job(kind, sources),
-        })  # fmt: skip
-    return render(request, template, context)
-
-
-class _Target:
-    """Where an import goes and who makes it: runs a preview or an import, or starts a job."""
-
-    def __init__(self, request, *, profile, fmt="auto", admin_page=False):
-        self.actor, self.profile, self.fmt, self.admin_page = request.user, profile, fmt, admin_page
-
-    def run(self, kind, sources, dry_run, strict):
-        if kind == "site":
-            name, data = sources[0]
-            with tempfile.TemporaryDirectory(prefix="import-preview-") as tmp:
-                path = Path(tmp) / "site.zip"
-                path.write_bytes(data)
-                result = site_import(
-                    actor=self.actor, path=path, profile=self.profile, lab=self.profile is None,
-                    dry_run=dry_run, strict=strict,
-                )  # fmt: skip
-            return result.report, [line.replace(str(path), name) for line in result.reading]
-        if kind == "cv":
-            if self.profile is None:
-                report = ImportReport(dry_run=dry_run)
-                report.error("A CV goes into one profile: give the profile's slug.")
-                return report, []
-            name, data = sources[0]
-            result = cv_import(
-                actor=self.actor, name=name, data=data, profile=self.profile, dry_run=dry_run, strict=strict
-            )
-            return result.report, result.reading
-        if self.admin_page:
-            report = import_uploads(
-                actor=self.actor, sources=sources, fmt=self.fmt, profile=self.profile, dry_run=dry_run, strict=strict
-            )
-        else:
-            report = import_for_profile(
-                actor=self.actor, profile=self.profile, files=sources, dry_run=dry_run, strict=strict
-            )
-        return report, []
-
-    def start(self, kind, sources, strict):
-        return job_start(
-            actor=self.actor,
-            kind=kind,
-            files=sources,
-            profile=self.profile,
-            options={"format": self.fmt, "strict": strict},
+def _upload(request, template, context, *, profile, options):
+    """GET: the form. POST: check the upload, start its preview job and show the job's page."""
+    context = {**context, "kinds": KINDS}
+    if request.method != "POST":
+        return render(request, template, context)
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        return render(request, template, {**context, "problem": "Choose at least one file."}, status=400)
+    kind, problem = _kind_of(request, uploads)
+    if problem:
+        return render(request, template, {**context, "problem": problem}, status=400)
+    if kind == "cv" and profile is None:
+        problem = "A CV goes into one profile: give the profile's slug."
+        return render(request, template, {**context, "problem": problem}, status=400)
+    files = [(upload.name, upload.read()) for upload in uploads]
+    try:
+        job = preview_start(
+            actor=request.user, kind=kind, files=files, profile=profile, options={**options, "strict": _strict(request)}
         )
+    except FairUse as exc:
+        return render(request, template, {**context, "problem": str(exc)}, status=429)
+    return redirect(job.get_absolute_url())
 
 
 @login_required
@@ -226,12 +128,8 @@ def member_import(request):
             raise Http404("You have no profile to import into.")
         profile = Profile.objects.get(pk=pid)
 
-    return _run(
-        request,
-        _Target(request, profile=profile),
-        "me/import.html",
-        {"profile": profile, "formats": ["bibtex", "csl", "jsonresume", "orcid", "native"]},
-    )
+    context = {**_editing(request, profile), "formats": ["bibtex", "csl", "jsonresume", "orcid", "native"]}
+    return _upload(request, "me/import.html", context, profile=profile, options={"format": "auto", "page": "me"})
 
 
 def _admin_import(request):
@@ -257,8 +155,8 @@ def _admin_import(request):
         **admin.site.each_context(request), "formats": FORMATS, "title": "Bulk import",
         "format": fmt, "profile_slug": slug, "opts": Profile._meta,
     }  # fmt: skip
-    target = _Target(request, profile=profile, fmt=fmt, admin_page=True)
-    return _run(request, target, "admin/import_profiles.html", context)
+    options = {"format": fmt, "page": "admin"}
+    return _upload(request, "admin/import_profiles.html", context, profile=profile, options=options)
 
 
 admin_import = admin.site.admin_view(_admin_import)
@@ -271,7 +169,8 @@ admin_import = admin.site.admin_view(_admin_import)
 def job_list(request):
     """/me/import/jobs/: the imports this person started (a lab admin: everyone's), newest first."""
     jobs = list(visible_jobs(request.user)[:100])
-    return render(request, "me/import_jobs.html", {"jobs": jobs, "lab_admin": permissions.can_manage_lab(request.user)})
+    context = {**_editing(request), "jobs": jobs, "lab_admin": permissions.can_manage_lab(request.user)}
+    return render(request, "me/import_jobs.html", context)
 
 
 def _job_for(request, pk):
@@ -283,8 +182,62 @@ def _job_for(request, pk):
 def job_detail(request, pk):
     """One job: its progress (refreshing by itself) while it runs, its report when it ends."""
     job = _job_for(request, pk)
-    context = {"job": job, "state": job_state(job), "Status": ImportJob.Status}
+    context = {**_editing(request, job.profile), "job": job, "state": job_state(job), "Status": ImportJob.Status}
     return render(request, "me/import_job.html", {**context, "keep_hours": settings.IMPORT_UPLOAD_MAX_AGE_HOURS})
+
+
+def _preview_for(request, pk):
+    """The preview `pk` of this user's; any other id, or a form carrying more than the id, is a 400."""
+    extra = set(request.POST) - {"csrfmiddlewaretoken"}
+    if extra:  # the kind, the files … are the preview's, never the form's
+        raise PreviewRefused(f"This form carries {', '.join(sorted(extra))}; a confirm carries only the preview.")
+    preview = ImportJob.objects.filter(pk=pk, owner=request.user).select_related("profile").first()
+    if preview is None:
+        raise PreviewRefused("This is not one of your previews.")
+    return preview
+
+
+def _refused(request, pk, exc):
+    job = visible_jobs(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    context = {
+        **_editing(request, job.profile), "job": job, "state": job_state(job), "Status": ImportJob.Status,
+        "problem": str(exc), "keep_hours": settings.IMPORT_UPLOAD_MAX_AGE_HOURS,
+    }  # fmt: skip
+    return render(request, "me/import_job.html", context, status=400)
+
+
+@login_required
+@require_POST
+def job_confirm(request, pk):
+    """Confirm a preview: start the import it showed (its own files, kind and options) and show its page."""
+    try:
+        job = confirm_preview(actor=request.user, preview=_preview_for(request, pk))
+    except (PreviewRefused, FairUse) as exc:
+        return _refused(request, pk, exc)
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    """Cancel a preview: its files are deleted; back to the import page."""
+    try:
+        preview = _preview_for(request, pk)
+        cancel_preview(actor=request.user, preview=preview)
+    except PreviewRefused as exc:
+        return _refused(request, pk, exc)
+    messages.info(request, "Import cancelled; the uploaded files were deleted.")
+    page = reverse(_import_page(preview))
+    if preview.profile_id and (preview.options or {}).get("page") != "admin":
+        page += "?" + urlencode({"profile": preview.profile.slug})
+    return redirect(page)
+
+
+def _import_page(job):
+    """Where the upload came from: the admin's bulk import or the member's /me/import/."""
+    return "admin_import_profiles" if (job.options or {}).get("page") == "admin" else "profile_import:member_import"
 
 
 @login_required

@@ -11,6 +11,7 @@ the whole transaction back.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,6 +21,7 @@ from profiles.formats.cvdoc import CvReadError, parse_cv_file
 from profiles.formats.sites import SiteReadError, read_site
 from profiles.imports.files import import_cv_document, import_site, site_files, too_big
 from profiles.imports.report import ImportReport
+from profiles.imports.sandbox import ReaderLimit, run_limited
 
 
 @dataclass
@@ -48,7 +50,9 @@ def _finish(report, *, dry_run, strict):
         report.note(f"nothing was written (the whole import is rolled back on any error); it would have done: {would}")
 
 
-def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=False, report=None, as_draft=True):
+def site_import(
+    *, actor, path, profile=None, lab=False, dry_run=False, strict=False, report=None, as_draft=True, name=None
+):
     """Import a site folder or .zip into `profile`, or (lab) one profile per author folder.
 
     The writing is profiles.imports.files.import_site: with `as_draft` the items are drafts the
@@ -58,10 +62,11 @@ def site_import(*, actor, path, profile=None, lab=False, dry_run=False, strict=F
     report = report if report is not None else ImportReport(dry_run=dry_run)
     report.strict = strict
     result = MoveIn(report=report)
-    try:
-        site = read_site(path)
-    except SiteReadError as exc:
-        report.error(str(exc))
+    name = name or Path(path).name
+    try:  # read in a child process with limits (profiles.imports.sandbox): the site is untrusted
+        site = run_limited(read_site, path, what=name)
+    except (SiteReadError, ReaderLimit) as exc:
+        report.error(str(exc).replace(str(path), name))
         return result
     result.reading = [line for line in site.report_lines() if not line.startswith("warning")]
     for message in site.warnings:
@@ -106,9 +111,9 @@ def cv_import(*, actor, name, data, profile, dry_run=False, strict=False, report
     if problem:
         report.error(f"{name}: refused: {problem}")
         return result
-    try:
-        draft = parse_cv_file(name, data)
-    except CvReadError as exc:
+    try:  # read in a child process with limits (profiles.imports.sandbox): the document is untrusted
+        draft = run_limited(parse_cv_file, name, data, what=name)
+    except (CvReadError, ReaderLimit) as exc:
         report.error(f"{name}: {exc}")
         return result
     counts = draft.counts()

@@ -41,6 +41,7 @@ from profiles.formats.native import is_native, parse_native
 from profiles.formats.orcid import parse_orcid_record
 from profiles.imports.matching import member_index_from_db
 from profiles.imports.report import ImportReport
+from profiles.imports.sandbox import ReaderLimit, run_limited
 from profiles.imports.sync import (
     _messages,
     find_profile,
@@ -317,6 +318,48 @@ def load_source(name, data, fmt, report, *, allowed=None):
         # documents is never held in memory whole (5,000 documents parsed are 150 MB).
         return kind, _read_again(path, kind)
     return kind, result.records
+
+
+class _Recorder:
+    """The report a reader writes in its child process: its messages in order, replayed by the parent."""
+
+    def __init__(self, strict):
+        self.strict, self.calls = strict, []
+
+    def __getattr__(self, method):  # error, warn, note
+        if method not in ("error", "warn", "note"):
+            raise AttributeError(method)
+        return lambda message: self.calls.append((method, message))
+
+
+def _load_in_child(name, data, fmt, strict, allowed):
+    recorder = _Recorder(strict)
+    item = load_source(name, data, fmt, recorder, allowed=allowed)
+    if item is not None:
+        item = (item[0], list(item[1]))  # a generator's problems are met as it is drained
+    return item, recorder.calls
+
+
+def load_limited(name, data, fmt, report, *, allowed=None):
+    """load_source in a child process with limits (profiles.imports.sandbox) for uploaded bytes.
+
+    Files on disk (a Path: the command line's, the operator's own files, not a member's
+    upload) are read in this process, as they are written: a big BibTeX file a piece at a
+    time and a folder of thousands of documents one at a time, without a process each.
+    """
+    if isinstance(data, Path):
+        return load_source(name, data, fmt, report, allowed=allowed)
+    label = Path(name).name
+    try:
+        item, calls = run_limited(
+            _load_in_child, name, data, fmt, getattr(report, "strict", False), allowed, what=label
+        )
+    except ReaderLimit as exc:
+        report.error(f"{label}: {exc}")
+        return None
+    for method, message in calls:
+        getattr(report, method)(message)
+    return item
 
 
 def _read_again(path, kind):
@@ -970,7 +1013,7 @@ def import_uploads(*, actor, sources, fmt="auto", profile=None, dry_run=False, r
         report.error("no files to import")
     loaded = []
     for name, data in sources:
-        item = load_source(name, data, fmt, report, allowed=MEMBER_FORMATS if member else None)
+        item = load_limited(name, data, fmt, report, allowed=MEMBER_FORMATS if member else None)
         if item is not None:
             loaded.append((name, *item))
     if report.errors:

@@ -84,7 +84,8 @@ def run_job(job_id):
         cache.set(storage.progress_key(job.pk), {**state.as_dict(), "at": time.time()}, timeout=24 * 3600)
         cache.set(storage.beat_key(job.pk), time.time(), timeout=max(storage.stale_seconds() * 4, 60))
 
-    report = ProgressReport(on_progress=publish)
+    preview = bool((job.options or {}).get("preview"))
+    report = ProgressReport(on_progress=publish, dry_run=preview)
     reading, error = [], ""
     try:
         reading = _execute(job, report)
@@ -95,15 +96,19 @@ def run_job(job_id):
         error = f"the import stopped on an unexpected error ({type(exc).__name__}: {exc}); nothing was written"
     finally:
         heartbeat.stop()
-        storage.discard_files(job.pk)
     if not error and report.errors:
         error = "; ".join(report.errors[:5]) + (
             f" (and {len(report.errors) - 5} more)" if len(report.errors) > 5 else ""
         )
+    if error or not preview:  # a successful preview's files wait for the confirm (jobs.queue.confirm_preview)
+        storage.discard_files(job.pk)
+        if preview:
+            job.options = {**job.options, "pending": False}  # a failed preview cannot be confirmed
     state = report.state
     job.mark_finished(
         ok=not error,
         report={"summary": report.summary(), "reading": reading, "lines": report.lines(), "ok": not error},
+        options=job.options,
         error=error, read=state.read, skipped=skipped_count(report),
         created=0 if error else state.created, updated=0 if error else state.updated,  # a failed job wrote nothing
     )  # fmt: skip
@@ -114,7 +119,7 @@ def run_job(job_id):
 def _execute(job, report):
     """Run the import the job describes, writing into `report`; returns the reading lines."""
     options = job.options or {}
-    strict = bool(options.get("strict"))
+    strict, dry_run = bool(options.get("strict")), bool(options.get("preview"))
     actor = job.owner
     files = storage.job_files(job.pk)
     if not files:
@@ -127,15 +132,20 @@ def _execute(job, report):
             path.write_bytes(data)
             result = site_import(
                 actor=actor, path=path, profile=job.profile, lab=job.profile is None, strict=strict, report=report,
+                dry_run=dry_run, name=name,
             )  # fmt: skip
         return [line.replace(str(path), name) for line in result.reading]
     if job.kind == ImportJob.Kind.CV:
         name, data = files[0]
-        return cv_import(actor=actor, name=name, data=data, profile=job.profile, strict=strict, report=report).reading
+        return cv_import(
+            actor=actor, name=name, data=data, profile=job.profile, strict=strict, report=report, dry_run=dry_run
+        ).reading
     fmt = options.get("format", "auto")
     report.set_total(count_sources(files, fmt))
     if job.profile is not None and actor is not None and not permissions.can_manage_lab(actor):
-        import_for_profile(actor=actor, profile=job.profile, files=files, strict=strict, report=report)
+        import_for_profile(actor=actor, profile=job.profile, files=files, strict=strict, report=report, dry_run=dry_run)
     else:
-        import_uploads(actor=actor, sources=files, fmt=fmt, profile=job.profile, strict=strict, report=report)
+        import_uploads(
+            actor=actor, sources=files, fmt=fmt, profile=job.profile, strict=strict, report=report, dry_run=dry_run
+        )
     return []

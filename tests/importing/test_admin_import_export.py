@@ -12,6 +12,7 @@ from profiles.imports.resources import SECTION_RESOURCES, ProfileResource
 from publications.imports.resources import PublicationResource, escape_formula
 from publications.models import Publication
 from tests.factories import AuthorshipFactory, ProfileFactory, PublicationFactory, UserFactory
+from tests.importing.flow import confirm, post_preview, preview_job
 
 pytestmark = pytest.mark.django_db
 
@@ -135,14 +136,14 @@ def test_bulk_import_page_preview_then_confirm(client, lab, data):
     url = reverse("admin_import_profiles")
     assert client.get(url).status_code == 200
     files = [SimpleUploadedFile(n, (data / n).read_bytes()) for n in ("lab.bib", "publications.csv")]
-    response = client.post(url, {"action": "preview", "format": "auto", "files": files})
+    response = post_preview(client, files, url, format="auto")
     assert "publication: 6 created" in response.content.decode()
     assert Publication.objects.count() == 0
-    response = client.post(url, {"action": "confirm", "token": response.context["token"], "format": "auto"})
+    response = confirm(client, preview_job(response))
     assert Publication.objects.count() == 6
     # Again: 0 created.
     files = [SimpleUploadedFile(n, (data / n).read_bytes()) for n in ("lab.bib", "publications.csv")]
-    response = client.post(url, {"action": "preview", "format": "auto", "files": files})
+    response = post_preview(client, files, url, format="auto")
     assert "0 created" in response.content.decode()
 
 

@@ -23,6 +23,7 @@ from profiles.models import Education, ImportJob, Profile, Talk
 from profiles.uploads import private_storage
 from publications.models import Publication
 from tests.factories import ProfileFactory
+from tests.importing.flow import confirm, post_preview, preview_job
 from tests.profiles.formats.test_cvdoc_command import CV
 from tests.profiles.formats.test_sites import HUGO
 
@@ -64,11 +65,20 @@ def site_zip(files):
 
 
 def preview_and_confirm(client, url, files, **fields):
-    response = client.post(url, {"action": "preview", "files": files, **fields})
+    """Upload, check the preview succeeded, confirm it; the followed response of the import's page."""
+    response = post_preview(client, files, url, **fields)
     assert response.status_code == 200, response.content.decode()[:2000]
-    token = response.context["token"]
-    assert token, [str(line) for line in response.context["report"].lines()]
-    return client.post(url, {"action": "confirm", "token": token, "kind": response.context["kind"], **fields})
+    preview = preview_job(response)
+    assert preview.status == "succeeded", (preview.error, preview.report)
+    assert preview.options["pending"]
+    response = confirm(client, preview)
+    assert response.redirect_chain[-1][0] == response.context["job"].get_absolute_url()
+    return response
+
+
+def imported_job():
+    """The import a confirmed preview started (not the preview)."""
+    return ImportJob.objects.get(options__preview_of__isnull=False)
 
 
 # --- A member's CV and site as jobs ------------------------------------------------------------
@@ -77,17 +87,15 @@ def preview_and_confirm(client, url, files, **fields):
 def test_member_cv_upload_runs_as_a_job_and_shows_its_report(client, alice, immediate):
     me = Profile.objects.get(user=alice)
     client.force_login(alice)
-    url = reverse("profile_import:member_import")
-    response = client.post(url, {"action": "preview", "files": [upload("cv.md", CV)]})
+    response = post_preview(client, [upload("cv.md", CV)])
     body = response.content.decode()
     assert "read cv.md: 1 education, 1 experience, 1 talks, 1 publications" in body
     assert "not placed: [Hobbies] Bouldering." in body
     assert not Education.objects.exists()  # a preview writes nothing
 
-    response = client.post(url, {"action": "confirm", "token": response.context["token"], "kind": "cv"})
-    job = ImportJob.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == job.get_absolute_url()
+    response = confirm(client, preview_job(response))
+    job = imported_job()
+    assert response.redirect_chain == [(job.get_absolute_url(), 302)]
     assert (job.kind, job.status, job.owner, job.profile) == ("cv", "succeeded", alice, me)
     assert job.read == 4
     assert job.created > 0
@@ -119,8 +127,8 @@ def test_member_site_zip_runs_as_a_job_into_their_own_profile(client, immediate)
     response = preview_and_confirm(
         client, reverse("profile_import:member_import"), [upload("site.zip", site_zip(HUGO))]
     )
-    job = ImportJob.objects.get()
-    assert response.status_code == 302
+    job = imported_job()
+    assert response.status_code == 200
     assert job.status == "succeeded", job.error
     assert Talk.objects.get(profile=me).title == "Viruses in Three Dimensions"
     assert not Profile.objects.filter(full_name="Aaron Klug").exists()  # a member imports only themselves
@@ -129,32 +137,22 @@ def test_member_site_zip_runs_as_a_job_into_their_own_profile(client, immediate)
 def test_admin_lab_site_runs_as_a_job(client, admin, immediate):
     client.force_login(admin)
     response = preview_and_confirm(client, reverse("admin_import_profiles"), [upload("lab.zip", site_zip(HUGO))])
-    job = ImportJob.objects.get()
-    assert response.status_code == 302
+    job = imported_job()
+    assert response.status_code == 200
     assert (job.profile, job.status, job.error) == (None, "succeeded", "")
     assert Profile.objects.filter(full_name__in=["Rosalind Franklin", "Aaron Klug"]).count() == 2
     assert client.get(job.get_absolute_url()).status_code == 200
 
 
-def test_a_large_publication_file_runs_as_a_job(client, alice, immediate, settings):
-    settings.IMPORT_JOB_THRESHOLD_BYTES = 10
+def test_a_publication_file_runs_as_a_job(client, alice, immediate):
     client.force_login(alice)
     response = preview_and_confirm(client, reverse("profile_import:member_import"), [upload("mine.bib", BIB)])
-    job = ImportJob.objects.get()
-    assert response.status_code == 302
+    job = imported_job()
+    assert "Done: " in response.content.decode()
     assert (job.kind, job.status, job.error) == ("files", "succeeded", "")
     assert (job.read, job.skipped) == (2, 1)  # the untitled entry is skipped
     assert job.created >= 1
     assert Publication.objects.get().title == "A Good Paper"
-
-
-def test_a_small_publication_file_is_imported_at_once(client, alice, immediate):
-    client.force_login(alice)
-    response = preview_and_confirm(client, reverse("profile_import:member_import"), [upload("mine.bib", BIB)])
-    assert response.status_code == 200
-    assert response.context["done"]
-    assert not ImportJob.objects.exists()
-    assert Publication.objects.count() == 1
 
 
 # --- Failures ---------------------------------------------------------------------------------
@@ -240,14 +238,13 @@ def test_a_job_whose_queue_is_down_is_failed_with_the_reason(alice, settings, mo
 
 def test_strict_preview_refuses_a_file_with_a_skipped_entry(client, alice):
     client.force_login(alice)
-    url = reverse("profile_import:member_import")
-    lenient = client.post(url, {"action": "preview", "files": [upload("mine.bib", BIB)]})
-    assert lenient.context["token"]
-    assert lenient.context["report"].ok
-    strict = client.post(url, {"action": "preview", "strict": "on", "files": [upload("mine.bib", BIB)]})
-    assert strict.context["token"] == ""
-    assert not strict.context["report"].ok
-    assert "Problems: nothing was saved" in strict.content.decode()
+    lenient = preview_job(post_preview(client, [upload("mine.bib", BIB)]))
+    assert (lenient.status, lenient.options["pending"]) == ("succeeded", True)
+    strict = post_preview(client, [upload("mine.bib", BIB)], strict="on")
+    job = preview_job(strict)
+    assert (job.status, job.options["pending"]) == ("failed", False)
+    assert "entry has no title" in job.error  # skipped when lenient, an error when strict
+    assert "Confirm import" not in strict.content.decode()
 
 
 def test_strict_cv_job_refuses_on_a_warning(alice, immediate):
@@ -266,12 +263,12 @@ def test_strict_admin_site_import_refuses_what_the_site_cannot_hold(client, admi
     client.force_login(admin)
     url = reverse("admin_import_profiles")
     files = [upload("lab.zip", site_zip(HUGO))]
-    response = client.post(url, {"action": "preview", "strict": "on", "files": files})
+    response = post_preview(client, files, url, strict="on")
     assert response.status_code == 200
-    report = response.context["report"]
-    assert report.warnings
-    assert not report.ok
-    assert response.context["token"] == ""
+    job = preview_job(response)
+    assert job.status == "failed"
+    assert any(line.startswith("error: strict: ") for line in job.report["lines"])
+    assert "Confirm import" not in response.content.decode()
 
 
 # --- Who sees which job -----------------------------------------------------------------------
@@ -365,11 +362,11 @@ def test_the_admin_lists_jobs_for_lab_admins_only(client, admin, alice, settings
 def test_the_job_list_and_page_take_a_bounded_number_of_queries(client, alice, count, django_assert_max_num_queries):
     made = [ImportJob.new(owner=alice, kind="cv", source=f"cv{i}.pdf", status="succeeded") for i in range(count)]
     client.force_login(alice)
-    # session + user, the lab (base template), the stale check, the jobs with their owner and profile
-    with django_assert_max_num_queries(7):
+    # session + user, the lab (base template), the editing menu's profile (2), the stale check, the jobs
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("profile_import:jobs"))
     assert response.content.decode().count("cv") >= count
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         assert client.get(made[0].get_absolute_url()).status_code == 200
 
 

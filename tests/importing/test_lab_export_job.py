@@ -218,15 +218,15 @@ def test_the_job_list_shows_exports_with_bounded_queries(client, admin, count, d
     for _ in range(count):
         queue.export_start(actor=admin)
     client.force_login(admin)
-    # session + user, stale-job sweep (2: never started, running), the jobs with owner and profile; the admin
+    # session + user, stale-job sweep (2), the jobs with owner and profile, the editing menu (2); the admin
     # check is the superuser flag.
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         page = client.get(reverse("profile_import:jobs")).content.decode()
-    assert page.count("whole-lab export (.zip)") == count
+    assert page.count("Whole-lab export (.zip)") == count
     assert page.count(">download</a>") == count
     assert "Export the whole lab" in page
     job = ImportJob.objects.first()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         client.get(job.get_absolute_url())
 
 

@@ -11,18 +11,13 @@ from profiles.imports.sync import export_profile_document
 from profiles.models import Profile
 from publications.models import Authorship, Publication
 from tests.factories import AuthorshipFactory, PublicationFactory
+from tests.importing.flow import confirm, post_preview, preview_job, upload
 
 pytestmark = pytest.mark.django_db
 
 BIB = b"""@article{mine, title={My Paper}, author={Alice Andersson and Bob Brown}, year={2024}}
 @article{notmine, title={Someone Else's Paper}, author={Carol Clark}, year={2024}}
 """
-
-
-def upload(name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data)
 
 
 def test_member_imports_their_papers_and_only_links_themselves(alice, bob):
@@ -43,14 +38,14 @@ def test_service_refuses_someone_elses_profile(alice, bob):
 
 def test_view_preview_then_confirm(client, alice):
     client.force_login(alice)
-    url = reverse("profile_import:member_import")
-    response = client.post(url, {"action": "preview", "files": [upload("mine.bib", BIB)]})
+    response = post_preview(client, [upload("mine.bib", BIB)])
     assert response.status_code == 200
     assert "publication: 1 created" in response.content.decode()
+    assert "Confirm import" in response.content.decode()
     assert Publication.objects.count() == 0
-    token = response.context["token"]
-    response = client.post(url, {"action": "confirm", "token": token})
+    response = confirm(client, preview_job(response))
     assert response.status_code == 200
+    assert "Done: " in response.content.decode()
     assert Publication.objects.count() == 1
 
 
@@ -63,13 +58,12 @@ def test_view_break_ins_by_profile_parameter_are_not_found(client, alice, bob):
     assert Publication.objects.count() == 0
 
 
-def test_view_a_token_from_another_user_does_nothing(client, alice, bob):
+def test_view_another_users_preview_cannot_be_confirmed(client, alice, bob):
     client.force_login(bob)
-    url = reverse("profile_import:member_import")
-    token = client.post(url, {"action": "preview", "files": [upload("x.bib", BIB)]}).context["token"]
+    job = preview_job(post_preview(client, [upload("x.bib", BIB)]))
     client.force_login(alice)
-    response = client.post(url, {"action": "confirm", "token": token})
-    assert response.status_code == 302  # expired/unknown for alice
+    response = confirm(client, job)
+    assert response.status_code == 404  # not found for alice: its existence is not told either
     assert Publication.objects.count() == 0
 
 

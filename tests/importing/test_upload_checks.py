@@ -140,6 +140,6 @@ def test_the_admin_must_name_the_profile_a_cv_goes_into(client, admin):
     client.force_login(admin)
     cv = SimpleUploadedFile("cv.md", b"# Someone\n\n## Education\n\nSomewhere University\n2010 - 2014\n")
     response = client.post(reverse("admin_import_profiles"), {"action": "preview", "files": [cv]})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A CV goes into one profile" in response.content.decode()
-    assert response.context["token"] == ""  # nothing to confirm
+    assert not ImportJob.objects.exists()  # nothing to confirm

@@ -1,16 +1,16 @@
 """Finding 9: import-preview uploads wait in private storage and never outlive their preview."""
 
-import os
-import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import reverse
+from django.utils import timezone
 
-from profiles.models import Profile
+from profiles.models import ImportJob, Profile
 from publications.models import Publication
+from tests.importing.flow import cancel, confirm, post_preview, preview_job
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +34,12 @@ def files_under(root):
 
 
 def preview(client, data=BIB, name="mine.bib"):
-    url = reverse("profile_import:member_import")
-    return client.post(url, {"action": "preview", "files": [SimpleUploadedFile(name, data)]})
+    return post_preview(client, [SimpleUploadedFile(name, data)])
 
 
 def test_a_preview_upload_is_private_and_confirming_deletes_it(client, alice, private_root, settings):
     client.force_login(alice)
-    response = preview(client)
-    token = response.context["token"]
+    job = preview_job(preview(client))
     stored = files_under(private_root)
     assert len(stored) == 1
     assert stored[0].read_bytes() == BIB
@@ -49,21 +47,23 @@ def test_a_preview_upload_is_private_and_confirming_deletes_it(client, alice, pr
     # Not reachable over HTTP by any URL.
     relative = stored[0].relative_to(private_root).as_posix()
     assert client.get(f"/media/{relative}").status_code == 404
-    done = client.post(reverse("profile_import:member_import"), {"action": "confirm", "token": token})
-    assert done.context["report"].ok, done.context["report"].lines
+    done = confirm(client, job)
+    assert done.context["job"].status == "succeeded", done.context["job"].report
     assert Publication.objects.count() == 1
     assert files_under(private_root) == []
 
 
 def test_cancelling_deletes_the_upload(client, alice, private_root):
     client.force_login(alice)
-    token = preview(client).context["token"]
+    job = preview_job(preview(client))
     assert files_under(private_root)
-    response = client.post(reverse("profile_import:member_import"), {"action": "cancel", "token": token})
+    response = cancel(client, job)
     assert response.status_code == 302
     assert files_under(private_root) == []
-    # The token is spent: confirming now imports nothing.
-    client.post(reverse("profile_import:member_import"), {"action": "confirm", "token": token})
+    # The preview is spent: confirming now is refused and imports nothing.
+    response = confirm(client, job)
+    assert response.status_code == 400
+    assert "cancelled" in response.content.decode()
     assert Publication.objects.count() == 0
 
 
@@ -71,30 +71,33 @@ def test_a_failed_preview_keeps_nothing(client, alice, private_root):
     client.force_login(alice)
     response = preview(client, BROKEN, "broken.bib")
     assert response.status_code == 200
-    assert not response.context["report"].ok
-    assert response.context["token"] == ""
+    job = preview_job(response)
+    assert job.status == "failed"
+    assert "Confirm import" not in response.content.decode()
     assert files_under(private_root) == []
+    assert confirm(client, job).status_code == 400
 
 
 def test_another_users_cancel_does_not_touch_my_upload(client, alice, bob, private_root):
     client.force_login(alice)
-    token = preview(client).context["token"]
+    job = preview_job(preview(client))
     client.force_login(bob)
-    client.post(reverse("profile_import:member_import"), {"action": "cancel", "token": token})
+    assert cancel(client, job).status_code == 404
     assert len(files_under(private_root)) == 1
 
 
 def test_expire_command_deletes_day_old_previews_only(client, alice, bob, private_root):
     client.force_login(alice)
-    preview(client)
+    old_job = preview_job(preview(client))
     client.force_login(bob)
     Profile.objects.filter(user=bob).update(full_name="Bob Builder")
     preview(client, b"@article{b, title={Bob's}, author={Bob Builder}, year={2024}}\n", "b.bib")
     old, new = sorted(files_under(private_root), key=lambda p: p.parts)
-    day_ago = time.time() - 25 * 3600
-    os.utime(old, (day_ago, day_ago))
+    ImportJob.objects.filter(pk=old_job.pk).update(created_at=timezone.now() - timedelta(hours=25))
     call_command("expire_import_uploads")
     assert files_under(private_root) == [new]
     assert not old.parent.exists()  # its folder went too
+    client.force_login(alice)
+    assert confirm(client, old_job).status_code == 400  # expired: it cannot be confirmed any more
     call_command("expire_import_uploads", hours=0)
     assert files_under(private_root) == []

@@ -1,8 +1,9 @@
 """Delete import-preview uploads nobody confirmed or cancelled (run it daily, e.g. from cron).
 
-They wait in STORAGES["imports"] (private, never served) under
-import-uploads/<user id>/<token>/; a folder whose newest file is older than
-IMPORT_UPLOAD_MAX_AGE_HOURS (24) is deleted with its files. The whole-lab exports'
+A preview's files wait in STORAGES["imports"] (private, never served) under
+import-jobs/<preview job id>/; those of previews older than IMPORT_UPLOAD_MAX_AGE_HOURS
+(24) are deleted and the preview can no longer be confirmed (profiles.jobs.queue.expire_previews).
+Folders left under import-uploads/<user id>/<token>/ by earlier versions go after as long. The whole-lab exports'
 .zip files (lab-exports/<job id>/) go after as long (profiles.exports.lab.expire_exports).
 """
 
@@ -12,9 +13,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from profiles.editing.imports import STASH
 from profiles.exports.lab import expire_exports
+from profiles.jobs.queue import expire_previews
 from profiles.uploads import discard_folder, private_storage, remove_empty_folder
+
+STASH = "import-uploads"  # where earlier versions kept previews
 
 
 class Command(BaseCommand):
@@ -55,6 +58,8 @@ class Command(BaseCommand):
             if not dry_run:
                 remove_empty_folder(storage, user_folder)
         verb = "Would delete" if dry_run else "Deleted"
+        gone, waiting = expire_previews(hours=hours, dry_run=dry_run)
+        deleted, kept = deleted + gone, kept + waiting
         self.stdout.write(f"{verb} {deleted} expired import preview(s); {kept} younger than {hours:g} h kept.")
         gone, left = expire_exports(hours=hours, dry_run=dry_run)
         self.stdout.write(f"{verb} {gone} expired lab export(s); {left} kept.")
