@@ -119,7 +119,7 @@ def _outcome(func, args, kwargs, limits):
     except RecursionError:
         value = ("nested", None)
     except Exception as exc:  # the reader's own refusal (CvReadError …) or its bug: raised again in the parent
-        value = ("raised", exc)
+        value = ("memory", None) if _out_of_memory(exc) else ("raised", exc)
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
@@ -129,6 +129,16 @@ def _outcome(func, args, kwargs, limits):
     if len(payload) > limits.result_mb * MB:
         return pickle.dumps(("result", len(payload)))
     return payload
+
+
+def _out_of_memory(exc):
+    """True when a reader turned a MemoryError into an error of its own ("not a readable PDF (MemoryError)")."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, MemoryError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _forget_connections():
