@@ -185,6 +185,19 @@ def _is_docx(data):
         return False
 
 
+def _declared_entries(data):
+    """The number of entries an archive's end record declares (0 when there is none to read).
+
+    Read from the last 64 KB, so that an archive declaring a million entries is refused
+    without building a million ZipInfo objects. 0xFFFF (a ZIP64 archive: more than 65,535
+    entries or very large ones) counts as that many.
+    """
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 12 > len(data):
+        return 0
+    return int.from_bytes(data[at + 10 : at + 12], "little")
+
+
 def check_site_zip(data, *, name="upload.zip"):
     """Refuse a site archive that is too big, too many files, a zip bomb or has unsafe paths.
 
@@ -201,6 +214,9 @@ def check_site_zip(data, *, name="upload.zip"):
     max_bytes = settings.IMPORT_ZIP_MAX_BYTES
     if len(data) > max_bytes:
         raise UploadRefused(f"{name}: the archive is {_mb(len(data))}; the limit is {_mb(max_bytes)}")
+    declared = _declared_entries(data)
+    if declared > settings.IMPORT_ZIP_MAX_FILES:  # before zipfile builds an object per entry
+        raise UploadRefused(f"{name}: {declared} files in the archive; the limit is {settings.IMPORT_ZIP_MAX_FILES}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()

@@ -143,3 +143,16 @@ def test_the_admin_must_name_the_profile_a_cv_goes_into(client, admin):
     assert response.status_code == 400
     assert "A CV goes into one profile" in response.content.decode()
     assert not ImportJob.objects.exists()  # nothing to confirm
+
+
+def test_an_archive_declaring_too_many_entries_is_refused_from_its_end_record(settings):
+    """A lying end record (60,000 entries) is refused before zipfile reads a directory that size."""
+    settings.IMPORT_ZIP_MAX_FILES = 20_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("config.toml", "title = 'x'\n")
+    data = bytearray(buffer.getvalue())
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 10 : at + 12] = (60_000).to_bytes(2, "little")
+    with pytest.raises(UploadRefused, match="60000 files in the archive; the limit is 20000"):
+        check_site_zip(bytes(data), name="site.zip")
