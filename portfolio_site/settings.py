@@ -310,9 +310,6 @@ if TASKS_BACKEND == "rq":
 # A running job whose heartbeat (every few seconds, from a thread of the worker) is older
 # than this is marked failed: its worker was killed (and its transaction rolled back).
 IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 120)
-# Files larger than this import as a background job from the import pages (sites and CV
-# documents always do).
-IMPORT_JOB_THRESHOLD_BYTES = env_int("IMPORT_JOB_THRESHOLD_BYTES", 1024 * 1024)
 # The reader sandbox (issue 23, docs/security.md): every uploaded document is read in a
 # child process of the worker under these limits; on a limit the import fails with the
 # reason, nothing is written, and the worker goes on.

@@ -40,7 +40,7 @@ def _env(tmp_path):
     return {
         **os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "VAR_DIR": str(tmp_path / "var"),
         "TASKS_BACKEND": "db", "CACHE_URL": f"file://{tmp_path / 'cache'}", "IMPORT_JOB_STALE_SECONDS": "2",
-        "IMPORT_MAX_ROWS": "200000", "IMPORT_JOB_THRESHOLD_BYTES": "0", "DEBUG": "0",
+        "IMPORT_MAX_ROWS": "200000", "DEBUG": "0",
     }  # fmt: skip
 
 
