@@ -12,14 +12,14 @@ from playwright.sync_api import expect
 
 from tests.browser.test_editing import log_in, member  # noqa: F401 (the fixture)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("member")]
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 BIB = "@article{liddell2024looking, title={Through the Looking-Glass Index}, author={Alice Liddell}, year={2024}}\n"
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_a_member_previews_then_confirms_a_bib_file(page, live_server, member, tmp_path, width):
+def test_a_member_previews_then_confirms_a_bib_file(page, live_server, tmp_path, width):
     from publications.models import Publication
 
     page.set_viewport_size({"width": width, "height": 900})
