@@ -6,13 +6,18 @@ anything else, never lets a NUL character through, never tells whether a path ou
 upload exists on the server and never shows the server's temporary folders.
 """
 
+import copy
+import io
 import zipfile
 
 import pytest
+from lxml import etree
 
+from profiles.formats.cvdoc import CvReadError, cv_to_text, parse_cv_file
 from profiles.formats.sites import SiteReadError, read_site
 
 ABOUT = "---\ntitle: About\n---\nI study things.\n"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PUBLICATION = "---\ntitle: A Paper\ndate: 2020-01-01\nvenue: Journal\n---\n"
 
 
@@ -245,3 +250,129 @@ def test_site_errors_name_the_upload_not_the_server_path(tmp_path):
         read_site(zipped(tmp_path, [("README.md", "hello")]))
     assert str(refused.value).startswith("site.zip: could not tell the site generator")
     assert str(tmp_path) not in str(refused.value)
+
+
+# --------------------------------------------------------------------------- CV documents
+
+
+@pytest.mark.parametrize("name", ["cv.md", "cv.txt", "cv.tex", "cv"])
+def test_text_cv_with_nul_bytes_after_8_kb_is_refused(name):
+    data = b"# Ada Lovelace\n\n## Education\n\n" + b"University of London\n" * 500 + b"tail\x00\x00end\n"
+    assert len(data) > 8192
+    with pytest.raises(CvReadError, match="this is not a text file: it contains NUL bytes"):
+        parse_cv_file(name, data)
+
+
+def docx_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_of(paragraphs: int, styles: int = 0, text: str = "Line {n}", style: str = "List Bullet"):
+    """A .docx of ``paragraphs`` copies of one paragraph and ``styles`` dummy styles, built as XML
+    (python-docx's own ``add_style`` scans every style each time)."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Ada Lovelace", level=0)
+    document.add_heading("Experience", level=1)
+    model = document.add_paragraph("x", style=style)._p
+    end = document.element.body[-1]  # sectPr: paragraphs go before it
+    for n in range(paragraphs):
+        p = copy.deepcopy(model)
+        p.xpath(".//w:t")[0].text = text.format(n=n)
+        end.addprevious(p)
+    model.getparent().remove(model)
+    dummies = "".join(
+        f'<w:style w:type="paragraph" w:styleId="Dummy{n}"><w:name w:val="Dummy {n}"/></w:style>' for n in range(styles)
+    )
+    if dummies:
+        holder = etree.fromstring(f'<w:styles xmlns:w="{W}">{dummies}</w:styles>')
+        document.styles.element.extend(list(holder))
+    return docx_bytes(document)
+
+
+@pytest.fixture
+def style_lookups(monkeypatch):
+    """How often ``paragraph.style`` (a scan of every style of the file) is asked for."""
+    from docx.text.paragraph import Paragraph
+
+    seen = []
+    original = Paragraph.style
+
+    def counted(paragraph):
+        seen.append(1)
+        return original.fget(paragraph)
+
+    monkeypatch.setattr(Paragraph, "style", property(counted, original.fset))
+    return seen
+
+
+def test_docx_styles_are_read_once_not_per_paragraph(style_lookups):
+    draft = parse_cv_file("cv.docx", docx_of(300, styles=4000, text="Wrote program {n}."))
+    assert draft.document["full_name"] == "Ada Lovelace"
+    assert style_lookups == []  # python-docx's per-paragraph scan is never used
+
+
+def test_docx_heading_and_list_styles_are_still_read_from_the_map():
+    _kind, text = cv_to_text("cv.docx", docx_of(2, styles=10, text="Item {n}"))
+    assert text.splitlines() == ["# Ada Lovelace", "## Experience", "- Item 0", "- Item 1"]
+
+
+def test_docx_with_20000_dummy_styles_is_refused():
+    with pytest.raises(CvReadError, match=r"the \.docx defines 2\d{4} styles \(at most 5000\); refused"):
+        parse_cv_file("cv.docx", docx_of(10, styles=20_000))
+
+
+def test_docx_with_too_many_paragraphs_is_refused(settings):
+    settings.IMPORT_DOCX_MAX_PARAGRAPHS = 500
+    parse_cv_file("cv.docx", docx_of(400))
+    with pytest.raises(CvReadError, match=r"the \.docx has 50\d paragraphs \(at most 500\); refused"):
+        parse_cv_file("cv.docx", docx_of(501))
+
+
+def test_docx_paragraph_limit_defaults_to_20000():
+    with pytest.raises(CvReadError, match=r"has 20\d{3} paragraphs \(at most 20000\)"):
+        parse_cv_file("cv.docx", docx_of(20_001, style="Normal"))
+
+
+def test_nul_bytes_in_docx_xml_give_a_clear_error():
+    """XML cannot hold NUL (python-docx refuses to write one): a crafted part is refused cleanly."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Ada Lovelace", level=0)
+    document.add_paragraph("Turing Award, ACM, 2008")
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes(document))) as source, zipfile.ZipFile(crafted, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                content = content.replace(b"Turing Award", b"Turing\x00 Award")
+            target.writestr(info, content)
+    with pytest.raises(CvReadError, match=r"^not a readable \.docx file \(XMLSyntaxError\)$"):
+        parse_cv_file("cv.docx", crafted.getvalue())
+
+
+def pdf_of(pages: int) -> bytes:
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", "", 10)
+    for n in range(pages):
+        pdf.add_page()
+        pdf.cell(0, 6, f"Ada Lovelace, page {n + 1}")
+    return bytes(pdf.output())
+
+
+def test_pdf_pages_past_the_limit_are_left_out_with_a_warning(settings):
+    settings.IMPORT_PDF_MAX_PAGES = 2
+    draft = parse_cv_file("cv.pdf", pdf_of(3))
+    assert "the PDF has more than 2 pages; only the first 2 were read" in draft.warnings
+    read = repr((draft.document, draft.leftovers))
+    assert "page 2" in read
+    assert "page 3" not in read
+
+
+def test_pdf_within_the_limit_has_no_warning(settings):
+    settings.IMPORT_PDF_MAX_PAGES = 3
+    draft = parse_cv_file("cv.pdf", pdf_of(3))
+    assert not any("pages" in w for w in draft.warnings)
