@@ -285,6 +285,12 @@ IMPORT_ZIP_MAX_BYTES = env_int("IMPORT_ZIP_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_ZIP_MAX_FILES = env_int("IMPORT_ZIP_MAX_FILES", 20_000)
 IMPORT_ZIP_MAX_UNPACKED = env_int("IMPORT_ZIP_MAX_UNPACKED", 200 * 1024 * 1024)
 IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
+# Reader limits (issue 23): crafted CV documents are refused (DOCX) or cut short (PDF, with a
+# warning) before they cost minutes. The pure readers read these through
+# profiles/formats/limits.py (they import nothing of Django; its defaults are the same).
+IMPORT_DOCX_MAX_PARAGRAPHS = env_int("IMPORT_DOCX_MAX_PARAGRAPHS", 20_000)
+IMPORT_DOCX_MAX_STYLES = env_int("IMPORT_DOCX_MAX_STYLES", 5_000)
+IMPORT_PDF_MAX_PAGES = env_int("IMPORT_PDF_MAX_PAGES", 50)
 
 # Background jobs (imports of sites, CVs, large files): Django's tasks API through the
 # django-tasks backport. TASKS_BACKEND=db (default): the database is the queue, run

@@ -33,6 +33,7 @@ __all__ = [
     "link_kind_for_url",
     "partial_date",
     "text",
+    "without_nul",
 ]
 
 
@@ -95,6 +96,19 @@ def text(value) -> str:
 
 
 _PRESENT = {"present", "current", "now", "ongoing", "today", "-"}
+
+
+def without_nul(value):
+    """``value`` (text, or lists and dicts of it, changed in place) without NUL characters, which
+    PostgreSQL refuses in text: a reader's last step, so that none reaches a record."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        value[:] = [without_nul(v) for v in value]
+    elif isinstance(value, dict):
+        for key in list(value):
+            value[key] = without_nul(value[key])
+    return value
 
 
 def partial_date(value) -> str:

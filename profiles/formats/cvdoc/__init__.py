@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from profiles.formats import without_nul
 from profiles.formats.cvdoc.latex import latex_to_text
 from profiles.formats.cvdoc.parse import CvDraft, parse_cv_text
 from profiles.formats.cvdoc.readers import CvReadError, docx_to_text, pdf_to_text
@@ -50,13 +51,19 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def cv_to_text(name: str, data: bytes) -> tuple[str, str]:
-    """``(kind, intermediate text)`` for a CV file; raises ``CvReadError`` for an unreadable one."""
+def cv_to_text(name: str, data: bytes, warnings: list | None = None) -> tuple[str, str]:
+    """``(kind, intermediate text)`` for a CV file; raises ``CvReadError`` for an unreadable one.
+
+    What a reader left out (PDF pages past the limit) goes to ``warnings``. A text document
+    (Markdown, plain text, LaTeX) with a NUL byte anywhere is refused; the text of a DOCX or
+    PDF never holds one (PostgreSQL refuses NUL in text)."""
     kind = _kind(name, data)
     if kind == "pdf":
-        return kind, pdf_to_text(data)
+        return kind, pdf_to_text(data, warnings)
     if kind == "docx":
         return kind, docx_to_text(data)
+    if b"\x00" in data:
+        raise CvReadError("this is not a text file: it contains NUL bytes")
     text = _decode(data)
     if kind == "latex":
         return kind, latex_to_text(text)
@@ -65,8 +72,12 @@ def cv_to_text(name: str, data: bytes) -> tuple[str, str]:
 
 def parse_cv_file(name: str, data: bytes) -> CvDraft:
     """Read a CV file of any supported kind (by content, then extension) into a draft."""
-    kind, text = cv_to_text(name, data)
+    warnings: list[str] = []
+    kind, text = cv_to_text(name, data, warnings)
     draft = parse_cv_text(text)
+    draft.warnings.extend(warnings)
     if kind == "pdf" and not text.strip():
         draft.warnings.append("the PDF has no text layer (a scan?); nothing could be read")
+    without_nul(draft.document)
+    without_nul(draft.leftovers)
     return draft

@@ -12,6 +12,9 @@ import io
 import re
 import statistics
 
+from profiles.formats import without_nul
+from profiles.formats.limits import limit
+
 __all__ = ["CvReadError", "docx_to_text", "pdf_to_text"]
 
 
@@ -52,52 +55,84 @@ def _docx_paragraph(paragraph) -> str:
     return text.strip()
 
 
-def _docx_level(paragraph) -> int | None:
+def _docx_level(paragraph, style: str) -> int | None:
     """List level of a paragraph (0-based), or None when it is not a list item."""
     ppr = paragraph._p.pPr
     if ppr is not None and ppr.numPr is not None:
         ilvl = ppr.numPr.ilvl
         return int(ilvl.val) if ilvl is not None else 0
-    style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+    style = style.lower()
     if "list" in style:
         m = re.search(r"(\d)$", style)
         return int(m.group(1)) - 1 if m else 0
     return None
 
 
-def docx_to_text(data: bytes) -> str:
+def _docx_styles(document) -> dict:
+    """``{style id: name}`` of the paragraph styles, read once (``None``: the default paragraph style).
+
+    python-docx's ``paragraph.style`` scans every style of the file on each use: with
+    thousands of dummy styles a paragraph took 0.4 s."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.styles import BabelFish
+
+    styles = document.styles.element.style_lst
+    most = limit("IMPORT_DOCX_MAX_STYLES")
+    if len(styles) > most:
+        raise CvReadError(f"the .docx defines {len(styles)} styles (at most {most}); refused")
+    names = {None: ""}
+    for style in styles:
+        if style.type == WD_STYLE_TYPE.PARAGRAPH:
+            names[style.styleId] = BabelFish.internal2ui(style.name_val or "")
+            if style.default:
+                names[None] = names[style.styleId]
+    return names
+
+
+def _docx_open(data: bytes):
+    """The python-docx document of ``data``, refused when it is not one or holds too many paragraphs."""
     try:
         from docx import Document
-        from docx.table import Table
 
         document = Document(io.BytesIO(data))
+        paragraphs = len(document.element.body.xpath(".//w:p"))
     except Exception as exc:  # python-docx raises several types for a broken package
         raise CvReadError(f"not a readable .docx file ({exc.__class__.__name__})") from exc
+    most = limit("IMPORT_DOCX_MAX_PARAGRAPHS")
+    if paragraphs > most:
+        raise CvReadError(f"the .docx has {paragraphs} paragraphs (at most {most}); refused")
+    return document
+
+
+def _docx_line(paragraph, styles: dict) -> str:
+    """A body paragraph as a line of the intermediate text (a heading, a list item or text)."""
+    text = _docx_paragraph(paragraph)
+    if not text:
+        return ""
+    style_id = paragraph._p.style
+    style = styles[style_id] if style_id in styles else styles[None]
+    m = re.match(r"Heading (\d)", style)
+    if style == "Title":
+        return f"# {text.replace('**', '')}"
+    if m:
+        return f"{'#' * min(int(m.group(1)) + 1, 4)} {text.replace('**', '')}"
+    level = _docx_level(paragraph, style)
+    return f"{'  ' * level}- {text}" if level is not None else text
+
+
+def docx_to_text(data: bytes) -> str:
+    document = _docx_open(data)
+    from docx.table import Table
+
     lines: list[str] = []
-
-    def add_paragraph(paragraph):
-        text = _docx_paragraph(paragraph)
-        if not text:
-            lines.append("")
-            return
-        style = (paragraph.style.name or "") if paragraph.style is not None else ""
-        m = re.match(r"Heading (\d)", style)
-        if style == "Title":
-            lines.append(f"# {text.replace('**', '')}")
-        elif m:
-            lines.append(f"{'#' * min(int(m.group(1)) + 1, 4)} {text.replace('**', '')}")
-        else:
-            level = _docx_level(paragraph)
-            if level is not None:
-                lines.append(f"{'  ' * level}- {text}")
-            else:
-                lines.append(text)
-
     try:
-        _docx_blocks(document, lines, add_paragraph, Table)
+        styles = _docx_styles(document)
+        _docx_blocks(document, lines, lambda paragraph: lines.append(_docx_line(paragraph, styles)), Table)
+    except CvReadError:
+        raise
     except Exception as exc:  # a package python-docx opens but cannot walk (odd parts, broken XML)
         raise CvReadError(f"could not read the .docx body ({exc.__class__.__name__})") from exc
-    return "\n".join(lines).strip() + "\n"
+    return without_nul("\n".join(lines).strip() + "\n")
 
 
 def _docx_blocks(document, lines, add_paragraph, table_type):
@@ -119,14 +154,31 @@ def _docx_blocks(document, lines, add_paragraph, table_type):
 # --------------------------------------------------------------------------- PDF
 
 
-def pdf_to_text(data: bytes) -> str:
-    try:
-        from pdfminer.high_level import extract_pages
-        from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
+def _pdf_pages(data: bytes, warnings: list | None) -> list:
+    """The laid-out pages of the PDF, at most ``IMPORT_PDF_MAX_PAGES`` (a warning says when there are more).
 
-        pages = list(extract_pages(io.BytesIO(data), laparams=LAParams(line_margin=0.3)))
+    Decompressed stream sizes are not bounded here (pdfminer has no cheap way): that is the
+    memory limit of the process that runs the reader."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams
+
+    most = limit("IMPORT_PDF_MAX_PAGES")
+    try:
+        pages = list(extract_pages(io.BytesIO(data), maxpages=most + 1, laparams=LAParams(line_margin=0.3)))
     except Exception as exc:  # pdfminer raises PDFSyntaxError, PSEOF, …
         raise CvReadError(f"not a readable PDF file ({exc.__class__.__name__})") from exc
+    if len(pages) > most:
+        if warnings is not None:
+            warnings.append(f"the PDF has more than {most} pages; only the first {most} were read")
+        pages = pages[:most]
+    return pages
+
+
+def pdf_to_text(data: bytes, warnings: list | None = None) -> str:
+    """The intermediate text of a PDF; what was left out (pages past the limit) goes to ``warnings``."""
+    from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+    pages = _pdf_pages(data, warnings)
     rows = []  # (page, y, x, text, size, bold, height)
     for page_no, page in enumerate(pages):
         for box in page:
@@ -180,4 +232,4 @@ def pdf_to_text(data: bytes) -> str:
         else:
             out.append(re.sub(r"^[•▪◦●]\s*", "- ", text))
         previous = (page_no, neg_y, 0, text, size, bold, height)
-    return "\n".join(out).strip() + "\n"
+    return without_nul("\n".join(out).strip() + "\n")

@@ -8,10 +8,12 @@ Django; files are only read. The layouts are documented in docs/cv-and-sites.md.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from profiles.formats import without_nul
 from profiles.formats.sites import academicpages, alfolio, hugo
 from profiles.formats.sites.common import SiteImport
 
@@ -44,7 +46,9 @@ def find_site_root(path: Path) -> Path:
     return path
 
 
-def _safe_extract(archive: Path, target: Path) -> None:
+def _safe_extract(archive: Path, target: Path) -> list[str]:
+    """Unpack ``archive`` into ``target``; returns what was left out (members whose path clashes
+    with another's: a file ``images`` and a folder ``images/``, one path twice, a name the disk refuses)."""
     try:
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
@@ -52,6 +56,9 @@ def _safe_extract(archive: Path, target: Path) -> None:
                 raise SiteReadError(f"the zip holds {len(infos)} files (at most {MAX_ZIP_FILES})")
             if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
                 raise SiteReadError(f"the zip unpacks to more than {MAX_ZIP_BYTES // (1024 * 1024)} MB")
+            files: set[str] = set()
+            folders: set[str] = set()
+            left_out = []
             for info in infos:
                 name = PurePosixPath(info.filename)
                 if name.is_absolute() or ".." in name.parts:
@@ -60,32 +67,72 @@ def _safe_extract(archive: Path, target: Path) -> None:
                     continue
                 if name.parts[0] == "__MACOSX":  # Finder's resource forks
                     continue
-                dest = target.joinpath(*name.parts)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(dest, "wb") as out:
-                    out.write(src.read())
+                problem = _clash(name.parts, files, folders) or _unpack(zf, info, target.joinpath(*name.parts))
+                if problem:
+                    left_out.append(f"{info.filename}: not unpacked: {problem}")
+            return left_out
     except zipfile.BadZipFile as exc:
         raise SiteReadError(f"not a readable zip file ({exc})") from exc
 
 
+def _clash(parts: tuple, files: set, folders: set) -> str:
+    """Why a member at ``parts`` cannot be unpacked beside the ones before it (``""``: it can); records it."""
+    path = "/".join(parts)
+    parents = ["/".join(parts[:n]) for n in range(1, len(parts))]
+    clash = next((p for p in parents if p in files), None)
+    if clash:
+        return f"the zip also holds a file {clash}, so it cannot be a folder"
+    if path in folders:
+        return "the zip also holds a folder of this name"
+    if path in files:
+        return "the zip holds this path twice"
+    files.add(path)
+    folders.update(parents)
+    return ""
+
+
+def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> str:
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(info) as src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, out)
+    except OSError as exc:  # a name too long for the disk, …
+        return exc.strerror or exc.__class__.__name__
+    return ""
+
+
 def read_site(path, *, generator: str | None = None) -> SiteImport:
-    """Read a site folder or ``.zip``; raises ``SiteReadError`` when it is neither a known site nor readable."""
+    """Read a site folder or ``.zip``; raises ``SiteReadError`` when it is neither a known site nor readable.
+
+    Messages name files by their path inside the site (or the upload's own name), never by the
+    server's (a temporary folder); no NUL character of a file reaches the result."""
     path = Path(path)
     if not path.exists():
-        raise SiteReadError(f"{path}: no such file or folder")
+        raise SiteReadError(f"{path.name}: no such file or folder")
     if path.is_file():
         if path.suffix.lower() != ".zip":
-            raise SiteReadError(f"{path}: a site is a folder or a .zip of one")
+            raise SiteReadError(f"{path.name}: a site is a folder or a .zip of one")
         with tempfile.TemporaryDirectory(prefix="site-import-") as tmp:
-            _safe_extract(path, Path(tmp))
-            site = read_site(Path(tmp), generator=generator)
+            left_out = _safe_extract(path, Path(tmp))
+            site = _read_folder(Path(tmp), path.name, generator)
+            site.warnings[:0] = left_out
             site.root = str(path)
-            return site
+            return _without_nul(site)
+    return _without_nul(_read_folder(path, path.name, generator))
+
+
+def _without_nul(site: SiteImport) -> SiteImport:
+    for part in (site.documents, site.publications, site.not_imported, site.warnings):
+        without_nul(part)
+    return site
+
+
+def _read_folder(path: Path, name: str, generator: str | None) -> SiteImport:
     root = find_site_root(path)
     found = generator or detect_generator(root)
     if found not in GENERATORS:
         raise SiteReadError(
-            f"{path}: could not tell the site generator (expected Hugo Academic/Blox content/authors/, "
+            f"{name}: could not tell the site generator (expected Hugo Academic/Blox content/authors/, "
             "al-folio _bibliography/ or _data/cv.yml, or academicpages _publications/)"
         )
     site = SiteImport(generator=found, root=str(root))

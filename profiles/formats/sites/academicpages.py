@@ -23,9 +23,9 @@ from profiles.formats.sites.common import (
     put_year_month,
     read_page,
     read_pages,
-    read_yaml,
-    rel,
+    read_yaml_file,
     report_unused,
+    site_file,
     strip_html,
     visible,
 )
@@ -70,14 +70,8 @@ def detect(root: Path) -> bool:
 
 def read(root: Path, site: SiteImport) -> None:
     doc = site.document("")
-    config_path = root / "_config.yml"
-    if config_path.is_file():
-        site.files_read += 1
-        try:
-            config = read_yaml(config_path.read_text(encoding="utf-8-sig")) or {}
-        except Exception as exc:  # yaml.YAMLError
-            site.warn("_config.yml", f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else exc}")
-            config = {}
+    config = read_yaml_file(root, "_config.yml", site)
+    if isinstance(config, dict):
         author = config.get("author") if isinstance(config.get("author"), dict) else {}
         doc["full_name"] = text(author.get("name")) or text(config.get("name"))
         doc["short_bio"] = text(author.get("bio"))
@@ -89,8 +83,11 @@ def read(root: Path, site: SiteImport) -> None:
             if value:
                 add_link(doc, value if "://" in value else template.format(value))
         avatar = text(author.get("avatar"))
-        if avatar and (root / "images" / avatar).is_file():
-            doc["avatar_path"] = f"images/{avatar}"
+        found = site_file(root, "images", avatar) if avatar else None
+        if found:
+            doc["avatar_path"] = found
+        elif avatar:
+            site.skip("_config.yml", f"author.avatar {avatar!r} is not a file in images/ of the upload")
     about = root / "_pages" / "about.md"
     about_page = read_page(root, about, site) if about.is_file() else None
     if about_page is not None:
@@ -146,9 +143,9 @@ def _publication(root: Path, page: Page, site: SiteImport, doc: dict) -> None:
     if paper.startswith("http"):
         record["url_pdf" if paper.lower().endswith(".pdf") else "url"] = paper
     elif paper:
-        local = root / paper.lstrip("/")
-        if local.is_file():
-            record["attachments"] = [rel(root, local)]
+        local = site_file(root, paper)
+        if local:
+            record["attachments"] = [local]
         else:
             site.skip(where, f"paperurl {paper!r} is neither a web address nor a file in the site")
     slides = text(data.get("slidesurl"))

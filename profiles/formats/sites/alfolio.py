@@ -27,6 +27,7 @@ from profiles.formats.cvdoc.dates import find_date_range
 from profiles.formats.cvdoc.lines import classify_heading
 from profiles.formats.jsonresume import parse_json_resume
 from profiles.formats.sites.common import (
+    DocumentRefused,
     SiteImport,
     add_link,
     as_list,
@@ -34,8 +35,10 @@ from profiles.formats.sites.common import (
     partial,
     read_page,
     read_pages,
-    read_yaml,
+    read_text,
+    read_yaml_file,
     rel,
+    site_file,
     strip_html,
     visible,
 )
@@ -70,42 +73,34 @@ def detect(root: Path) -> bool:
     )
 
 
-def _yaml_file(root: Path, name: str, site: SiteImport):
-    path = root / name
-    if not path.is_file():
-        return None
-    site.files_read += 1
-    try:
-        return read_yaml(path.read_text(encoding="utf-8-sig"))
-    except Exception as exc:  # yaml.YAMLError and decoding problems
-        site.warn(name, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__}")
-        return None
-
-
 def read(root: Path, site: SiteImport) -> None:
     doc = site.document("")
-    config = _yaml_file(root, "_config.yml", site) or {}
+    config = read_yaml_file(root, "_config.yml", site) or {}
     if isinstance(config, dict):
         name = " ".join(text(config.get(k)) for k in ("first_name", "middle_name", "last_name") if text(config.get(k)))
         doc["full_name"] = name or text(config.get("title"))
         doc["email"] = text(config.get("email"))
         _socials(config, doc)
-    socials = _yaml_file(root, "_data/socials.yml", site)
+    socials = read_yaml_file(root, "_data/socials.yml", site)
     if isinstance(socials, dict):
         _socials(socials, doc)
         doc["email"] = doc["email"] or text(socials.get("email"))
     _about(root, site, doc)
     _bibliography(root, site)
-    cv = _yaml_file(root, "_data/cv.yml", site)
+    cv = read_yaml_file(root, "_data/cv.yml", site)
     if isinstance(cv, list):
         _cv_yaml(cv, doc, site)
     resume = root / "assets" / "json" / "resume.json"
     if resume.is_file():
         site.files_read += 1
-        parsed = parse_json_resume(resume.read_text(encoding="utf-8-sig", errors="replace"))
-        for problem in parsed.errors:
+        try:
+            parsed = parse_json_resume(read_text(resume, "replace"))
+        except DocumentRefused as exc:
+            site.warn("assets/json/resume.json", str(exc))
+            parsed = None
+        for problem in parsed.errors if parsed else []:
             site.warn("assets/json/resume.json", str(problem))
-        for other in parsed.records:
+        for other in parsed.records if parsed else []:
             _merge(doc, other)
             site.publications.extend(other.get("publications") or [])
     for page in read_pages(root, visible((root / "_news").glob("*.md")), site):
@@ -128,7 +123,7 @@ def read(root: Path, site: SiteImport) -> None:
         for key in ("related_publications", "img", "category", "giscus_comments"):
             if data.get(key):
                 site.skip(where, f"{key}")
-    coauthors = _yaml_file(root, "_data/coauthors.yml", site)
+    coauthors = read_yaml_file(root, "_data/coauthors.yml", site)
     if isinstance(coauthors, dict) and coauthors:
         site.skip("_data/coauthors.yml", f"links of {len(coauthors)} co-author families (author pages are not kept)")
 
@@ -148,8 +143,11 @@ def _about(root: Path, site: SiteImport, doc: dict) -> None:
     if text(profile.get("more_info")):
         site.skip(where, "profile.more_info (address block)")
     image = text(profile.get("image"))
-    if image and (root / "assets" / "img" / image).is_file():
-        doc["avatar_path"] = f"assets/img/{image}"
+    found = site_file(root, "assets", "img", image) if image else None
+    if found:
+        doc["avatar_path"] = found
+    elif image:
+        site.skip(where, f"profile.image {image!r} is not a file in assets/img/ of the upload")
 
 
 def _socials(data: dict, doc: dict) -> None:
@@ -177,8 +175,12 @@ def _bibliography(root: Path, site: SiteImport) -> None:
         return
     for bib in visible(folder.glob("*.bib")):
         path = rel(root, bib)
-        source = bib.read_text(encoding="utf-8-sig", errors="replace")
         site.files_read += 1
+        try:
+            source = read_text(bib, "replace")
+        except DocumentRefused as exc:
+            site.warn(path, str(exc))
+            continue
         parsed = parse_bibtex(source)
         for problem in parsed.errors:
             site.warn(path, str(problem))
@@ -202,9 +204,9 @@ def _bibliography(root: Path, site: SiteImport) -> None:
                     if not record[target]:
                         record[target] = value
                 elif field == "pdf":
-                    local = root / "assets" / "pdf" / value
-                    if local.is_file():
-                        attachments.append(rel(root, local))
+                    local = site_file(root, "assets", "pdf", value)
+                    if local:
+                        attachments.append(local)
                     else:
                         site.skip(path, f"{record['citation_key']}: pdf {value!r} is not in assets/pdf/")
             if attachments:

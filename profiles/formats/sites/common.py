@@ -14,7 +14,7 @@ import yaml
 from profiles.formats import empty_document, empty_link, link_kind_for_url, text
 from publications.formats import normalise_partial_date
 
-__all__ = ["SiteImport", "partial", "read_front_matter", "read_yaml"]
+__all__ = ["DocumentRefused", "SiteImport", "partial", "read_front_matter", "read_text", "read_yaml", "site_file"]
 
 # Author folders that name no one (Hugo's default superuser folders): never used as a profile slug.
 GENERIC_AUTHORS = {"admin", "me", "author", "default", "user", "owner"}
@@ -79,8 +79,49 @@ _YAML_FM = re.compile(r"\A\ufeff?---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.
 _TOML_FM = re.compile(r"\A\ufeff?\+\+\+\s*\n(.*?)\n\+\+\+\s*(?:\n|\Z)", re.DOTALL)
 
 
+class DocumentRefused(ValueError):
+    """A file of the site that is refused as it stands (crafted or not text); the message says why."""
+
+
+MAX_DEPTH = 50  # nesting of front matter and YAML/TOML files (Python's recursion stops near 1000)
+MAX_YAML_VALUES = 100_000  # values of a YAML file once its aliases are expanded (alias bombs)
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as ISO strings (Hugo/Jekyll front matter)."""
+    """SafeLoader that keeps dates as ISO strings (Hugo/Jekyll front matter) and refuses crafted
+    YAML: nesting deeper than ``MAX_DEPTH``, aliases that expand to more than ``MAX_YAML_VALUES``
+    values (``&name "Ada"`` … ``*name``, as academicpages' ``_config.yml`` has, is fine) and
+    aliases inside the list or mapping they name (a structure that holds itself)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._open, self._sizes, self._values = [], {}, 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._open:
+                raise DocumentRefused(f"the YAML alias *{event.anchor} is inside what it names; refused")
+            self._count(self._sizes.get(event.anchor, 1))
+            return super().compose_node(parent, index)
+        if len(self._open) >= MAX_DEPTH:
+            raise DocumentRefused(_too_deep())
+        self._open.append(getattr(event, "anchor", None))
+        before = self._count(1)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            anchor = self._open.pop()
+            if anchor is not None:
+                self._sizes[anchor] = self._values - before + 1
+
+    def _count(self, values: int) -> int:
+        self._values += values
+        if self._values > MAX_YAML_VALUES:
+            raise DocumentRefused(
+                f"YAML aliases (&anchor/*alias) expand to more than {MAX_YAML_VALUES} values; refused"
+            )
+        return self._values
 
 
 def _timestamp_as_text(loader, node):
@@ -90,32 +131,115 @@ def _timestamp_as_text(loader, node):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-def read_yaml(source: str):
-    return yaml.load(source, Loader=_Loader)  # a SafeLoader subclass: dates stay strings
+def _too_deep() -> str:
+    return f"the data is nested more than {MAX_DEPTH} levels deep; refused"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+
+
+def read_yaml(source: str, what: str = "YAML"):
+    """YAML text -> data; raises ``DocumentRefused`` with the reason (invalid, aliases, too deep)."""
+    try:
+        data = yaml.load(source, Loader=_Loader)  # a SafeLoader subclass: dates stay strings
+    except yaml.YAMLError as exc:
+        raise DocumentRefused(f"invalid {what}: {_first_line(exc)}") from exc
+    except RecursionError as exc:
+        raise DocumentRefused(_too_deep()) from exc
+    return _checked(data)
+
+
+def read_toml(source: str, what: str = "TOML") -> dict:
+    """TOML text -> data; raises ``DocumentRefused`` with the reason (invalid, too deep)."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise DocumentRefused(f"invalid {what}: {_first_line(exc)}") from exc
+    except RecursionError as exc:
+        raise DocumentRefused(_too_deep()) from exc
+    return _checked(data)
+
+
+def _checked(data):
+    """``data`` as JSON-like values (dates as ISO text, no NUL characters) when it is not nested too deeply."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            raise DocumentRefused(_too_deep())
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return _jsonable(data)
+
+
+def read_text(path: Path, errors: str = "strict") -> str:
+    """A text file of the site (UTF-8; ``errors`` as in ``bytes.decode``); raises ``DocumentRefused``
+    when it cannot be read or is not text (NUL bytes)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DocumentRefused(f"could not read the file ({exc.__class__.__name__})") from exc
+    if b"\x00" in raw:
+        raise DocumentRefused("this is not a text file: it contains NUL bytes")
+    try:
+        return raw.decode("utf-8-sig", errors)
+    except UnicodeDecodeError as exc:
+        raise DocumentRefused(f"could not read the file ({exc.__class__.__name__}: not UTF-8)") from exc
+
+
+def read_yaml_file(root: Path, name: str, site: SiteImport):
+    """The YAML file ``name`` of the site (``None`` when absent or refused, with a warning naming it)."""
+    path = root / name
+    if not path.is_file():
+        return None
+    site.files_read += 1
+    try:
+        return read_yaml(read_text(path))
+    except DocumentRefused as exc:
+        site.warn(name, str(exc))
+        return None
 
 
 def read_front_matter(path: Path) -> tuple[dict, str, str | None]:
     """``(front matter, body, error)`` of a Markdown file with YAML (``---``) or TOML (``+++``) front matter."""
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, "", f"could not read the file ({exc.__class__.__name__})"
-    for pattern, kind in ((_YAML_FM, "yaml"), (_TOML_FM, "toml")):
+        raw = read_text(path)
+    except DocumentRefused as exc:
+        return {}, "", str(exc)
+    for pattern, reader, kind in ((_YAML_FM, read_yaml, "YAML"), (_TOML_FM, read_toml, "TOML")):
         m = pattern.match(raw)
         if not m:
             continue
         body = raw[m.end() :]
         try:
-            data = read_yaml(m.group(1)) if kind == "yaml" else tomllib.loads(m.group(1))
-        except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-            first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-            return {}, body, f"invalid {kind.upper()} front matter: {first}"
+            data = reader(m.group(1), f"{kind} front matter")
+        except DocumentRefused as exc:
+            return {}, body, str(exc)
         if data is None:
             data = {}
         if not isinstance(data, dict):
             return {}, body, "the front matter is not a mapping"
-        return _jsonable(data), body.strip(), None
+        return data, body.strip(), None
     return {}, raw.strip(), None
+
+
+def site_file(root: Path, *parts: str) -> str | None:
+    """The path inside the upload of the file a document of the site names (``parts`` joined under
+    ``root``; a leading ``/`` is the site's root, as on the web), or ``None`` when it is not a file of
+    the upload. ``..`` and symlinks that leave the site are never looked up on the server, so the
+    answer is the same whether or not such a file exists there."""
+    try:
+        base = root.resolve()
+        candidate = base.joinpath(*(part.lstrip("/\\") for part in parts)).resolve()
+        if not candidate.is_relative_to(base) or not candidate.is_file():
+            return None
+        return candidate.relative_to(base).as_posix()
+    except (OSError, RuntimeError, ValueError):  # a loop of symlinks, a name too long, a NUL in the name
+        return None
 
 
 class Page(NamedTuple):
@@ -170,6 +294,8 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("\x00", "")  # a "\0" or "\u0000" escape: PostgreSQL refuses NUL in text
     return value
 
 
@@ -225,7 +351,7 @@ def rel(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
-        return str(path)
+        return path.name  # never the server's path (a temporary folder) in a report
 
 
 def report_unused(site: SiteImport, path: str, data: dict, used: set, ignored: set = frozenset()) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from profiles.formats import empty_award, empty_education, empty_experience, empty_skill, guess_experience_kind, text
 from profiles.formats.cvdoc.pubs import guess_kind
 from profiles.formats.sites.common import (
+    DocumentRefused,
     Page,
     SiteImport,
     add_link,
@@ -25,6 +26,7 @@ from profiles.formats.sites.common import (
     put_year_month,
     read_page,
     read_pages,
+    read_text,
     rel,
     report_unused,
     visible,
@@ -322,7 +324,11 @@ def _read_publication(root: Path, page: Page, site: SiteImport, authors: dict) -
     bib = page.file.parent / "cite.bib"
     if bib.is_file():
         site.files_read += 1
-        parsed = parse_bibtex(bib.read_text(encoding="utf-8-sig", errors="replace"))
+        try:
+            parsed = parse_bibtex(read_text(bib, "replace"))
+        except DocumentRefused as exc:
+            site.warn(rel(root, bib), str(exc))
+            parsed = parse_bibtex("")
         if parsed.records:
             record.update({k: v for k, v in parsed.records[0].items() if v not in ("", None, [])})
         for problem in parsed.errors:
