@@ -275,6 +275,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lab@localhost")
 
+# Mail and API limits (issue 23). Account mail (password resets, invitations) is sent by a
+# task (profiles/mail.py): each attempt waits at most EMAIL_TIMEOUT seconds for the mail
+# server; a failed one is tried again 2, 4, 8… minutes later, MAIL_MAX_ATTEMPTS in all.
+# API JSON bodies nested deeper than API_JSON_MAX_DEPTH are refused with a 400
+# (portfolio_site/api/parsers.py), as are strings holding NUL characters.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 5)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+
 # Uploads: checked again per field (see profiles/uploads.py); this caps request bodies.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
@@ -349,7 +358,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "portfolio_site.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

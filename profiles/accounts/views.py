@@ -18,9 +18,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.cache import never_cache
 
-from profiles import services
+from profiles import mail, services
 from profiles.accounts.forms import InvitationAcceptForm
-from profiles.accounts.mail import send_later
 from profiles.accounts.throttling import client_ip, over_limit
 
 log = logging.getLogger(__name__)
@@ -28,8 +27,8 @@ log = logging.getLogger(__name__)
 
 # --- Password reset ---------------------------------------------------------------------
 # Rate-limited per address and per client address, and the same work whatever the address:
-# one lookup, one token and one rendered email either way; only handing the message to the
-# mail server differs, and that happens in a background thread after the response.
+# one lookup, one token, one rendered email and one queued mail task either way (see
+# RateLimitedPasswordResetView._messages); a worker talks to the mail server, not the request.
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
@@ -52,11 +51,17 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             return response
         for message in self._messages(form, email):
-            send_later(message)
+            mail.enqueue(message)
         return redirect(self.get_success_url())
 
     def _messages(self, form, email):
-        """The reset emails for `email`: one per active user with it, or one that is thrown away."""
+        """The reset emails to queue for `email`: one per active user with it, or a stand-in.
+
+        For an unknown address the stand-in is rendered for a user-shaped object and queued
+        like a real message but with no recipient (profiles.mail.send_email drops it): the
+        same lookup, token, rendering and one task row of the same size either way, so the
+        answer time does not tell known addresses from unknown ones, and nothing is mailed.
+        """
         users = list(form.get_users(email))
         site = get_current_site(self.request)
         real = bool(users)
@@ -78,9 +83,9 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
             }
             subject = "".join(loader.render_to_string(self.subject_template_name, context).splitlines())
             body = loader.render_to_string(self.email_template_name, context)
-            to = getattr(user, user.get_email_field_name()) or email
-            built.append(EmailMultiAlternatives(subject, body, self.from_email, [to]))
-        return built if real else []
+            to = [getattr(user, user.get_email_field_name()) or email] if real else []
+            built.append(EmailMultiAlternatives(subject, body, self.from_email, to))
+        return built
 
 
 # --- Views ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from profiles import fields as profile_fields
-from profiles import permissions, sections, uploads
-from profiles.models import ActivityEntry, Invitation, Profile, ProfileRedirect, Statement, hash_token
+from profiles import mail, permissions, sections, uploads
+from profiles.models import ActivityEntry, Invitation, Lab, Profile, ProfileRedirect, Statement, hash_token
 from profiles.services.writing import (
     EditConflict as EditConflict,
 )
@@ -429,13 +429,15 @@ def _send_invitation(invitation, token, site_url):
     from django.urls import reverse
 
     link = site_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
-    context = {"invitation": invitation, "link": link, "days": _invitation_days()}
-    send_mail(
-        subject=f"Your invitation to edit {invitation.profile.full_name}'s profile",
-        message=render_to_string("registration/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    lab = Lab.load()
+    context = {"invitation": invitation, "link": link, "days": _invitation_days(), "lab": lab}
+    message = EmailMessage(
+        subject=f"{lab.name}: your invitation to edit {invitation.profile.full_name}'s profile",
+        body=render_to_string("registration/invitation_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.email],
     )
+    mail.enqueue(message)  # a task: retried if the mail server is down
     return link
 
 
