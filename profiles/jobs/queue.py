@@ -63,9 +63,9 @@ def _check_busy(actor):
 
 
 def _check_fair_use(actor, size):
-    _check_busy(actor)
     if not getattr(actor, "is_authenticated", False):
-        return
+        return  # the command line
+    _check_busy(actor)
     waiting = list(waiting_previews(actor).values_list("options", flat=True))
     if len(waiting) >= settings.IMPORT_PREVIEWS_PER_MEMBER:
         raise FairUse(
@@ -120,8 +120,7 @@ def confirm_preview(*, actor, preview):
             options={**options, "preview_of": preview.pk},
         )  # fmt: skip
         preview._write(options={**preview.options, "pending": False, "confirmed": job.pk})
-    storage.discard_files(job.pk)
-    keep_files(storage.folder(job.pk), files)
+    _keep(job, files)
     storage.discard_files(preview.pk)
     return _enqueue(job)
 
@@ -158,9 +157,13 @@ def job_start(*, actor, kind, files, profile=None, options=None):
         owner=actor if getattr(actor, "is_authenticated", False) else None, profile=profile, kind=kind,
         source=", ".join(name for name, _data in files)[:300], options=options,
     )  # fmt: skip
+    _keep(job, files)
+    return _enqueue(job)
+
+
+def _keep(job, files):
     storage.discard_files(job.pk)  # a folder left by a deleted job of the same id is not this job's
     keep_files(storage.folder(job.pk), files)
-    return _enqueue(job)
 
 
 def export_start(*, actor):

@@ -129,13 +129,29 @@ def read_json_document(text, result, *, empty=None, column=False):
     import json
 
     try:
-        return load_json(text)
+        value = load_json(text)
     except JSONTooDeep as exc:
         result.errors.append(ParseError(exc.msg, line=1))
+        return NOT_READ
     except json.JSONDecodeError as exc:
         where = f" (column {exc.colno})" if column else ""
         result.errors.append(ParseError(f"invalid JSON: {exc.msg}{where}", line=exc.lineno))
-    return NOT_READ
+        return NOT_READ
+    if "\\u0000" in text and _holds_nul(value):  # an escaped NUL: PostgreSQL cannot store it in text
+        result.errors.append(ParseError("the file holds NUL characters (\\u0000); this is not a document to import"))
+        return NOT_READ
+    return value
+
+
+def _holds_nul(value):
+    """True when a NUL character is in any string or key of a parsed JSON value (its depth is bounded)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 # --------------------------------------------------------------------------- records

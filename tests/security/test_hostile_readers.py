@@ -15,21 +15,11 @@ from lxml import etree
 
 from profiles.formats.cvdoc import CvReadError, cv_to_text, parse_cv_file
 from profiles.formats.sites import SiteReadError, read_site
+from tests.profiles.formats.test_sites import write
 
 ABOUT = "---\ntitle: About\n---\nI study things.\n"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PUBLICATION = "---\ntitle: A Paper\ndate: 2020-01-01\nvenue: Journal\n---\n"
-
-
-def write(root, files):
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def academicpages(tmp_path, config, **files):
@@ -376,3 +366,20 @@ def test_pdf_within_the_limit_has_no_warning(settings):
     settings.IMPORT_PDF_MAX_PAGES = 3
     draft = parse_cv_file("cv.pdf", pdf_of(3))
     assert not any("pages" in w for w in draft.warnings)
+
+
+@pytest.mark.parametrize("name", ["resume.json", "works.json"])
+def test_a_json_document_with_an_escaped_nul_is_refused_whole(name):
+    """JSON may spell NUL as \\u0000; PostgreSQL cannot store it, so the file is refused with the reason."""
+    from profiles.formats.jsonresume import parse_json_resume
+    from publications.formats.csl import parse_csl_json
+
+    text = (
+        '{"basics": {"name": "Ada\\u0000 Lovelace"}}'
+        if name == "resume.json"
+        else '[{"type": "article", "title": "Bad\\u0000Title"}]'
+    )
+    parse = parse_json_resume if name == "resume.json" else parse_csl_json
+    result = parse(text)
+    assert not result.records
+    assert any("NUL characters" in str(error) for error in result.errors)

@@ -205,18 +205,6 @@ def test_a_pdf_carrying_a_zip_is_imported_as_the_cv_it_was_checked_as(client, al
 # --- Fair use -------------------------------------------------------------------------------------
 
 
-def test_waiting_previews_are_limited_in_number(client, alice, bob, settings):
-    settings.IMPORT_PREVIEWS_PER_MEMBER = 2
-    client.force_login(alice)
-    for _ in range(2):
-        assert preview_job(post_preview(client, [upload("mine.bib", BIB)])).status == "succeeded"
-    response = post_preview(client, [upload("mine.bib", BIB)])
-    assert response.status_code == 429
-    assert "You have 2 previews waiting for a confirm" in response.content.decode()
-    client.force_login(bob)  # another member is not affected
-    assert post_preview(client, [upload("b.bib", BIB)]).status_code == 200
-
-
 def test_waiting_previews_are_limited_in_space(client, alice, settings):
     settings.IMPORT_PREVIEW_SPACE_MB = 1
     padding = b"% " + b"x" * (600 * 1024) + b"\n"
@@ -227,14 +215,23 @@ def test_waiting_previews_are_limited_in_space(client, alice, settings):
     assert "the limit is 1 MB" in response.content.decode()
 
 
-def test_one_member_cannot_fill_the_queue(client, alice, bob, settings):
-    settings.TASKS = DATABASE  # queued; no worker runs in this test
-    settings.IMPORT_JOBS_PER_MEMBER = 2
+@pytest.mark.parametrize(
+    ("limits", "status", "refusal"),
+    [
+        ({"IMPORT_PREVIEWS_PER_MEMBER": 2}, "succeeded", "You have 2 previews waiting for a confirm"),
+        # queued: no worker runs in this test
+        ({"IMPORT_JOBS_PER_MEMBER": 2, "TASKS": DATABASE}, "queued", "You have 2 imports waiting or running"),
+    ],
+    ids=["previews waiting", "jobs running"],
+)
+def test_one_member_cannot_fill_the_previews_or_the_queue(client, alice, bob, settings, limits, status, refusal):
+    for name, value in limits.items():
+        setattr(settings, name, value)
     client.force_login(alice)
     for _ in range(2):
-        assert preview_job(post_preview(client, [upload("mine.bib", BIB)])).status == "queued"
+        assert preview_job(post_preview(client, [upload("mine.bib", BIB)])).status == status
     response = post_preview(client, [upload("mine.bib", BIB)])
     assert response.status_code == 429
-    assert "You have 2 imports waiting or running" in response.content.decode()
-    client.force_login(bob)
-    assert preview_job(post_preview(client, [upload("b.bib", BIB)])).status == "queued"
+    assert refusal in response.content.decode()
+    client.force_login(bob)  # another member is not affected
+    assert preview_job(post_preview(client, [upload("b.bib", BIB)])).status == status
