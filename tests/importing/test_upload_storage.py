@@ -92,7 +92,9 @@ def test_expire_command_deletes_day_old_previews_only(client, alice, bob, privat
     client.force_login(bob)
     Profile.objects.filter(user=bob).update(full_name="Bob Builder")
     preview(client, b"@article{b, title={Bob's}, author={Bob Builder}, year={2024}}\n", "b.bib")
-    old, new = sorted(files_under(private_root), key=lambda p: p.parts)
+    # Identify the two uploads by their names: job folders are numbered, and "10" sorts before "9".
+    (old,) = [p for p in files_under(private_root) if p.name.endswith("mine.bib")]
+    (new,) = [p for p in files_under(private_root) if p.name.endswith("b.bib") and p != old]
     ImportJob.objects.filter(pk=old_job.pk).update(created_at=timezone.now() - timedelta(hours=25))
     call_command("expire_import_uploads")
     assert files_under(private_root) == [new]
