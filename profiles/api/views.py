@@ -223,6 +223,7 @@ def _section_viewset(section, *, alias=None):
     name = _camel(alias or section.key)
     tag = "profile sections" if section.model is not Statement else "statements"
     item = section.model._meta.verbose_name
+    a = _article(item)
     viewset = type(
         f"{name}ViewSet",
         (base,),
@@ -233,17 +234,23 @@ def _section_viewset(section, *, alias=None):
         return extend_schema(exclude=True)(viewset)
     schema = {
         "list": extend_schema(summary=f"List {section.key}", description=section.description),
-        "create": extend_schema(summary=f"Add a {item}"),
+        "create": extend_schema(summary=f"Add {a} {item}"),
         "retrieve": extend_schema(summary=f"One {item}"),
-        "update": extend_schema(summary=f"Replace a {item}"),
-        "partial_update": extend_schema(summary=f"Change a {item}"),
-        "destroy": extend_schema(summary=f"Delete a {item}"),
+        "update": extend_schema(summary=f"Replace {a} {item}"),
+        "partial_update": extend_schema(summary=f"Change {a} {item}"),
+        "destroy": extend_schema(summary=f"Delete {a} {item}"),
         "reorder": extend_schema(
             summary=f"Reorder {section.key}", request=ReorderSerializer, responses=ReorderSerializer
         ),
     }
     viewset = extend_schema_view(**schema)(viewset)
     return extend_schema(tags=[tag], parameters=[SLUG])(viewset)
+
+
+def _article(noun):
+    """'a' or 'an' for a summary ("Add an award", "Add a publication"): by the first letter,
+    which is right for every section name we have (none starts with a silent h or a 'you' sound)."""
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def _camel(key):

@@ -1,5 +1,7 @@
 """Errors under /api/ are JSON (never HTML, never a traceback); throttling; schema and docs."""
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -63,6 +65,15 @@ def test_schema_and_local_docs(client):
     # Served from this server (drf-spectacular-sidecar), no CDN.
     assert "cdn.jsdelivr" not in html
     assert "unpkg.com" not in html
+
+
+def test_operation_summaries_read_as_english(client):
+    """The docs' summaries say "Add an award", not "Add a award" (articles follow the noun)."""
+    text = client.get("/api/schema/").content.decode()
+    assert "summary: Add an award" in text
+    assert "summary: Add an education" in text
+    assert "summary: Delete a talk" in text
+    assert not re.search(r"summary: \w+ a [aeiou]", text)
 
 
 @override_settings(DEBUG=False)
